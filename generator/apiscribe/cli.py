@@ -1,0 +1,188 @@
+"""The command line: ``apiscribe generate | build | convert``.
+
+Exit codes: 0 success, 1 problems found or the job failed, 2 usage error. Problems are printed
+one per line as ``file:line: level code: message``, then a summary. A broken environment is
+reported as ``Error: ...`` with a hint, never a traceback (set ``APISCRIBE_DEBUG=1`` for one).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__, pipeline
+from .config import Config, find_project_root, load_config
+from .diagnostics import ApiscribeError, Diagnostic, has_errors
+
+
+def print_diagnostics(diagnostics: Sequence[Diagnostic], *, strict: bool = False) -> bool:
+    """Print every diagnostic and a summary to stderr; return True when the run failed."""
+    ordered = sorted(diagnostics, key=lambda d: (d.file, d.line, d.code, d.message))
+    for item in ordered:
+        click.echo(item.format(), err=True)
+    if ordered:
+        counts = Counter(d.level for d in ordered)
+        codes = Counter(d.code for d in ordered)
+        by_code = ", ".join(f"{code}: {n}" for code, n in sorted(codes.items()))
+        click.echo(
+            f"{counts['error']} error(s), {counts['warning']} warning(s) ({by_code})", err=True
+        )
+    return has_errors(ordered) or (strict and bool(ordered))
+
+
+@contextmanager
+def scenario_progress(enabled: bool) -> Iterator[Callable[[str], None]]:
+    """A one-line progress display for long steps (stderr; silent when quiet)."""
+    seen = 0
+
+    def step(name: str) -> None:
+        nonlocal seen
+        seen += 1
+        if enabled:
+            click.echo(f"  [{seen:>3}] {name}", err=True)
+
+    yield step
+
+
+def _config(ctx: click.Context) -> Config:
+    obj: dict[str, Any] = ctx.ensure_object(dict)
+    project = obj.get("project")
+    root = Path(project) if project else find_project_root(Path.cwd())
+    return load_config(root)
+
+
+def _report(outcome: pipeline.Outcome, quiet: bool, what: str) -> None:
+    if quiet:
+        return
+    report = outcome.report
+    click.echo(
+        f"{what}: {len(outcome.model.endpoints)} endpoint(s); "
+        f"{len(report.written)} file(s) written, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed",
+        err=True,
+    )
+
+
+class Group(click.Group):
+    """Turns :class:`ApiscribeError` into ``Error: ...`` and exit 1, and bugs into exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ApiscribeError as exc:
+            click.echo(f"Error: {exc.message}", err=True)
+            if exc.hint:
+                click.echo(f"Hint: {exc.hint}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("APISCRIBE_DEBUG"):
+                traceback.print_exc()
+            click.echo(f"Error: internal error: {type(exc).__name__}: {exc}", err=True)
+            click.echo("Hint: set APISCRIBE_DEBUG=1 for the traceback", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="apiscribe")
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, exists=True),
+    help="Project folder holding pyproject.toml with [tool.apiscribe] (default: found "
+    "from the current folder upwards).",
+)
+@click.pass_context
+def main(ctx: click.Context, project: str | None) -> None:
+    """API reference docs generated from the code and proven by real requests.
+
+    apiscribe reads your API's routes and docstrings, runs example scenarios against the live
+    app on 127.0.0.1, and writes JSON docs, OpenAPI 3.1, Markdown pages and a MkDocs site.
+    Settings live in [tool.apiscribe] in pyproject.toml; flags override them.
+
+    Exit codes: 0 success, 1 problems found or the job failed, 2 usage error.
+    """
+    ctx.ensure_object(dict)["project"] = project
+
+
+@main.command()
+@click.option("--output", help="Output folder (default: 'output' in [tool.apiscribe], api-docs).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.pass_context
+def generate(ctx: click.Context, output: str | None, quiet: bool) -> None:
+    """Document the configured app into api-docs/.
+
+    Loads the routes and docstrings, starts the app under waitress on 127.0.0.1 with fresh
+    seed data, records every scenario, and writes api-docs/endpoints/<section>/<name>.md
+    (JSON docs) and api-docs/openapi.json. Files are replaced atomically and only when their
+    bytes change; an endpoint with errors keeps its committed doc. Exits 1 on any error.
+    """
+    config = _config(ctx).with_overrides(output=output)
+    with scenario_progress(not quiet) as progress:
+        outcome = pipeline.generate(config, progress=progress)
+    _report(outcome, quiet, "generate")
+    ctx.exit(1 if print_diagnostics(outcome.diagnostics) else 0)
+
+
+@main.command()
+@click.option(
+    "--no-generate", is_flag=True, help="Build from the committed api-docs/ without recording."
+)
+@click.option("--site-dir", help="Where to build the site (default: site/).")
+@click.option(
+    "--strict/--no-strict", default=True, show_default=True,
+    help="Fail the MkDocs build on warnings.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.pass_context
+def build(
+    ctx: click.Context, no_generate: bool, site_dir: str | None, strict: bool, quiet: bool
+) -> None:
+    """Generate, render the Markdown pages and build the MkDocs site.
+
+    Runs 'generate' (unless --no-generate), then builds mkdocs.yml with MkDocs: the apiscribe
+    MkDocs plugin renders one page per endpoint, an index per section and a home page from
+    api-docs/, and the site goes to site/.
+    """
+    config = _config(ctx).with_overrides(site_dir=site_dir)
+    with scenario_progress(not quiet) as progress:
+        outcome = pipeline.build(config, regenerate=not no_generate, strict=strict,
+                                 progress=progress)
+    _report(outcome, quiet, "build")
+    if not quiet:
+        click.echo(f"site built in {config.site_path}", err=True)
+    ctx.exit(1 if print_diagnostics(outcome.diagnostics) else 0)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True))
+@click.option(
+    "--to", "target", required=True, type=click.Choice(pipeline.CONVERT_TARGETS),
+    help="The view to write.",
+)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Output folder.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+def convert(input_path: str, target: str, out_dir: str, quiet: bool) -> None:
+    """Convert existing docs into one of apiscribe's views.
+
+    INPUT is a folder (or a single file) of JSON docs in Sentry's format. --to jsondocs
+    writes them back (byte for byte for untouched files); openapi writes openapi.json;
+    markdown writes the Markdown pages; site writes a MkDocs project and builds it.
+    A file that is not a JSON doc is reported with its file and line; the others are
+    still converted, and the exit code is 1.
+    """
+    outcome = pipeline.convert(Path(input_path), target, Path(out_dir))
+    _report(outcome, quiet, "convert")
+    sys.exit(1 if print_diagnostics(outcome.diagnostics) else 0)

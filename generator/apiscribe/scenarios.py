@@ -1,0 +1,122 @@
+"""Example scenarios: functions that drive the live API to produce recorded examples.
+
+A scenario is registered with :func:`scenario` and attached to the view methods it
+illustrates with :func:`attach_scenarios`, as Sentry's API docs did::
+
+    from apiscribe.scenarios import attach_scenarios, scenario
+
+    @scenario("UpdateRelease")
+    def update_release(client):
+        client.request("PUT", "/api/0/organizations/acme/releases/1.0/", json={"ref": "abc"})
+
+    class ReleaseDetailsEndpoint(APIView):
+        @attach_scenarios([update_release])
+        def put(self, request, organization_slug, version): ...
+
+``client.request`` is recorded; ``client.prepare`` sends a request that is not (set-up work
+such as creating the object a later request deletes). Both return an ``httpx.Response``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    import httpx
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ATTRIBUTE = "__apiscribe_scenarios__"
+
+
+class ScenarioClient(Protocol):
+    """What a scenario function receives."""
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        data: dict[str, str] | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+        params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response: ...
+
+    def prepare(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        data: dict[str, str] | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+        params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response: ...
+
+
+@dataclass(frozen=True)
+class Scenario:
+    ident: str
+    func: Callable[[ScenarioClient], None]
+    file: str
+    line: int
+
+    def __call__(self, client: ScenarioClient) -> None:
+        self.func(client)
+
+
+_REGISTRY: dict[str, Scenario] = {}
+
+
+def scenario(ident: str) -> Callable[[Callable[[ScenarioClient], None]], Scenario]:
+    """Register the decorated function as the scenario named ``ident``."""
+
+    def register(func: Callable[[ScenarioClient], None]) -> Scenario:
+        code = getattr(func, "__code__", None)
+        item = Scenario(
+            ident=ident,
+            func=func,
+            file=code.co_filename if code else "<unknown>",
+            line=code.co_firstlineno if code else 0,
+        )
+        existing = _REGISTRY.get(ident)
+        if existing is not None and (existing.file, existing.line) != (item.file, item.line):
+            raise ValueError(
+                f"scenario {ident!r} is defined twice: {existing.file}:{existing.line} "
+                f"and {item.file}:{item.line}"
+            )
+        _REGISTRY[ident] = item
+        return item
+
+    return register
+
+
+def attach_scenarios(scenarios: Iterable[Scenario | str]) -> Callable[[F], F]:
+    """Attach scenarios (objects or names) to a view method."""
+    names = tuple(s if isinstance(s, str) else s.ident for s in scenarios)
+
+    def attach(func: F) -> F:
+        setattr(func, ATTRIBUTE, getattr(func, ATTRIBUTE, ()) + names)
+        return func
+
+    return attach
+
+
+def scenarios_of(func: object) -> tuple[str, ...]:
+    """The scenario names attached to a view method, in the order given."""
+    value = getattr(func, ATTRIBUTE, ())
+    return tuple(value) if isinstance(value, tuple) else ()
+
+
+def registered() -> dict[str, Scenario]:
+    """All registered scenarios, by name."""
+    return dict(_REGISTRY)
+
+
+def get(ident: str) -> Scenario | None:
+    return _REGISTRY.get(ident)

@@ -1,0 +1,243 @@
+"""The MkDocs site: the ``apiscribe`` MkDocs plugin, a programmatic build, a config writer.
+
+The plugin reads the JSON docs folder named by its ``api_docs`` option (relative to
+mkdocs.yml) when MkDocs loads its configuration, renders the Markdown view, adds each page as
+a generated file, and sets the navigation (unless mkdocs.yml has its own ``nav``). So
+``mkdocs build`` and ``mkdocs serve`` always show the current JSON docs, with no extra step;
+``mkdocs serve`` also reloads when they change.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import config_options
+from mkdocs.config.base import Config, load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import MkDocsException, PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.utils.yaml import yaml_load
+
+from .diagnostics import ApiscribeError, Diagnostic, has_errors
+from .model import ApiModel
+from .views import markdown
+
+log = get_plugin_logger(__name__)
+
+DEFAULT_API_DOCS = "api-docs/endpoints"
+HOME_TITLE = "Home"
+
+
+# mkdocs declares Config.__init_subclass__ and BasePlugin.__init_subclass__ without types.
+class ApiscribePluginConfig(Config):  # type: ignore[no-untyped-call]
+    api_docs = config_options.Type(str, default=DEFAULT_API_DOCS)
+
+
+def site_nav(model: ApiModel) -> list[dict[str, Any]]:
+    """The navigation: Home, then one entry per section (its index page, then its endpoints).
+
+    Section titles are HTML-escaped (the theme prints nav titles as they are); page titles
+    come from each page's heading, which the Markdown view has escaped already.
+    """
+    nav: list[dict[str, Any]] = [{HOME_TITLE: "index.md"}]
+    for (slug, entries), section in zip(
+        markdown.page_paths(model).items(), model.sections, strict=True
+    ):
+        pages = [f"{slug}/index.md", *(f"{slug}/{stem}.md" for stem, _ in entries)]
+        nav.append({html.escape(section.title or section.slug): pages})
+    return nav
+
+
+def load_model(folder: Path) -> ApiModel:
+    """The model from a JSON docs folder; errors in it stop the build (PluginError)."""
+    from .sources import jsondocs
+
+    if not folder.is_dir():
+        raise PluginError(f"apiscribe: no JSON docs folder at {folder} (the api_docs option)")
+    model, diagnostics = jsondocs.load_folder(folder)
+    if has_errors(diagnostics):
+        raise PluginError(_problems(folder, diagnostics))
+    for diagnostic in diagnostics:
+        log.warning(diagnostic.format())
+    return model
+
+
+def _problems(folder: Path, diagnostics: Sequence[Diagnostic]) -> str:
+    errors = [d for d in diagnostics if d.level == "error"]
+    lines = [f"apiscribe: {len(errors)} error(s) in the JSON docs at {folder}:"]
+    lines += [d.format() for d in sorted(diagnostics)]
+    return "\n".join(lines)
+
+
+class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-untyped-call]
+    """Renders the API reference pages from JSON docs into the MkDocs build."""
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None
+        self.pages: dict[str, str] = {}
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        self.folder = (base / self.config.api_docs).resolve()
+        model = load_model(self.folder)
+        self.pages = markdown.render(model)
+        if config.nav is None:
+            config.nav = site_nav(model)
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        for src_uri, content in self.pages.items():
+            if files.get_file_from_path(src_uri) is not None:
+                log.info(f"docs_dir has its own {src_uri}; it is used instead of the API page")
+                continue
+            files.append(File.generated(config, src_uri, content=content))
+        return files
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., Any]
+    ) -> LiveReloadServer | None:
+        if self.folder is not None:
+            server.watch(str(self.folder))
+        return server
+
+
+# -- the build ----------------------------------------------------------------------------
+
+
+class _Collector(logging.Handler):
+    """Keeps the warnings and errors MkDocs logs, for the failure message."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+        self.warned = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.warned = self.warned or record.levelno == logging.WARNING
+        self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
+
+
+def _docs_dir(mkdocs_yml: Path) -> Path:
+    with mkdocs_yml.open("rb") as handle:
+        raw = yaml_load(handle)
+    docs_dir = raw.get("docs_dir", "docs") if isinstance(raw, dict) else "docs"
+    return mkdocs_yml.parent / str(docs_dir)
+
+
+def build_site(mkdocs_yml: Path, *, site_dir: Path | None = None, strict: bool = True) -> None:
+    """Run ``mkdocs build`` on ``mkdocs_yml`` (strict: any warning fails the build).
+
+    A missing docs_dir is created empty (every page may come from the plugin). Failures
+    raise :class:`ApiscribeError`, with MkDocs' warnings and errors in the hint.
+    """
+    if not mkdocs_yml.is_file():
+        raise ApiscribeError(f"no MkDocs configuration at {mkdocs_yml}")
+    collector = _Collector()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    try:
+        _docs_dir(mkdocs_yml).mkdir(parents=True, exist_ok=True)
+        config = load_config(
+            str(mkdocs_yml), site_dir=str(site_dir) if site_dir else None, strict=strict
+        )
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except (MkDocsException, yaml.YAMLError, OSError) as exc:
+        lines = [f"MkDocs could not build {mkdocs_yml}: {exc}", *collector.messages]
+        hint = "strict mode fails on any warning" if strict and collector.warned else ""
+        raise ApiscribeError("\n  ".join(lines), hint=hint) from exc
+    finally:
+        logger.removeHandler(collector)
+
+
+# -- the configuration ----------------------------------------------------------------------
+
+_MKDOCS_YML = """\
+# The MkDocs Material site of the API reference. The apiscribe plugin renders every API
+# page from the JSON docs in {api_docs_comment} on each `mkdocs build` and `mkdocs serve`.
+{site_name}
+docs_dir: {docs_dir}
+site_dir: {site_dir}
+theme:
+  name: material
+  features:
+    # Large sites: the full navigation is rendered into every page, so its cost grows with
+    # the square of the page count. navigation.prune renders only the active section (with
+    # small sections and their index pages); navigation.sections and navigation.expand would
+    # render every section in full, so both stay off.
+    - navigation.indexes
+    - navigation.prune
+    - content.code.copy
+    - content.tabs.link
+    - search.highlight
+  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+      toggle:
+        icon: material/weather-night
+        name: Switch to dark mode
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+      toggle:
+        icon: material/weather-sunny
+        name: Switch to light mode
+plugins:
+  - search
+  - apiscribe:
+      api_docs: {api_docs}
+markdown_extensions:
+  - admonition
+  - attr_list
+  - pymdownx.details
+  - pymdownx.highlight
+  - pymdownx.superfences
+  - pymdownx.tabbed:
+      alternate_style: true
+  - tables
+  - toc:
+      permalink: true
+"""
+
+
+def _scalar(value: str) -> str:
+    dumped: str = yaml.safe_dump(value, allow_unicode=True, width=1_000_000)
+    return dumped.removesuffix("\n...\n").rstrip("\n")
+
+
+def write_mkdocs_config(
+    *,
+    title: str,
+    api_docs: str = DEFAULT_API_DOCS,
+    docs_dir: str = "docs",
+    site_dir: str = "site",
+    extra_css: Sequence[str] = (),
+) -> str:
+    """The text of a mkdocs.yml for an API reference site (paths relative to the file).
+
+    Plain ``mkdocs`` needs ``docs_dir`` to exist (it may be empty); :func:`build_site`
+    creates it. The title is HTML-escaped for ``site_name``: the theme prints it as it is.
+    """
+    site_name = yaml.safe_dump(
+        {"site_name": html.escape(title)}, allow_unicode=True, width=1_000_000
+    ).rstrip("\n")
+    text = _MKDOCS_YML.format(
+        site_name=site_name,
+        api_docs_comment=" ".join(api_docs.split()),
+        api_docs=_scalar(api_docs),
+        docs_dir=_scalar(docs_dir),
+        site_dir=_scalar(site_dir),
+    )
+    if extra_css:
+        text += "extra_css:\n" + "".join(f"  - {_scalar(css)}\n" for css in extra_css)
+    return text

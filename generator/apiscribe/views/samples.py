@@ -1,0 +1,184 @@
+"""Example requests as code: raw HTTP, curl, Python (httpx) and JavaScript (fetch).
+
+Built from a recorded request. The URL is the request's ``Host`` header (else the base URL's
+host) with the base URL's scheme, then the request target. ``Host``, ``Content-Length`` and
+hop-by-hop headers are left to the client. Every value is quoted for its language: curl
+arguments are single-quoted (a quote inside becomes ``'\\''``); Python and JavaScript strings
+are JSON string literals. A JSON body becomes a literal object (numbers kept as written);
+any other body is sent as a string.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..model import HttpRequest
+
+_SKIPPED_HEADERS = {"host", "content-length", "connection", "transfer-encoding"}
+_SHELL_SAFE = re.compile(r"^[A-Za-z0-9_.-]+$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+Sample = tuple[str, str, str]  # (tab label, fence language, code)
+
+
+class _Number(str):
+    """A JSON number, kept as written (valid Python and JavaScript as it stands)."""
+
+
+class _Object(list[tuple[str, Any]]):
+    """A JSON object as its pairs, in document order (repeated keys kept)."""
+
+
+def string_literal(text: str) -> str:
+    """A double-quoted string literal, valid in both Python and JavaScript."""
+    encoded = json.dumps(text, ensure_ascii=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encoded)
+
+
+def shell_quote(text: str) -> str:
+    """A single-quoted shell word."""
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def _is_json(content_type: str | None) -> bool:
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"not JSON: {name}")
+
+
+def _parse_json(body: str) -> Any:
+    """The body as JSON values (see :class:`_Number`, :class:`_Object`), or raise ValueError."""
+    return json.loads(
+        body, parse_float=_Number, parse_int=_Number, parse_constant=_reject_constant,
+        object_pairs_hook=_Object,
+    )
+
+
+def _literal(value: Any, *, python: bool, indent: str = "") -> str:
+    """A Python or JavaScript literal of a parsed JSON value, indented by 4 (Python) or 2."""
+    step = "    " if python else "  "
+    inner = indent + step
+    if isinstance(value, _Number):
+        return str(value)
+    if isinstance(value, str):
+        return string_literal(value)
+    if value is None or isinstance(value, bool):
+        words = {None: ("None", "null"), True: ("True", "true"), False: ("False", "false")}
+        return words[value][0 if python else 1]
+    if isinstance(value, _Object):
+        if not value:
+            return "{}"
+        items = []
+        for key, item in value:
+            # In a JavaScript literal, a plain __proto__ key would set the prototype.
+            name = f"[{string_literal(key)}]" if key == "__proto__" and not python else None
+            name = name or string_literal(key)
+            items.append(f"{inner}{name}: {_literal(item, python=python, indent=inner)},")
+        return "{\n" + "\n".join(items) + f"\n{indent}}}"
+    if not value:
+        return "[]"
+    items = [f"{inner}{_literal(item, python=python, indent=inner)}," for item in value]
+    return "[\n" + "\n".join(items) + f"\n{indent}]"
+
+
+def request_url(base_url: str, request: HttpRequest) -> str:
+    base = urlsplit(base_url)
+    host = request.header("Host") or base.netloc
+    return f"{base.scheme or 'https'}://{host}{request.target}"
+
+
+def _headers(request: HttpRequest) -> list[tuple[str, str]]:
+    return [(h.name, h.value) for h in request.headers if h.name.lower() not in _SKIPPED_HEADERS]
+
+
+def _json_body(request: HttpRequest) -> tuple[bool, Any]:
+    if not request.body or not _is_json(request.header("Content-Type")):
+        return False, None
+    try:
+        return True, _parse_json(request.body)
+    except ValueError:
+        return False, None
+
+
+def curl(url: str, request: HttpRequest) -> str:
+    method = request.method if _SHELL_SAFE.match(request.method) else shell_quote(request.method)
+    first = "curl" if request.method == "GET" else f"curl -X {method}"
+    lines = [f"{first} {shell_quote(url)}"]
+    lines += [f"  -H {shell_quote(f'{name}: {value}')}" for name, value in _headers(request)]
+    if request.body:
+        lines.append(f"  --data-raw {shell_quote(request.body)}")
+    return " \\\n".join(lines)
+
+
+def _header_literal(headers: list[tuple[str, str]], *, python: bool, indent: str) -> str:
+    """Headers as a dict/object literal, or as a list of pairs when a name repeats."""
+    step = "    " if python else "  "
+    if len({name.lower() for name, _ in headers}) == len(headers):
+        rows = [f"{indent}{step}{string_literal(n)}: {string_literal(v)}," for n, v in headers]
+        return "{\n" + "\n".join(rows) + f"\n{indent}}}"
+    open_, close = ("(", ")") if python else ("[", "]")
+    rows = [
+        f"{indent}{step}{open_}{string_literal(n)}, {string_literal(v)}{close},"
+        for n, v in headers
+    ]
+    return "[\n" + "\n".join(rows) + f"\n{indent}]"
+
+
+def python(url: str, request: HttpRequest, response_is_json: bool) -> str:
+    lines = [
+        "import httpx",
+        "",
+        "response = httpx.request(",
+        f"    {string_literal(request.method)},",
+        f"    {string_literal(url)},",
+    ]
+    headers = _headers(request)
+    if headers:
+        lines.append(f"    headers={_header_literal(headers, python=True, indent='    ')},")
+    is_json, value = _json_body(request)
+    if is_json:
+        lines.append(f"    json={_literal(value, python=True, indent='    ')},")
+    elif request.body:
+        lines.append(f"    content={string_literal(request.body)},")
+    lines += [")", "print(response.status_code)"]
+    lines.append("print(response.json())" if response_is_json else "print(response.text)")
+    return "\n".join(lines)
+
+
+def javascript(url: str, request: HttpRequest, response_is_json: bool) -> str:
+    lines = [
+        f"const response = await fetch({string_literal(url)}, {{",
+        f"  method: {string_literal(request.method)},",
+    ]
+    headers = _headers(request)
+    if headers:
+        lines.append(f"  headers: {_header_literal(headers, python=False, indent='  ')},")
+    is_json, value = _json_body(request)
+    if is_json:
+        lines.append(f"  body: JSON.stringify({_literal(value, python=False, indent='  ')}),")
+    elif request.body:
+        lines.append(f"  body: {string_literal(request.body)},")
+    lines.append("});")
+    reader = "response.json()" if response_is_json else "response.text()"
+    lines += [f"const data = await {reader};", "console.log(response.status, data);"]
+    return "\n".join(lines)
+
+
+def code_samples(
+    base_url: str, request: HttpRequest, raw: str, *, response_content_type: str | None = None
+) -> list[Sample]:
+    """The example request in every language: ``[(label, language, code), ...]``."""
+    url = request_url(base_url, request)
+    response_is_json = _is_json(response_content_type)
+    return [
+        ("HTTP", "http", raw),
+        ("curl", "bash", curl(url, request)),
+        ("Python", "python", python(url, request, response_is_json)),
+        ("JavaScript", "javascript", javascript(url, request, response_is_json)),
+    ]

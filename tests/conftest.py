@@ -1,0 +1,85 @@
+"""Shared test fixtures.
+
+Golden files live under ``tests/golden/``. Refresh them all with::
+
+    python -m pytest --update-goldens
+
+When a comparison fails, the rendered tree is written beside the golden one as
+``<name>_out/`` so the difference can be inspected with ``diff -r``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+SEED = SHARED / "seeds" / "000_6ae769dba68f0529.txt"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/ from the current output instead of comparing",
+    )
+
+
+def _read_tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _write_tree(folder: Path, tree: Mapping[str, str]) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    for rel, text in tree.items():
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text.encode("utf-8"))
+
+
+GoldenCompare = Callable[[str, Mapping[str, str]], None]
+
+
+@pytest.fixture
+def golden_tree(request: pytest.FixtureRequest) -> GoldenCompare:
+    """Compare a rendered ``{path: text}`` tree with ``tests/golden/<name>/``.
+
+    Missing, extra and changed files are all reported.
+    """
+    update = bool(request.config.getoption("--update-goldens"))
+
+    def compare(name: str, tree: Mapping[str, str]) -> None:
+        folder = GOLDEN / name
+        out = GOLDEN / f"{name}_out"
+        if update:
+            _write_tree(folder, tree)
+            shutil.rmtree(out, ignore_errors=True)
+            return
+        if not folder.is_dir():
+            pytest.fail(f"no golden tree {folder}; run: python -m pytest --update-goldens")
+        expected = _read_tree(folder)
+        actual = dict(tree)
+        missing = sorted(set(expected) - set(actual))
+        extra = sorted(set(actual) - set(expected))
+        changed = sorted(p for p in set(expected) & set(actual) if expected[p] != actual[p])
+        if missing or extra or changed:
+            _write_tree(out, actual)
+            pytest.fail(
+                f"rendered tree differs from {folder} (output written to {out}):\n"
+                f"  missing: {missing}\n  extra: {extra}\n  changed: {changed}\n"
+                "refresh with: python -m pytest --update-goldens"
+            )
+        shutil.rmtree(out, ignore_errors=True)
+
+    return compare

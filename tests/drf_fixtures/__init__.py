@@ -1,0 +1,1 @@
+"""A small Django REST framework app that the DRF source tests document."""

@@ -1,0 +1,16 @@
+from apiscribe.scenarios import ScenarioClient, scenario
+
+
+@scenario("ListItems")
+def list_items(client: ScenarioClient) -> None:
+    client.request("GET", "/api/items/")
+
+
+@scenario("CreateItem")
+def create_item(client: ScenarioClient) -> None:
+    client.request("POST", "/api/items/", json={"name": "lamp"})
+
+
+@scenario("GetItem")
+def get_item(client: ScenarioClient) -> None:
+    raise RuntimeError("the item service is down")

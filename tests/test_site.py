@@ -1,0 +1,378 @@
+"""The MkDocs site: real ``mkdocs build --strict`` runs, and the built site in Chromium."""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from apiscribe.diagnostics import ApiscribeError
+from apiscribe.httptext import format_request, format_response, parse_exchange
+from apiscribe.model import (
+    ApiModel,
+    Endpoint,
+    Example,
+    Header,
+    HttpRequest,
+    HttpResponse,
+    Parameter,
+    Section,
+)
+from apiscribe.site import build_site, site_nav, write_mkdocs_config
+from apiscribe.views import jsondocs as jsondocs_view
+from apiscribe.writer import write_tree
+
+from .conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def recorded(request: HttpRequest, response: HttpResponse) -> Example:
+    request_text, response_text = format_request(request), format_response(response)
+    exchange = parse_exchange(request_text, response_text)
+    assert exchange is not None
+    return Example(request_text, response_text, exchange)
+
+
+UPDATE = Endpoint(
+    name="put-organization-release-details",
+    section="releases",
+    method="PUT",
+    api_path="/api/0/organizations/{organization_slug}/releases/{version}/",
+    title="Update an Organization's Release",
+    description="Update a release.",
+    authentication="required",
+    path_parameters=(
+        Parameter("organization_slug", "string", "the slug of the organization.", "path"),
+        Parameter("version", "string", "the version identifier.", "path"),
+    ),
+    parameters=(Parameter("ref", "string", "an optional commit reference.", "body"),),
+    example=recorded(
+        HttpRequest(
+            "PUT",
+            "/api/0/organizations/acme/releases/1.0/",
+            (
+                Header("Host", "api.example.com"),
+                Header("Authorization", "Bearer <token>"),
+                Header("Content-Type", "application/json"),
+            ),
+            '{\n  "ref": "deadbeef"\n}',
+        ),
+        HttpResponse(200, "OK", (Header("Content-Type", "application/json"),),
+                     '{\n  "version": "1.0"\n}'),
+    ),
+    sidebar_order=2,
+)
+LIST = Endpoint(
+    name="get-organization-releases",
+    section="releases",
+    method="GET",
+    api_path="/api/0/organizations/{organization_slug}/releases/",
+    title="List an Organization's Releases",
+    authentication="required",
+    sidebar_order=1,
+)
+DELETE = Endpoint(
+    name="delete-project",
+    section="projects",
+    method="DELETE",
+    api_path="/api/0/projects/{project_slug}/",
+    title="Delete a <b>Project</b>",
+)
+MODEL = ApiModel(
+    title="Example API",
+    description="The reference API.",
+    sections=(
+        Section("releases", "Releases", (LIST, UPDATE), "Releases of an organization."),
+        Section("projects", "Projects & Teams", (DELETE,), "Projects."),
+    ),
+)
+ENDPOINT_PAGES = {
+    "releases/get-organization-releases/index.html",
+    "releases/put-organization-release-details/index.html",
+    "projects/delete-project/index.html",
+}
+
+
+def make_project(root: Path, *, title: str = MODEL.title) -> Path:
+    """JSON docs where the pipeline puts them, and a mkdocs.yml; returns the mkdocs.yml."""
+    write_tree(root / "api-docs" / "endpoints", jsondocs_view.render(MODEL))
+    mkdocs_yml = root / "mkdocs.yml"
+    mkdocs_yml.write_text(write_mkdocs_config(title=title), encoding="utf-8")
+    return mkdocs_yml
+
+
+def html_pages(site: Path) -> set[str]:
+    return {
+        p.relative_to(site).as_posix() for p in site.rglob("index.html")
+        if not p.relative_to(site).parts[0] in ("assets", "search")
+    }
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("project")
+    build_site(make_project(root))
+    return root / "site"
+
+
+def test_build_site_writes_every_page(site: Path) -> None:
+    assert html_pages(site) == {
+        "index.html", "releases/index.html", "projects/index.html", *ENDPOINT_PAGES,
+    }
+
+
+def test_mkdocs_command_line_builds_strict(tmp_path: Path) -> None:
+    mkdocs_yml = make_project(tmp_path)
+    (tmp_path / "docs").mkdir()  # MkDocs needs its docs_dir; build_site creates it itself
+    out = tmp_path / "cli-site"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(mkdocs_yml),
+         "-d", str(out)],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert html_pages(out) >= {"index.html", *ENDPOINT_PAGES}
+
+
+def test_errors_in_the_json_docs_stop_the_build(tmp_path: Path) -> None:
+    mkdocs_yml = make_project(tmp_path)
+    folder = tmp_path / "api-docs" / "endpoints"
+    (folder / "releases" / "get-broken.md").write_text("not a JSON doc\n", encoding="utf-8")
+    with pytest.raises(ApiscribeError) as caught:
+        build_site(mkdocs_yml)
+    lines = caught.value.message.split("\n")
+    assert lines[0] == f"MkDocs could not build {mkdocs_yml}: Aborted with a BuildError!"
+    assert lines[1] == f"  error: apiscribe: 1 error(s) in the JSON docs at {folder}:"
+    assert lines[2].startswith(f"{folder / 'releases' / 'get-broken.md'}")
+    assert not (tmp_path / "site").exists()
+
+
+def test_missing_json_docs_folder(tmp_path: Path) -> None:
+    mkdocs_yml = tmp_path / "mkdocs.yml"
+    mkdocs_yml.write_text(write_mkdocs_config(title="T", api_docs="nowhere"), encoding="utf-8")
+    with pytest.raises(ApiscribeError) as caught:
+        build_site(mkdocs_yml)
+    assert caught.value.message == (
+        f"MkDocs could not build {mkdocs_yml}: Aborted with a BuildError!\n"
+        f"  error: apiscribe: no JSON docs folder at {tmp_path / 'nowhere'} (the api_docs option)"
+    )
+
+
+def test_strict_build_fails_on_warnings(tmp_path: Path) -> None:
+    mkdocs_yml = make_project(tmp_path)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "guide.md").write_text("# Guide\n\n[gone](gone.md)\n", encoding="utf-8")
+    with pytest.raises(ApiscribeError) as caught:
+        build_site(mkdocs_yml, site_dir=tmp_path / "out")
+    assert caught.value.message.split("\n")[0] == (
+        f"MkDocs could not build {mkdocs_yml}: Aborted with 1 warnings in strict mode!"
+    )
+    assert caught.value.hint == "strict mode fails on any warning"
+    build_site(mkdocs_yml, site_dir=tmp_path / "out", strict=False)
+    assert (tmp_path / "out" / "guide" / "index.html").is_file()
+
+
+def test_users_own_pages_and_nav_win(tmp_path: Path) -> None:
+    mkdocs_yml = make_project(tmp_path)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Welcome\n", encoding="utf-8")
+    with mkdocs_yml.open("a", encoding="utf-8") as handle:
+        handle.write("nav:\n  - Start: index.md\n  - releases/get-organization-releases.md\n")
+    build_site(mkdocs_yml)
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<h1 id="welcome">Welcome' in home
+    assert "Releases of an organization." not in home
+    assert "delete-project" not in home  # the user's nav leaves it out
+    assert (tmp_path / "site" / "projects" / "delete-project" / "index.html").is_file()
+
+
+def test_site_nav() -> None:
+    assert site_nav(MODEL) == [
+        {"Home": "index.md"},
+        {"Releases": [
+            "releases/index.md",
+            "releases/get-organization-releases.md",
+            "releases/put-organization-release-details.md",
+        ]},
+        {"Projects &amp; Teams": ["projects/index.md", "projects/delete-project.md"]},
+    ]
+
+
+def test_repository_mkdocs_yml_is_the_written_config() -> None:
+    expected = write_mkdocs_config(title="Example API", extra_css=["stylesheets/apiscribe.css"])
+    assert (ROOT / "mkdocs.yml").read_text(encoding="utf-8") == expected
+    assert (ROOT / "docs" / "stylesheets" / "apiscribe.css").is_file()
+
+
+def test_written_config() -> None:
+    text = write_mkdocs_config(title='Acme <API> & "co"', api_docs="out/endpoints")
+    assert '\nsite_name: Acme &lt;API&gt; &amp; &quot;co&quot;\n' in text
+    config: dict[str, Any] = yaml.safe_load(text)
+    assert config["plugins"] == ["search", {"apiscribe": {"api_docs": "out/endpoints"}}]
+    assert (config["docs_dir"], config["site_dir"]) == ("docs", "site")
+    theme = config["theme"]
+    assert theme["name"] == "material"
+    assert {"navigation.indexes", "navigation.prune", "content.code.copy"} <= set(
+        theme["features"]
+    )
+    assert "navigation.expand" not in theme["features"]
+    assert [p["scheme"] for p in theme["palette"]] == ["default", "slate"]
+    assert all("toggle" in p for p in theme["palette"])
+
+
+# -- in a real browser --------------------------------------------------------------------
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} is missing (Debian's chromium package)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, served: str) -> Iterator[Any]:
+    context = browser.new_context(
+        base_url=served, color_scheme="light", viewport={"width": 1400, "height": 900}
+    )
+    context.set_default_timeout(10_000)
+    opened = context.new_page()
+    try:
+        yield opened
+    finally:
+        context.close()
+
+
+ENDPOINT_URL = "/releases/put-organization-release-details/"
+
+
+def heading(page: Any) -> str:
+    """The page's H1 text, without its permalink."""
+    text: str = page.locator("article h1").evaluate("h => h.childNodes[0].textContent")
+    return text
+
+
+@pytest.mark.browser
+def test_home_lists_sections(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    article = page.locator("article")
+    assert heading(page) == "Example API"
+    expect(article.get_by_role("link", name="Releases", exact=True)).to_have_attribute(
+        "href", "releases/"
+    )
+    expect(article.get_by_role("link", name="Projects & Teams")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_nav_shows_sections_with_endpoint_pages(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(ENDPOINT_URL)
+    nav = page.locator("nav.md-nav--primary")
+    expect(nav.get_by_role("link", name="List an Organization's Releases")).to_be_visible()
+    expect(nav.get_by_role("link", name="Update an Organization's Release").first).to_be_visible()
+    expect(nav.get_by_role("link", name="Projects & Teams")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_endpoint_page_shows_parameters_example_and_copy_buttons(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(ENDPOINT_URL)
+    article = page.locator("article")
+    assert heading(page) == "Update an Organization's Release"
+    row = article.locator("table tr", has_text="organization_slug")
+    expect(row.locator("td")).to_have_text(
+        ["organization_slug", "string", "the slug of the organization."]
+    )
+    expect(article.locator(".tabbed-labels label")).to_have_text(
+        ["HTTP", "curl", "Python", "JavaScript"]
+    )
+    article.locator(".tabbed-labels label", has_text="curl").click()
+    expect(article.locator(".tabbed-block").nth(1)).to_contain_text(
+        "curl -X PUT 'https://api.example.com/api/0/organizations/acme/releases/1.0/'"
+    )
+    expect(article.locator("pre", has_text="HTTP/1.1 200 OK")).to_be_visible()
+    expect(article.locator("button.md-clipboard").first).to_be_attached()
+    assert article.locator("button.md-clipboard").count() == 5  # 4 request tabs, 1 response
+
+
+@pytest.mark.browser
+def test_untrusted_title_stays_text(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/projects/delete-project/")
+    assert heading(page) == "Delete a <b>Project</b>"
+    expect(page).to_have_title("Delete a <b>Project</b> - Example API")
+    assert page.locator("b", has_text="Project").count() == 0
+    expect(page.locator("article .admonition.note")).to_contain_text("No recorded example")
+
+
+@pytest.mark.browser
+def test_palette_toggle_switches_scheme(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    body = page.locator("body")
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    page.locator("form[data-md-component=palette] label:visible").click()
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    page.locator("form[data-md-component=palette] label:visible").click()
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+
+
+@pytest.mark.browser
+def test_search_finds_an_endpoint_by_title(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").fill("Update an Organization")
+    result = page.locator(".md-search-result__item", has_text="Update an Organization's Release")
+    expect(result.first).to_be_visible()
+    expect(result.first.locator("a").first).to_have_attribute(
+        "href", f"{page.base}{ENDPOINT_URL}"
+    )
