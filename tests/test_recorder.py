@@ -502,3 +502,19 @@ def test_entity_tags_get_stand_ins_of_the_same_length() -> None:
     assert again.header("If-None-Match") == tag[2:]
     other = normalizer.response(HttpResponse(304, "Not Modified", (Header("ETag", '"x"'),)))
     assert other.header("ETag") not in (None, '"x"', tag[2:])
+
+
+def test_with_a_window_only_timestamps_near_the_recording_clock_are_replaced() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    normalizer = Normalizer(
+        base_url="https://api.example.com",
+        server_url="http://127.0.0.1:8123",
+        token="f00dfeed",
+        volatile_window=timedelta(days=2),
+        now=datetime(2031, 5, 6, 5, 0, tzinfo=UTC),
+    )
+    text = "seeded 2018-11-06T21:20:08Z made 2031-05-06T05:08:09Z seeded 2018-11-06T22:05:00Z"
+    assert normalizer.text(text) == (
+        "seeded 2018-11-06T21:20:08Z made 2024-01-01T12:00:00Z seeded 2018-11-06T22:05:00Z"
+    )

@@ -22,6 +22,7 @@ import pytest
 
 from apiscribe.config import load_config
 from apiscribe.recording.server import AppServer
+
 from .conftest import ROOT
 
 ORG = "the-interstellar-jurisdiction"
@@ -341,7 +342,7 @@ def test_commits_are_set_through_the_release_update(api: httpx.Client) -> None:
 
     invalid = api.put(base + "1.0/", json={"commits": [{"message": "no id"}]})
     assert invalid.status_code == 400
-    assert invalid.json() == {"commits": [{"id": ["This field is required."]}]}
+    assert invalid.json() == {"commits": {"0": {"id": ["This field is required."]}}}
     replaced = api.put(base + "1.0/", json={"commits": []}).json()
     assert (replaced["commitCount"], replaced["lastCommit"]) == (0, None)
     api.delete(f"/api/0/organizations/{org}/")
@@ -524,7 +525,7 @@ def test_every_documented_method_has_its_own_scenario(structure: dict[str, Any])
     attached = [name for e in structure["endpoints"] for name in e["scenarios"]]
     assert all(len(e["scenarios"]) == 1 for e in structure["endpoints"])
     assert sorted(attached) == sorted(set(attached))
-    assert attached == structure["registered"]
+    assert sorted(attached) == sorted(structure["registered"])
 
 
 def test_list_endpoints_document_the_cursor(structure: dict[str, Any], api: httpx.Client) -> None:

@@ -115,11 +115,14 @@ class Example:
 
     ``exchange`` is the structured form when the text parses as HTTP; views that need
     structure (OpenAPI, Markdown) read it, the JSON-doc view writes the text.
+    ``marked_error`` says the example shows an error response on purpose (a JSON doc's
+    ``# apiscribe: error-example`` header line); ``apiscribe check`` accepts it then.
     """
 
     request_text: str
     response_text: str
     exchange: Exchange | None = None
+    marked_error: bool = False
 
     @property
     def is_empty(self) -> bool:

@@ -65,6 +65,7 @@ class Scenario:
     func: Callable[[ScenarioClient], None]
     file: str
     line: int
+    error_example: bool = False
 
     def __call__(self, client: ScenarioClient) -> None:
         self.func(client)
@@ -73,8 +74,14 @@ class Scenario:
 _REGISTRY: dict[str, Scenario] = {}
 
 
-def scenario(ident: str) -> Callable[[Callable[[ScenarioClient], None]], Scenario]:
-    """Register the decorated function as the scenario named ``ident``."""
+def scenario(
+    ident: str, *, error_example: bool = False
+) -> Callable[[Callable[[ScenarioClient], None]], Scenario]:
+    """Register the decorated function as the scenario named ``ident``.
+
+    ``error_example=True`` says its recorded response is an error on purpose (documenting a
+    404, say), so ``apiscribe check`` accepts the error status.
+    """
 
     def register(func: Callable[[ScenarioClient], None]) -> Scenario:
         code = getattr(func, "__code__", None)
@@ -83,6 +90,7 @@ def scenario(ident: str) -> Callable[[Callable[[ScenarioClient], None]], Scenari
             func=func,
             file=code.co_filename if code else "<unknown>",
             line=code.co_firstlineno if code else 0,
+            error_example=error_example,
         )
         existing = _REGISTRY.get(ident)
         if existing is not None and (existing.file, existing.line) != (item.file, item.line):

@@ -171,6 +171,7 @@ docs_dir: {docs_dir}
 site_dir: {site_dir}
 theme:
   name: material
+  font: false  # system fonts: the site loads nothing from other hosts
   features:
     # Large sites: the full navigation is rendered into every page, so its cost grows with
     # the square of the page count. navigation.prune renders only the active section (with

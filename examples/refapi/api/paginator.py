@@ -60,7 +60,7 @@ def _per_page(request: Any) -> int:
 def _link(request: Any, cursor: Cursor, rel: str, results: bool) -> str:
     pairs = [(k, v) for k, values in request.GET.lists() if k != "cursor" for v in values]
     pairs.append(("cursor", str(cursor)))
-    url = request.build_absolute_uri(request.path) + "?" + urlencode(pairs, safe=":@")
+    url = request.build_absolute_uri(request.path) + "?" + urlencode(pairs, safe=":")
     has = "true" if results else "false"
     return f'<{url}>; rel="{rel}"; results="{has}"; cursor="{cursor}"'
 

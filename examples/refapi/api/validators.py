@@ -40,6 +40,15 @@ def unique_slug(
     return str(slug)
 
 
+def validated(
+    validator: type[serializers.Serializer], request: Any, partial: bool = False
+) -> dict[str, Any]:
+    """The request body checked by ``validator``; a 400 naming the fields otherwise."""
+    checker = validator(data=request.data, partial=partial)
+    checker.is_valid(raise_exception=True)
+    return dict(checker.validated_data)
+
+
 class NamedValidator(serializers.Serializer):
     name = serializers.CharField(max_length=64)
     slug = serializers.SlugField(max_length=50, required=False)

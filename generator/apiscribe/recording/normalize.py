@@ -97,7 +97,15 @@ class Normalizer:
     was recorded (``http://127.0.0.1:PORT``) and ``token`` the real credential.
     """
 
-    def __init__(self, *, base_url: str, server_url: str, token: str) -> None:
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        server_url: str,
+        token: str,
+        volatile_window: timedelta | None = None,
+        now: datetime | None = None,
+    ) -> None:
         parts = urlsplit(base_url)
         self.host = parts.netloc or base_url
         self.origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else base_url
@@ -113,6 +121,10 @@ class Normalizer:
                 pattern = re.compile(re.escape(found) + r"(?!\d)", re.IGNORECASE)
                 self._rewrites.append((pattern, replacement))
         self._instants: dict[tuple[datetime, str], datetime] = {}
+        # With a window, only instants near the recording's own clock are volatile: fixed
+        # values (seed data, dates a scenario sends) stay as they are, and keep their order.
+        self._window = volatile_window
+        self._now = now or datetime.now(UTC)
         self._uuids: dict[str, uuid.UUID] = {}
         self._tags: dict[str, str] = {}
 
@@ -161,6 +173,8 @@ class Normalizer:
 
     def _instant(self, instant: datetime, extra: str) -> datetime:
         key = (instant.astimezone(UTC), extra)
+        if self._window is not None and abs(key[0] - self._now) > self._window:
+            return instant
         if key not in self._instants:
             self._instants[key] = BASE_INSTANT + STEP * len(self._instants)
         return self._instants[key]

@@ -16,6 +16,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 from .. import scenarios as registry
@@ -28,6 +29,10 @@ from .normalize import Normalizer
 from .server import AppServer
 
 _PARAMETER = re.compile(r"\{[^{}/]*\}")
+
+#: Timestamps within this distance of the recording's clock are treated as volatile (made by
+#: the run) and replaced; others are fixed data and kept.
+VOLATILE_WINDOW = timedelta(days=2)
 
 
 def path_matches(api_path: str, path: str) -> bool:
@@ -204,7 +209,12 @@ def record(
                 progress(name)
             run.run(name, client)
         run.publish(
-            Normalizer(base_url=config.base_url, server_url=server.url, token=client.token)
+            Normalizer(
+                base_url=config.base_url,
+                server_url=server.url,
+                token=client.token,
+                volatile_window=VOLATILE_WINDOW,
+            )
         )
 
     sections = tuple(

@@ -28,7 +28,7 @@ from ..model import (
     Section,
     SourceLocation,
 )
-from ..views.jsondocs import ABSENT_DEFAULTS, DOC_KEYS, PARAMETER_KEYS
+from ..views.jsondocs import ABSENT_DEFAULTS, DOC_KEYS, ERROR_EXAMPLE_MARK, PARAMETER_KEYS
 
 DEFAULT_TITLE = "API Reference"
 METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE")
@@ -245,7 +245,7 @@ def _parameters(reader: _Reader, value: Any, key: str) -> tuple[Parameter, ...] 
     return tuple(params)
 
 
-def _example(reader: _Reader, request: str, response: str) -> Example:
+def _example(reader: _Reader, request: str, response: str, marked_error: bool) -> Example:
     parsers = {"example_request": (request, httptext.parse_request),
                "example_response": (response, httptext.parse_response)}
     for key, (text, parse) in parsers.items():
@@ -253,7 +253,7 @@ def _example(reader: _Reader, request: str, response: str) -> Example:
             reader.warn("unparsed-example", f"{key!r} is not HTTP text that apiscribe can "
                         "parse; only the JSON-doc view shows it", reader.line_of(f"/{key}"),
                         f"/{key}")
-    return Example(request, response, httptext.parse_exchange(request, response))
+    return Example(request, response, httptext.parse_exchange(request, response), marked_error)
 
 
 def _endpoint(doc: Any, reader: _Reader, section: str, parts: _Parts) -> Endpoint | None:
@@ -291,7 +291,8 @@ def _endpoint(doc: Any, reader: _Reader, section: str, parts: _Parts) -> Endpoin
         path_parameters=params["path_parameters"],
         query_parameters=params["query_parameters"],
         parameters=params["parameters"],
-        example=_example(reader, values["example_request"], values["example_response"]),
+        example=_example(reader, values["example_request"], values["example_response"],
+                         ERROR_EXAMPLE_MARK in parts.header),
         sidebar_order=order,
         source=SourceLocation(reader.display, 1),
         form=JsonDocForm(parts.header, absent, verbatim, canonical if verbatim else None),

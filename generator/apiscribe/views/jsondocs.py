@@ -58,6 +58,9 @@ ABSENT_DEFAULTS: dict[str, Any] = {
 #: The keys of one parameter entry.
 PARAMETER_KEYS: tuple[str, ...] = ("description", "name", "type")
 
+#: The header line that marks an example showing an error response on purpose.
+ERROR_EXAMPLE_MARK = "# apiscribe: error-example"
+
 
 def _parameters(params: tuple[Parameter, ...] | None) -> list[dict[str, str]] | None:
     if params is None:
@@ -93,7 +96,10 @@ def endpoint_document(ep: Endpoint) -> dict[str, Any]:
 
 def _header(ep: Endpoint) -> tuple[str, ...]:
     # An endpoint with an untouched form was not read from a JSON doc: it gets the default.
-    return DEFAULT_HEADER if ep.form == JsonDocForm() else ep.form.header
+    header = DEFAULT_HEADER if ep.form == JsonDocForm() else ep.form.header
+    if not ep.example.marked_error:
+        return tuple(line for line in header if line != ERROR_EXAMPLE_MARK)
+    return header if ERROR_EXAMPLE_MARK in header else (*header, ERROR_EXAMPLE_MARK)
 
 
 def _json_text(ep: Endpoint) -> str:

@@ -1,8 +1,14 @@
+import os
+import time
+
 from apiscribe.scenarios import ScenarioClient, scenario
 
 
 @scenario("ListItems")
 def list_items(client: ScenarioClient) -> None:
+    if os.environ.get("SHOP_SLOW"):  # lets a test interrupt a run mid-scenario
+        print("slow scenario started", flush=True)
+        time.sleep(60)
     client.request("GET", "/api/items/")
 
 

@@ -14,8 +14,7 @@ from ...models import Organization
 from .. import serializers as out
 from ..base import DocSection, Endpoint, get_organization
 from ..paginator import paginate
-from ..validators import NamedValidator, unique_slug
-from . import validated
+from ..validators import NamedValidator, unique_slug, validated
 
 
 class OrganizationIndexEndpoint(Endpoint):

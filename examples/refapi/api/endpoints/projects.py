@@ -14,8 +14,7 @@ from ...models import Project
 from .. import serializers as out
 from ..base import DocSection, Endpoint, get_project
 from ..paginator import paginate
-from ..validators import ProjectValidator, unique_slug
-from . import validated
+from ..validators import ProjectValidator, unique_slug, validated
 
 
 class ProjectIndexEndpoint(Endpoint):

@@ -18,8 +18,12 @@ from ...models import Release, ReleaseFile
 from .. import serializers as out
 from ..base import DocSection, Endpoint, get_release, get_release_file
 from ..paginator import paginate
-from ..validators import Conflict, ReleaseFileUpdateValidator, ReleaseFileValidator
-from . import validated
+from ..validators import (
+    Conflict,
+    ReleaseFileUpdateValidator,
+    ReleaseFileValidator,
+    validated,
+)
 
 
 def _check_name_free(release: Release, name: str, dist: str | None, current: int = 0) -> None:

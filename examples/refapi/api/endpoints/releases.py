@@ -22,8 +22,8 @@ from ..validators import (
     DeployValidator,
     ReleaseUpdateValidator,
     ReleaseValidator,
+    validated,
 )
-from . import validated
 
 
 def set_commits(release: Release, commits: list[dict[str, Any]]) -> None:

@@ -14,8 +14,7 @@ from ...models import Project, Team
 from .. import serializers as out
 from ..base import DocSection, Endpoint, get_organization, get_team
 from ..paginator import paginate
-from ..validators import NamedValidator, ProjectValidator, unique_slug
-from . import validated
+from ..validators import NamedValidator, ProjectValidator, unique_slug, validated
 
 
 class OrganizationTeamsEndpoint(Endpoint):

@@ -1,0 +1,1 @@
+"""Checks behind `apiscribe check`: every view valid, every example true."""
