@@ -196,6 +196,14 @@ def test_prose_keeps_markdown_but_not_html_or_unsafe_links() -> None:
     assert markdown.md_prose("a {: onclick=alert(1) } b") == "a \\{: onclick=alert(1) } b"
     assert markdown.md_prose("[x]: javascript:alert(1)") == "\\[x]: javascript:alert(1)"
     assert markdown.md_prose("[x](java\tscript:alert(1))") == "[x]\\(java\tscript:alert(1))"
+    # A backslash the text already has cannot cancel the escape.
+    assert markdown.md_prose("a \\{: onclick=x }") == "a \\{: onclick=x }"
+    assert markdown.md_prose("a \\\\{: onclick=x }") == "a \\\\\\{: onclick=x }"
+    assert markdown.md_cell("a\\|b \\\\|c") == "a\\|b \\\\\\|c"
+    html = python_markdown.markdown(
+        markdown.md_prose("p \\\\{: onclick=alert(1) }"), extensions=SITE_EXTENSIONS
+    )
+    assert html == "<p>p \\{: onclick=alert(1) }</p>"
 
 
 def test_headings_and_link_text_escape_markdown() -> None:

@@ -183,3 +183,15 @@ def test_mkdocs_build_strict_passes_on_the_repository(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "releases" / "index.html").is_file()
+
+
+def test_committed_openapi_passes_the_validator() -> None:
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.readers import read_from_filename
+
+    spec, _ = read_from_filename(str(ROOT / "api-docs" / "openapi.json"))
+    validate(spec)
+    assert spec["openapi"] == "3.1.0"
+    operations = [op for item in spec["paths"].values() for op in item.values()]
+    assert len(operations) == len(list((ROOT / "api-docs/endpoints").rglob("*.md")))
+    assert {t["name"] for t in spec["tags"]} == {"Organizations", "Teams", "Projects", "Releases"}

@@ -518,3 +518,12 @@ def test_with_a_window_only_timestamps_near_the_recording_clock_are_replaced() -
     assert normalizer.text(text) == (
         "seeded 2018-11-06T21:20:08Z made 2024-01-01T12:00:00Z seeded 2018-11-06T22:05:00Z"
     )
+
+
+def test_a_scenario_marked_as_error_example_marks_its_example() -> None:
+    run = _record(_model(_endpoint("missing-thing", "GET", THING, "RecMissingThing")))
+    example = run.example("missing-thing")
+    assert run.diagnostics == []
+    assert example.response_text.startswith("HTTP/1.1 404 NOT FOUND")
+    assert example.marked_error is True
+    assert MAIN.endpoints[0].example.marked_error is False

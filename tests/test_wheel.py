@@ -59,5 +59,5 @@ def test_installed_wheel_runs(wheel: Path, tmp_path: Path) -> None:
     )
     assert rendered.returncode == 0, rendered.stderr
     page = (out / "releases" / "put-organization-release-details.md").read_text()
-    assert page.startswith("# Update an Organization's Release")
+    assert "\n# Update an Organization's Release\n" in page
     assert "/api/0/organizations/{organization_slug}/releases/{version}/" in page

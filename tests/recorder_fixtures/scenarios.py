@@ -85,3 +85,8 @@ def current_auth(client: ScenarioClient) -> None:
 def interrupted(client: ScenarioClient) -> None:
     _probe(client)
     raise KeyboardInterrupt
+
+
+@scenario("RecMissingThing", error_example=True)
+def missing_thing(client: ScenarioClient) -> None:
+    client.request("GET", "/api/0/things/999999/")

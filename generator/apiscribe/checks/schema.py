@@ -117,5 +117,5 @@ def validate_jsondoc_file(path: Path, *, display: str) -> list[Diagnostic]:
                     "missing-key", f"missing key {key!r}; it reads as "
                     f"{json.dumps(ABSENT_DEFAULTS[key])}", file=display,
                     line=reader.line_of(""), pointer=f"/{key}", endpoint=reader.name,
-                    hint=f"write \"{key}\" out, so the doc says what it means"))
+                    hint=f"add \"{key}\" to the JSON object, so the doc says what it means"))
     return sorted(set(found))

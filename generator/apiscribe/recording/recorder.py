@@ -169,6 +169,7 @@ class _Run:
                         request_text=format_request(exchange.request),
                         response_text=format_response(exchange.response),
                         exchange=exchange,
+                        marked_error=self.known[name].error_example,
                     )
                     return replace(endpoint, example=example)
         if succeeded:

@@ -7,7 +7,9 @@ page (the dataclasses below: the whole template contract); each template sees on
 Untrusted text is escaped where it lands, by the filters in :data:`FILTERS`: prose keeps its
 Markdown (code spans, emphasis, http/https/mailto links) but not raw HTML, attribute lists or
 other link schemes; table cells also escape ``|`` and newlines; code fences are longer than
-any backtick run in the code. Example code is built here, with shell and JSON quoting.
+any backtick run in the code. Section and endpoint pages start with a front-matter ``title``,
+HTML-escaped, because the theme prints page titles as they are. The example code (curl,
+Python, JavaScript) comes from :mod:`apiscribe.views.samples`.
 """
 
 from __future__ import annotations
@@ -161,15 +163,18 @@ def _unsafe_link(rest: str) -> bool:
     return match is not None and match.group(1).lower() not in _SAFE_SCHEMES
 
 
+def _backslash(text: str, chars: str) -> str:
+    """Put a backslash before each of ``chars`` that the text does not escape already."""
+    pattern = re.compile(r"(\\*)([" + re.escape(chars) + "])")
+    return pattern.sub(
+        lambda m: m.group(1) + ("" if len(m.group(1)) % 2 else "\\") + m.group(2), text
+    )
+
+
 def _escape_text(text: str, *, table: bool, inline: bool) -> str:
-    text = "".join(_HTML.get(ch, ch) for ch in text).replace("{", "\\{")
+    text = "".join(_HTML.get(ch, ch) for ch in text)
     text = re.sub(r"\]\(", lambda m: "]\\(" if _unsafe_link(text[m.end() :]) else "](", text)
-    if table:
-        text = re.sub(r"(\\*)\|", lambda m: m.group(1) + ("|" if len(m.group(1)) % 2 else "\\|"),
-                      text)
-    if inline:
-        text = re.sub(r"[\[\]#]", lambda m: "\\" + m.group(0), text)
-    return text
+    return _backslash(text, "{" + ("|" if table else "") + ("[]#" if inline else ""))
 
 
 def _escape(text: str, *, table: bool = False, inline: bool = False) -> str:

@@ -3,15 +3,20 @@
 Built from a recorded request. The URL is the request's ``Host`` header (else the base URL's
 host) with the base URL's scheme, then the request target. ``Host``, ``Content-Length`` and
 hop-by-hop headers are left to the client. Every value is quoted for its language: curl
-arguments are single-quoted (a quote inside becomes ``'\\''``); Python and JavaScript strings
-are JSON string literals. A JSON body becomes a literal object (numbers kept as written);
-any other body is sent as a string.
+arguments are single-quoted (a quote inside becomes ``'\\''``; text with control characters
+other than newline and tab uses ``$'...'``); Python and JavaScript strings are JSON string
+literals. A JSON body becomes a literal object (numbers kept as written); a multipart form
+becomes form fields and files (curl ``--form-string``/``-F``, httpx ``data``/``files``, a
+``FormData``), with the client choosing the boundary; any other body is sent as a string.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
+from email.parser import Parser
+from email.policy import HTTP
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,9 +43,43 @@ def string_literal(text: str) -> str:
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encoded)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def shell_quote(text: str) -> str:
-    """A single-quoted shell word."""
-    return "'" + text.replace("'", "'\\''") + "'"
+    """One shell word: single-quoted, or ``$'...'`` when it holds control characters."""
+    if not _CONTROL.search(text):
+        return "'" + text.replace("'", "'\\''") + "'"
+    escaped = text.replace("\\", "\\\\").replace("'", "\\'").replace("\r", "\\r")
+    return "$'" + _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", escaped) + "'"
+
+
+@dataclass(frozen=True)
+class FormPart:
+    """A field (``filename`` None) or a file of a multipart form."""
+
+    name: str
+    value: str
+    filename: str | None = None
+    content_type: str | None = None
+
+
+def form_parts(request: HttpRequest) -> list[FormPart] | None:
+    """The parts of a ``multipart/form-data`` body, or None for any other (or broken) body."""
+    content_type = request.header("Content-Type") or ""
+    if not request.body or not content_type.lower().startswith("multipart/form-data"):
+        return None
+    message = Parser(policy=HTTP).parsestr(f"Content-Type: {content_type}\r\n\r\n{request.body}")
+    if not message.is_multipart() or message.defects:
+        return None
+    parts = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload()
+        if not isinstance(name, str) or not isinstance(payload, str) or part.defects:
+            return None
+        parts.append(FormPart(name, payload, part.get_filename(), part.get("Content-Type")))
+    return parts
 
 
 def _is_json(content_type: str | None) -> bool:
@@ -93,8 +132,10 @@ def request_url(base_url: str, request: HttpRequest) -> str:
     return f"{base.scheme or 'https'}://{host}{request.target}"
 
 
-def _headers(request: HttpRequest) -> list[tuple[str, str]]:
-    return [(h.name, h.value) for h in request.headers if h.name.lower() not in _SKIPPED_HEADERS]
+def _headers(request: HttpRequest, form: list[FormPart] | None) -> list[tuple[str, str]]:
+    """The headers a client sends by hand (with a form, the client sets Content-Type)."""
+    skipped = _SKIPPED_HEADERS | ({"content-type"} if form is not None else set())
+    return [(h.name, h.value) for h in request.headers if h.name.lower() not in skipped]
 
 
 def _json_body(request: HttpRequest) -> tuple[bool, Any]:
@@ -106,12 +147,25 @@ def _json_body(request: HttpRequest) -> tuple[bool, Any]:
         return False, None
 
 
+def _curl_form(part: FormPart) -> str:
+    if part.filename is None:
+        return f"  --form-string {shell_quote(f'{part.name}={part.value}')}"
+    name = part.filename
+    if not _SHELL_SAFE.match(name):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    spec = f"{part.name}=@{name}" + (f";type={part.content_type}" if part.content_type else "")
+    return f"  -F {shell_quote(spec)}"
+
+
 def curl(url: str, request: HttpRequest) -> str:
     method = request.method if _SHELL_SAFE.match(request.method) else shell_quote(request.method)
     first = "curl" if request.method == "GET" else f"curl -X {method}"
+    form = form_parts(request)
     lines = [f"{first} {shell_quote(url)}"]
-    lines += [f"  -H {shell_quote(f'{name}: {value}')}" for name, value in _headers(request)]
-    if request.body:
+    lines += [f"  -H {shell_quote(f'{name}: {value}')}" for name, value in _headers(request, form)]
+    if form is not None:
+        lines += [_curl_form(part) for part in form]
+    elif request.body:
         lines.append(f"  --data-raw {shell_quote(request.body)}")
     return " \\\n".join(lines)
 
@@ -130,6 +184,34 @@ def _header_literal(headers: list[tuple[str, str]], *, python: bool, indent: str
     return "[\n" + "\n".join(rows) + f"\n{indent}]"
 
 
+def _python_form(form: list[FormPart]) -> list[str]:
+    """``data=`` and ``files=`` arguments (a list where a name repeats)."""
+    lines = []
+    fields: dict[str, list[str]] = {}
+    for part in form:
+        if part.filename is None:
+            fields.setdefault(part.name, []).append(part.value)
+    if fields:
+        lines.append("    data={")
+        for name, values in fields.items():
+            value = ", ".join(map(string_literal, values))
+            value = value if len(values) == 1 else f"[{value}]"
+            lines.append(f"        {string_literal(name)}: {value},")
+        lines.append("    },")
+    files = [part for part in form if part.filename is not None]
+    if files:
+        repeated = len({part.name for part in files}) < len(files)
+        lines.append("    files=[" if repeated else "    files={")
+        for part in files:
+            spec = [string_literal(part.filename or ""), string_literal(part.value)]
+            spec += [string_literal(part.content_type)] if part.content_type else []
+            item = f"({', '.join(spec)})"
+            name = string_literal(part.name)
+            lines.append(f"        ({name}, {item})," if repeated else f"        {name}: {item},")
+        lines.append("    ]," if repeated else "    },")
+    return lines
+
+
 def python(url: str, request: HttpRequest, response_is_json: bool) -> str:
     lines = [
         "import httpx",
@@ -138,11 +220,14 @@ def python(url: str, request: HttpRequest, response_is_json: bool) -> str:
         f"    {string_literal(request.method)},",
         f"    {string_literal(url)},",
     ]
-    headers = _headers(request)
+    form = form_parts(request)
+    headers = _headers(request, form)
     if headers:
         lines.append(f"    headers={_header_literal(headers, python=True, indent='    ')},")
     is_json, value = _json_body(request)
-    if is_json:
+    if form is not None:
+        lines += _python_form(form)
+    elif is_json:
         lines.append(f"    json={_literal(value, python=True, indent='    ')},")
     elif request.body:
         lines.append(f"    content={string_literal(request.body)},")
@@ -151,16 +236,33 @@ def python(url: str, request: HttpRequest, response_is_json: bool) -> str:
     return "\n".join(lines)
 
 
+def _javascript_form(form: list[FormPart]) -> list[str]:
+    lines = ["const form = new FormData();"]
+    for part in form:
+        name = string_literal(part.name)
+        if part.filename is None:
+            lines.append(f"form.append({name}, {string_literal(part.value)});")
+            continue
+        kind = f", {{ type: {string_literal(part.content_type)} }}" if part.content_type else ""
+        blob = f"new Blob([{string_literal(part.value)}]{kind})"
+        lines.append(f"form.append({name}, {blob}, {string_literal(part.filename or '')});")
+    return [*lines, ""]
+
+
 def javascript(url: str, request: HttpRequest, response_is_json: bool) -> str:
-    lines = [
+    form = form_parts(request)
+    lines = _javascript_form(form) if form is not None else []
+    lines += [
         f"const response = await fetch({string_literal(url)}, {{",
         f"  method: {string_literal(request.method)},",
     ]
-    headers = _headers(request)
+    headers = _headers(request, form)
     if headers:
         lines.append(f"  headers: {_header_literal(headers, python=False, indent='  ')},")
     is_json, value = _json_body(request)
-    if is_json:
+    if form is not None:
+        lines.append("  body: form,")
+    elif is_json:
         lines.append(f"  body: JSON.stringify({_literal(value, python=False, indent='  ')}),")
     elif request.body:
         lines.append(f"  body: {string_literal(request.body)},")
