@@ -186,3 +186,64 @@ def convert(input_path: str, target: str, out_dir: str, quiet: bool) -> None:
     outcome = pipeline.convert(Path(input_path), target, Path(out_dir))
     _report(outcome, quiet, "convert")
     sys.exit(1 if print_diagnostics(outcome.diagnostics) else 0)
+
+
+def default_cache_dir() -> Path:
+    """Where spec verdicts are cached: outside the project, in the user's cache folder."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "apiscribe"
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text",
+    show_default=True, help="How to print the diagnostics (github: Actions annotations).",
+)
+@click.option("--junit", type=click.Path(dir_okay=False), help="Also write a JUnit XML report.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--no-stale", is_flag=True,
+    help="Skip the staleness check (which regenerates the docs in memory, recording live).",
+)
+@click.option(
+    "--cache-dir", type=click.Path(file_okay=False),
+    help="Cache spec verdicts by content hash here (default: $XDG_CACHE_HOME/apiscribe).",
+)
+@click.option("--no-cache", is_flag=True, help="Do not read or write the verdict cache.")
+@click.pass_context
+def check(
+    ctx: click.Context, paths: tuple[str, ...], fmt: str, junit: str | None, strict: bool,
+    no_stale: bool, cache_dir: str | None, no_cache: bool,
+) -> None:
+    """Validate docs and specs, and catch examples that lie (the CI gate).
+
+    With no PATH, checks the configured project: every JSON doc in api-docs/ and
+    api-docs/openapi.json, and whether api-docs/ is stale (the docs are regenerated in
+    memory, with a live recording, and compared with what is committed). A PATH may be a
+    folder or file of JSON docs, or an OpenAPI 3.x / Swagger 2.0 document (JSON or YAML).
+
+    \b
+    Checks: the JSON-doc format (JSON Schema), OpenAPI validity (every error), and the
+    truth of every example: request path and method against the route, error responses
+    not marked as error examples, path parameters against the route, request body fields
+    against the documented parameters and types, response bodies against their schemas,
+    Content-Length, duplicate method+path, and missing examples or authentication.
+
+    Prints one line per problem, `file:line: level code: message [pointer]`, then a
+    summary. Exit codes: 0 no errors; 1 errors (or warnings with --strict); 2 usage error.
+    check never changes the checked files.
+    """
+    from .checks import report, runner
+
+    cache = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()
+    if paths:
+        result = runner.check_paths([Path(p) for p in paths], cache_dir=cache)
+    else:
+        result = runner.check_project(_config(ctx), stale=not no_stale, cache_dir=cache)
+    diagnostics = sorted(set(result.diagnostics))
+    click.echo(report.render(fmt, diagnostics, len(result.files)), nl=False)
+    if junit:
+        Path(junit).write_text(report.junit_report(diagnostics, result.files), encoding="utf-8")
+    failed = has_errors(diagnostics) or (strict and bool(diagnostics))
+    ctx.exit(1 if failed else 0)

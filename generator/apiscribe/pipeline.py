@@ -60,9 +60,13 @@ def record_examples(
 
 
 def render_api_docs(model: ApiModel) -> dict[str, str]:
-    """The committed outputs: JSON docs under ``endpoints/`` and ``openapi.json``."""
+    """The committed outputs: JSON docs under ``endpoints/``, ``openapi.json``, and the
+    JSON Schema of the JSON-doc format (``jsondoc.schema.json``) for other tools to use."""
+    from .checks.schema import SCHEMA_FILENAME, schema_text
+
     tree = {f"{ENDPOINTS_DIR}/{path}": text for path, text in jsondocs_view.render(model).items()}
     tree.update(openapi_view.render(model))
+    tree[SCHEMA_FILENAME] = schema_text()
     return tree
 
 

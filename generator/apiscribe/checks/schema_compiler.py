@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import numbers
 import re
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sized
+from typing import Any, cast
 from urllib.parse import unquote, urldefrag, urljoin
 
 from jsonschema.validators import Draft4Validator
-from jsonschema_specifications import REGISTRY as SPECIFICATIONS
+from jsonschema_specifications import (  # type: ignore[import-untyped]  # ships no types
+    REGISTRY as SPECIFICATIONS,
+)
 
 Check = Callable[[Any], bool]
 
@@ -76,7 +78,7 @@ def strictly_equal(a: Any, b: Any) -> bool:
         return len(a) == len(b) and all(strictly_equal(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict | list) or isinstance(b, dict | list):
         return False
-    return type(a) is type(b) and bool(a == b) or (_is_number(a) and _is_number(b) and a == b)
+    return (type(a) is type(b) and bool(a == b)) or (_is_number(a) and _is_number(b) and a == b)
 
 
 def _all_distinct(items: list[Any]) -> bool:
@@ -94,12 +96,20 @@ def _all_of(checks: list[Check]) -> Check:
         return checks[0]
 
     def check(x: Any) -> bool:
-        for each in checks:
+        for each in checks:  # noqa: SIM110 (hot path: a plain loop is faster than all())
             if not each(x):
                 return False
         return True
 
     return check
+
+
+def _at_least(kind: type[Sized], low: Any) -> Check:
+    return lambda x: not isinstance(x, kind) or len(x) >= low
+
+
+def _at_most(kind: type[Sized], high: Any) -> Check:
+    return lambda x: not isinstance(x, kind) or len(x) <= high
 
 
 class Draft4Compiler:
@@ -163,7 +173,7 @@ class Draft4Compiler:
         self._memo[key] = forward
         if "id" in schema and schema is not self._resources.get(base):
             raise UnsupportedSchema("nested 'id' is not supported")
-        compiled = self._build(schema, base)
+        compiled = self._build(cast(dict[str, Any], schema), base)
         cell.append(compiled)
         self._memo[key] = compiled
         return compiled
@@ -191,7 +201,7 @@ class Draft4Compiler:
             checks.append(self._pattern(schema["pattern"]))
         if "format" in schema and self._format_checker is not None:
             checks.append(self._format(schema["format"]))
-        if "uniqueItems" in schema and schema["uniqueItems"]:
+        if schema.get("uniqueItems"):
             checks.append(lambda x: not isinstance(x, list) or _all_distinct(x))
         if any(k in schema for k in ("properties", "patternProperties", "additionalProperties")):
             checks.append(self._object(schema, base))
@@ -218,7 +228,7 @@ class Draft4Compiler:
         def check(x: Any) -> bool:
             if not isinstance(x, dict):
                 return True
-            for name in names:
+            for name in names:  # noqa: SIM110 (hot path: a plain loop is faster than all())
                 if name not in x:
                     return False
             return True
@@ -250,16 +260,12 @@ class Draft4Compiler:
 
     def _sized(self, schema: dict[str, Any]) -> list[Check]:
         checks: list[Check] = []
-        kinds: dict[str, type | tuple[type, ...]] = {
-            "Length": str, "Items": list, "Properties": dict,
-        }
+        kinds: dict[str, type[Sized]] = {"Length": str, "Items": list, "Properties": dict}
         for suffix, kind in kinds.items():
             if f"min{suffix}" in schema:
-                low = schema[f"min{suffix}"]
-                checks.append(lambda x, k=kind, n=low: not isinstance(x, k) or len(x) >= n)
+                checks.append(_at_least(kind, schema[f"min{suffix}"]))
             if f"max{suffix}" in schema:
-                high = schema[f"max{suffix}"]
-                checks.append(lambda x, k=kind, n=high: not isinstance(x, k) or len(x) <= n)
+                checks.append(_at_most(kind, schema[f"max{suffix}"]))
         return checks
 
     def _pattern(self, pattern: Any) -> Check:

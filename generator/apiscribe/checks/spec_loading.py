@@ -11,10 +11,10 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
-from jsonschema_path.loaders import JsonschemaSafeLoader
+from jsonschema_path.loaders import SCIENTIFIC_FLOAT_RE
 
 from ..diagnostics import Diagnostic, error
 
@@ -28,10 +28,6 @@ _YAML_SUFFIXES = {".yaml", ".yml"}
 def escape_token(key: str | int) -> str:
     """One JSON pointer segment (RFC 6901)."""
     return str(key).replace("~", "~0").replace("/", "~1")
-
-
-def pointer_of(parts: Iterator[str | int] | tuple[str | int, ...] | list[str | int]) -> str:
-    return "".join("/" + escape_token(part) for part in parts)
 
 
 def _parent(pointer: str) -> str:
@@ -104,8 +100,21 @@ def _json_lines(text: str) -> dict[str, int]:
     return {p: bisect.bisect_right(newlines, off - 1) + 1 for p, off in offsets.items()}
 
 
-class _SpecYamlLoader(JsonschemaSafeLoader):  # type: ignore[misc, valid-type]
-    """Safe YAML loader: JSON-style string keys, duplicate keys reported, lines recorded."""
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _SpecYamlLoader(_SafeLoader):  # type: ignore[valid-type, misc]
+    """Safe YAML loader: JSON-style string keys, duplicate keys reported, lines recorded.
+
+    Like openapi-spec-validator's reader, it leaves timestamps as strings and reads ``1e3``
+    as a number.
+    """
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = {
+        first: [(tag, regex) for tag, regex in resolvers if tag != _TIMESTAMP]
+        for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
+    }
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -164,6 +173,9 @@ class _SpecYamlLoader(JsonschemaSafeLoader):  # type: ignore[misc, valid-type]
         self.item_lines[id(data)] = [item.start_mark.line + 1 for item in node.value]
 
 
+_SpecYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", SCIENTIFIC_FLOAT_RE, list("-+0123456789.")
+)
 _SpecYamlLoader.add_constructor("tag:yaml.org,2002:map", _SpecYamlLoader.construct_spec_map)
 _SpecYamlLoader.add_constructor("tag:yaml.org,2002:seq", _SpecYamlLoader.construct_spec_seq)
 
@@ -302,8 +314,11 @@ def _parse_yaml(text: str, file: str) -> tuple[Any | None, list[Diagnostic], Lin
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        problem = exc.problem or exc.context or "unreadable YAML"
-        message = f"invalid YAML: {problem} (line {line})"
+        message = f"invalid YAML: {exc.problem or exc.context} (line {line})"
+        if exc.problem and exc.context:
+            message += f"; {exc.context}"
+            if exc.context_mark is not None and exc.context_mark.line + 1 != line:
+                message += f" (line {exc.context_mark.line + 1})"
         return None, [error("bad-yaml", message, file=file, line=line)], LineIndex({})
     except yaml.reader.ReaderError as exc:
         line = _line_of_offset(text, exc.position)
@@ -329,15 +344,14 @@ def _parse_yaml(text: str, file: str) -> tuple[Any | None, list[Diagnostic], Lin
     ]
     problems += [
         error("bad-yaml", f"invalid YAML: {problem} (line {line})", file=file, line=line)
-        for problem, line in loader.bad_keys
+        for problem, line in sorted(set(loader.bad_keys))
     ]
     if problems:
         return None, sorted(problems), LineIndex({})
-    problem = _yaml_problem(document)
-    if problem is not None:
-        return None, [error("bad-yaml", f"invalid YAML: {problem}", file=file, line=1)], LineIndex(
-            {}
-        )
+    not_json = _yaml_problem(document)
+    if not_json is not None:
+        message = f"invalid YAML: {not_json}"
+        return None, [error("bad-yaml", message, file=file, line=1)], LineIndex({})
     return document, [], LineIndex(_yaml_line_map(loader, document))
 
 

@@ -1,0 +1,183 @@
+"""What ``apiscribe check`` runs: find the files, check each kind, check staleness.
+
+Every problem is a :class:`Diagnostic`; one bad file never stops the others. Nothing here
+writes to the checked files or the project (the spec-verdict cache, when enabled, lives in
+its own folder).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Config
+from ..diagnostics import ApiscribeError, Diagnostic, error
+from ..model import Endpoint
+from ..sources import jsondocs as jsondocs_source
+from . import schema, truth
+
+JSONDOC_SUFFIXES = (".md",)
+SPEC_SUFFIXES = (".json", ".yaml", ".yml")
+#: Files apiscribe itself writes next to JSON docs that are neither docs nor specs.
+OWN_FILES = ("sections.json", schema.SCHEMA_FILENAME)
+_SPEC_MARK = re.compile(rb"""(^|[{,\s])["']?(openapi|swagger)["']?\s*:""", re.MULTILINE)
+
+
+@dataclass
+class CheckResult:
+    """Diagnostics, and the files that were checked (for reports such as JUnit)."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the current folder when it is inside it, else as given."""
+    try:
+        return os.path.relpath(path) if path.is_absolute() and Path.cwd() in path.parents \
+            else str(path)
+    except ValueError:
+        return str(path)
+
+
+def looks_like_spec(path: Path) -> bool:
+    """A cheap sniff of a JSON/YAML file found in a folder: does it declare openapi/swagger?"""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(65536)
+    except OSError:
+        return True  # let the loader report the unreadable file
+    return bool(_SPEC_MARK.search(head))
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Path], list[Diagnostic]]:
+    """Split the arguments into JSON docs and specs; folders are searched recursively."""
+    docs: list[Path] = []
+    specs: list[Path] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        if path.is_dir():
+            for found in sorted(path.rglob("*")):
+                if not found.is_file() or any(p.startswith(".") for p in found.parts[-1:]):
+                    continue
+                if found.suffix in JSONDOC_SUFFIXES:
+                    docs.append(found)
+                elif found.suffix in SPEC_SUFFIXES and found.name not in OWN_FILES:
+                    if looks_like_spec(found):
+                        specs.append(found)
+        elif path.is_file():
+            if path.suffix in SPEC_SUFFIXES:
+                specs.append(path)
+            else:
+                docs.append(path)
+        else:
+            problems.append(error(
+                "not-found", "no such file or folder", file=display_path(path),
+            ))
+    return docs, specs, problems
+
+
+def check_jsondocs(files: Iterable[Path]) -> CheckResult:
+    """Format (front matter + JSON Schema) and truth checks for JSON docs."""
+    result = CheckResult()
+    loaded: list[tuple[Endpoint, str]] = []
+    found: set[Diagnostic] = set()
+    for path in files:
+        shown = display_path(path)
+        result.files.append(shown)
+        found.update(schema.validate_jsondoc_file(path, display=shown))
+        endpoint, problems = jsondocs_source.load_file(path, display=shown)
+        found.update(problems)
+        if endpoint is not None:
+            loaded.append((endpoint, shown))
+    found.update(truth.check_endpoints(loaded))
+    result.diagnostics = sorted(found)
+    return result
+
+
+def check_specs(files: Iterable[Path], *, cache_dir: Path | None = None) -> CheckResult:
+    """OpenAPI/Swagger validation (every error) and example-versus-schema checks."""
+    from .specs import check_spec_file
+
+    result = CheckResult()
+    for path in files:
+        shown = display_path(path)
+        result.files.append(shown)
+        result.diagnostics += check_spec_file(path, display=shown, cache_dir=cache_dir)
+    return result
+
+
+def check_paths(paths: Sequence[Path], *, cache_dir: Path | None = None) -> CheckResult:
+    docs, specs, problems = discover(paths)
+    result = check_jsondocs(docs)
+    spec_result = check_specs(specs, cache_dir=cache_dir)
+    result.files += spec_result.files
+    result.diagnostics = problems + result.diagnostics + spec_result.diagnostics
+    return result
+
+
+def staleness(config: Config) -> list[Diagnostic]:
+    """Regenerate in memory and compare with what is committed in the output folder."""
+    from .. import pipeline
+
+    out = config.output_dir
+    shown = display_path(out)
+    try:
+        model, diagnostics = pipeline.load_source(config)
+        model, recorded = pipeline.record_examples(config, model)
+        diagnostics += recorded
+        model = pipeline.keep_committed(model, diagnostics, out)
+        tree = pipeline.render_api_docs(model)
+    except ApiscribeError as exc:
+        return [error("generator-failed", f"the generator failed: {exc.message}",
+                      file=shown, hint=exc.hint)]
+    except Exception as exc:  # a crash of the user's app or of apiscribe is a failure
+        return [error("generator-failed",
+                      f"the generator crashed: {type(exc).__name__}: {exc}", file=shown)]
+    found = [d for d in diagnostics if d.level == "error"]
+    owned = {p.relative_to(out).as_posix() for p in out.glob(f"{pipeline.ENDPOINTS_DIR}/**/*.md")}
+    hint = "run 'apiscribe generate' and commit the result"
+    for rel in sorted(set(tree) | owned):
+        target = out / rel
+        where = display_path(target)
+        if rel not in tree:
+            found.append(error("extra-file", "not produced by the generator any more",
+                               file=where, hint=hint))
+        elif not target.is_file():
+            found.append(error("missing-file", "the generator produces this file, but it is "
+                               "not committed", file=where, hint=hint))
+        elif target.read_bytes() != tree[rel].encode("utf-8"):
+            found.append(error("stale-file", "differs from what the generator produces now",
+                               file=where, line=_first_difference(target, tree[rel]),
+                               hint=hint))
+    return found
+
+
+def _first_difference(path: Path, expected: str) -> int:
+    actual = path.read_text(encoding="utf-8", errors="replace").split("\n")
+    for number, (have, want) in enumerate(zip(actual, expected.split("\n"), strict=False), 1):
+        if have != want:
+            return number
+    return min(len(actual), len(expected.split("\n"))) + 1
+
+
+def check_project(config: Config, *, stale: bool = True, cache_dir: Path | None = None
+                  ) -> CheckResult:
+    """The configured project: its committed JSON docs and spec, and their staleness."""
+    out = config.output_dir
+    if not out.is_dir():
+        raise ApiscribeError(f"no generated docs at {out}", hint="run 'apiscribe generate'")
+    from ..pipeline import ENDPOINTS_DIR, OPENAPI_FILE
+
+    result = check_jsondocs(sorted((out / ENDPOINTS_DIR).rglob("*.md")))
+    spec = out / OPENAPI_FILE
+    if spec.is_file():
+        spec_result = check_specs([spec], cache_dir=cache_dir)
+        result.files += spec_result.files
+        result.diagnostics += spec_result.diagnostics
+    if stale:
+        result.diagnostics += staleness(config)
+    return result
