@@ -7,9 +7,12 @@ JSON doc read into the model and written back gives the same bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-ParamKind = Literal["path", "query", "body"]
+ParamKind = Literal["path", "query", "body", "header", "cookie"]
+
+#: A JSON value (a schema, an example) kept as parsed: dicts, lists, str, int, float, bool, None.
+JsonValue = Any
 
 #: Parameter types of Sentry's docstring format, and the JSON Schema each maps to.
 #: Aliases (``int``, ``bool``, ``dict``...) keep their spelling in the model; views map them.
@@ -46,6 +49,74 @@ class SourceLocation:
 
 
 @dataclass(frozen=True)
+class NamedExample:
+    """An example value from a spec (``example`` has the name ``""``), or one generated from
+    the schema (``generated``: views label it "generated from the schema")."""
+
+    name: str
+    value: JsonValue
+    summary: str = ""
+    description: str = ""
+    generated: bool = False
+    #: The URL of an example kept outside the spec (OpenAPI ``externalValue``; ``value`` is
+    #: then ``None``).
+    external_value: str = ""
+
+
+@dataclass(frozen=True)
+class MediaType:
+    """One entry of a spec's ``content`` map."""
+
+    media_type: str
+    schema: JsonValue = None
+    examples: tuple[NamedExample, ...] = ()
+    #: Other fields of the media type object (``encoding``...), kept for the round trip.
+    extra: JsonValue = None
+
+
+@dataclass(frozen=True)
+class RequestBody:
+    description: str = ""
+    required: bool = False
+    content: tuple[MediaType, ...] = ()
+
+
+@dataclass(frozen=True)
+class Response:
+    """One documented response of an operation, keyed by ``status`` (``200``, ``4XX``,
+    ``default``)."""
+
+    status: str
+    description: str = ""
+    content: tuple[MediaType, ...] = ()
+    #: The response's header objects and links, as the spec gives them.
+    headers: JsonValue = None
+    links: JsonValue = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What an OpenAPI/Swagger document says of an operation beyond the JSON-doc facts.
+
+    Endpoints read from code or JSON docs have none; endpoints imported from a spec carry it,
+    so every view can show schemas and the OpenAPI view can write the operation back.
+    """
+
+    operation_id: str = ""
+    tags: tuple[str, ...] = ()
+    deprecated: bool = False
+    request_body: RequestBody | None = None
+    responses: tuple[Response, ...] = ()
+    #: Security requirements (``None``: inherit the document's; ``[]``: none).
+    security: JsonValue = None
+    #: Other operation fields (``callbacks``, ``servers``, ``externalDocs``, ``x-*``).
+    extra: JsonValue = None
+    #: Header and cookie parameters (the JSON-doc format has no place for them).
+    other_parameters: tuple[Parameter, ...] = ()
+    webhook: bool = False
+
+
+@dataclass(frozen=True)
 class Parameter:
     """One documented parameter (``:pparam``, ``:qparam`` or ``:param``)."""
 
@@ -54,12 +125,26 @@ class Parameter:
     description: str
     kind: ParamKind
     required: bool = False
+    #: The JSON Schema of the value, when a spec gave one (``type`` then names it briefly).
+    schema: JsonValue = None
+    deprecated: bool = False
+    #: Examples the spec gives for this parameter.
+    examples: tuple[NamedExample, ...] = ()
+    #: Other fields of a spec's parameter object (``style``, ``explode``, ``content``,
+    #: ``allowReserved``, ``x-*``), kept for the round trip.
+    extra: JsonValue = None
 
 
 @dataclass(frozen=True)
 class Header:
     name: str
     value: str
+
+
+def find_header(headers: tuple[Header, ...], name: str) -> str | None:
+    """The value of the first header called ``name`` (case-insensitive), or None."""
+    lowered = name.lower()
+    return next((h.value for h in headers if h.name.lower() == lowered), None)
 
 
 @dataclass(frozen=True)
@@ -73,11 +158,7 @@ class HttpRequest:
     http_version: str = "HTTP/1.1"
 
     def header(self, name: str) -> str | None:
-        lowered = name.lower()
-        for item in self.headers:
-            if item.name.lower() == lowered:
-                return item.value
-        return None
+        return find_header(self.headers, name)
 
     @property
     def path(self) -> str:
@@ -93,11 +174,7 @@ class HttpResponse:
     http_version: str = "HTTP/1.1"
 
     def header(self, name: str) -> str | None:
-        lowered = name.lower()
-        for item in self.headers:
-            if item.name.lower() == lowered:
-                return item.value
-        return None
+        return find_header(self.headers, name)
 
 
 @dataclass(frozen=True)
@@ -175,6 +252,7 @@ class Endpoint:
     source: SourceLocation | None = None
     scenarios: tuple[str, ...] = ()
     form: JsonDocForm = field(default_factory=JsonDocForm)
+    operation: Operation | None = None
 
     @property
     def all_parameters(self) -> tuple[Parameter, ...]:
@@ -204,6 +282,13 @@ class ApiModel:
     base_url: str = "https://api.example.com"
     version: str = "1.0.0"
     description: str = ""
+    #: From an imported spec: its ``components`` (or Swagger ``definitions``...) as given,
+    #: and other top-level fields (``servers``, ``security``, ``externalDocs``, ``x-*``).
+    components: JsonValue = None
+    extra: JsonValue = None
+    #: The version an imported spec declares (``"3.0.3"``, ``"3.1.0"``, ``"2.0"``): the
+    #: dialect of its schemas. Swagger 2.0 schemas are imported in OpenAPI 3.0 terms.
+    source_version: str = ""
 
     @property
     def endpoints(self) -> tuple[Endpoint, ...]:

@@ -65,9 +65,9 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Path], list[Diagno
                     continue
                 if found.suffix in JSONDOC_SUFFIXES:
                     docs.append(found)
-                elif found.suffix in SPEC_SUFFIXES and found.name not in OWN_FILES:
-                    if looks_like_spec(found):
-                        specs.append(found)
+                elif (found.suffix in SPEC_SUFFIXES and found.name not in OWN_FILES
+                      and looks_like_spec(found)):
+                    specs.append(found)
         elif path.is_file():
             if path.suffix in SPEC_SUFFIXES:
                 specs.append(path)
@@ -100,14 +100,28 @@ def check_jsondocs(files: Iterable[Path]) -> CheckResult:
 
 def check_specs(files: Iterable[Path], *, cache_dir: Path | None = None) -> CheckResult:
     """OpenAPI/Swagger validation (every error) and example-versus-schema checks."""
+    from .responses import check_openapi_examples
+    from .spec_loading import load_document
     from .specs import check_spec_file
 
     result = CheckResult()
     for path in files:
         shown = display_path(path)
         result.files.append(shown)
-        result.diagnostics += check_spec_file(path, display=shown, cache_dir=cache_dir)
+        found = check_spec_file(path, display=shown, cache_dir=cache_dir)
+        result.diagnostics += found
+        if any(d.code in _UNREADABLE for d in found):
+            continue
+        document, _, lines = load_document(path)
+        if isinstance(document, dict):
+            result.diagnostics += check_openapi_examples(
+                document, file=shown, line_of=lines.line_of
+            )
     return result
+
+
+#: Spec diagnostics after which the document cannot be read for the example checks.
+_UNREADABLE = frozenset({"unreadable", "bad-utf8", "bad-json", "bad-yaml", "duplicate-key"})
 
 
 def check_paths(paths: Sequence[Path], *, cache_dir: Path | None = None) -> CheckResult:

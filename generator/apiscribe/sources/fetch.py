@@ -1,0 +1,89 @@
+"""Loading a document from an http(s) URL: a time limit, a size cap, and no HTML pages.
+
+Every refusal is a :class:`FetchError` whose message names the URL.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+import httpx
+
+from ..diagnostics import ApiscribeError
+
+DEFAULT_TIMEOUT = 20.0
+DEFAULT_MAX_BYTES = 50_000_000
+_ACCEPT = "application/json, application/yaml, application/x-yaml, text/yaml, */*;q=0.5"
+
+
+class FetchError(ApiscribeError):
+    """A URL that cannot be loaded (bad scheme, error status, HTML, too large, too slow)."""
+
+
+def is_url(text: str) -> bool:
+    """Whether ``text`` is an http(s) URL."""
+    return urlsplit(text).scheme.lower() in ("http", "https")
+
+
+def fetch(
+    url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES
+) -> bytes:
+    """The body of a 2xx answer to ``GET url``.
+
+    ``timeout`` bounds the whole transfer (connecting, waiting and reading), not only each
+    read. Bodies past ``max_bytes`` are refused as soon as they cross it.
+    """
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise FetchError(f"cannot load {url}: only http and https URLs are supported")
+    deadline = time.monotonic() + timeout
+    chunks: list[bytes] = []
+    try:
+        with (
+            httpx.Client(timeout=timeout, follow_redirects=True) as client,
+            client.stream("GET", url, headers={"Accept": _ACCEPT}) as response,
+        ):
+            _check_answer(url, response, max_bytes)
+            total = 0
+            for chunk in response.iter_bytes():
+                total += len(chunk)
+                if total > max_bytes:
+                    raise FetchError(_too_large(url, max_bytes))
+                if time.monotonic() > deadline:
+                    raise FetchError(_too_slow(url, timeout))
+                chunks.append(chunk)
+    except httpx.TimeoutException:
+        raise FetchError(_too_slow(url, timeout)) from None
+    except httpx.HTTPError as exc:
+        raise FetchError(f"cannot load {url}: {exc}") from None
+    body = b"".join(chunks)
+    if body.lstrip().startswith(b"<"):
+        raise FetchError(_html(url), hint="give the URL of the JSON or YAML document itself")
+    return body
+
+
+def _check_answer(url: str, response: httpx.Response, max_bytes: int) -> None:
+    if not 200 <= response.status_code < 300:
+        reason = response.reason_phrase or ""
+        raise FetchError(
+            f"cannot load {url}: the server answered {response.status_code} {reason}".rstrip()
+        )
+    media_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type in ("text/html", "application/xhtml+xml"):
+        raise FetchError(_html(url), hint="give the URL of the JSON or YAML document itself")
+    length = response.headers.get("content-length", "")
+    if length.isdigit() and int(length) > max_bytes:
+        raise FetchError(_too_large(url, max_bytes))
+
+
+def _html(url: str) -> str:
+    return f"cannot load {url}: the server answered an HTML page, not a JSON or YAML document"
+
+
+def _too_large(url: str, max_bytes: int) -> str:
+    return f"cannot load {url}: the document is larger than {max_bytes} bytes"
+
+
+def _too_slow(url: str, timeout: float) -> str:
+    return f"cannot load {url}: no complete answer within {timeout:g} seconds"

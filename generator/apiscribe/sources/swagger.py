@@ -1,0 +1,225 @@
+"""Swagger 2.0 documents into the same model, in OpenAPI 3 terms.
+
+- A ``body`` parameter becomes the request body, one media type per ``consumes`` entry
+  (``application/json`` by default); ``formData`` parameters become a form (or multipart,
+  when a file is among them) request body whose object schema lists them.
+- Responses get one media type per ``produces`` entry; ``examples`` are kept per media type.
+- ``definitions`` are the component schemas (references read ``#/components/schemas/X``),
+  ``securityDefinitions`` the security schemes, ``host``/``basePath``/``schemes`` the servers.
+
+The model then says what an OpenAPI 3 document says; the OpenAPI view writes a 2.0 input as
+3.1 (or 3.0.3 on request), never as 2.0.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..checks.spec_loading import escape_token
+from ..model import MediaType, NamedExample, Parameter, RequestBody, Response
+from .openapi_names import short_type, text
+from .openapi_reader import FORM_TYPES, SpecReader
+from .openapi_refs import Doc, Located
+
+JSON = "application/json"
+_VALUE_FIELDS = (
+    "type", "format", "items", "default", "maximum", "exclusiveMaximum", "minimum",
+    "exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems", "minItems",
+    "uniqueItems", "enum", "multipleOf",
+)
+_PARAMETER_KEYS = frozenset({
+    "name", "in", "description", "required", "schema", "collectionFormat",
+    "x-example", *_VALUE_FIELDS,
+})
+# collectionFormat of a query parameter → OpenAPI 3 style and explode.
+_STYLES = {"csv": ("form", False), "ssv": ("spaceDelimited", False),
+           "pipes": ("pipeDelimited", False), "multi": ("form", True)}
+_FLOWS = {"implicit": "implicit", "password": "password", "application": "clientCredentials",
+          "accessCode": "authorizationCode"}
+_TOP_KEYS = frozenset({
+    "swagger", "info", "host", "basePath", "schemes", "consumes", "produces", "paths",
+    "definitions", "parameters", "responses", "securityDefinitions",
+})
+
+
+class SwaggerReader(SpecReader):
+    """Reads a Swagger 2.0 document (see the module's docstring)."""
+
+    handled = SpecReader.handled | {"consumes", "produces", "schemes"}
+
+    def prepare(self) -> None:
+        self.refs.register_components("/definitions")
+
+    def components(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        schemas = self.refs.component_schemas()
+        if schemas:
+            out["schemas"] = schemas
+        given = self.data.get("securityDefinitions")
+        if isinstance(given, dict) and given:
+            out["securitySchemes"] = {
+                name: _security_scheme(value) if isinstance(value, dict) else value
+                for name, value in given.items()
+            }
+        return out
+
+    def extra(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        info = self.data.get("info")
+        if isinstance(info, dict):
+            rest = {k: v for k, v in info.items() if k not in ("title", "version", "description")}
+            if rest:
+                out["info"] = rest
+        servers = self._servers()
+        if servers:
+            out["servers"] = servers
+        for key, value in self.data.items():
+            if key not in _TOP_KEYS:
+                out[key] = value if key.startswith("x-") else self.refs.raw(
+                    value, self.root, "/" + escape_token(key))
+        return out
+
+    def base_url(self) -> str:
+        servers = self._servers()
+        return str(servers[0]["url"]) if servers else ""
+
+    def _servers(self) -> list[dict[str, str]]:
+        host = text(self.data.get("host"))
+        base_path = text(self.data.get("basePath"))
+        if not host:
+            return [{"url": base_path}] if base_path else []
+        schemes = [s for s in _list(self.data.get("schemes")) if isinstance(s, str)]
+        return [{"url": f"{scheme}://{host}{base_path}"} for scheme in schemes or ["https"]]
+
+    # -- parameters -----------------------------------------------------------------------
+
+    def parameter(self, node: dict[str, Any], doc: Doc, pointer: str) -> Parameter | None:
+        kind = node["in"]
+        if kind in ("body", "formData"):
+            return None  # read into the request body
+        if kind not in ("path", "query", "header"):
+            self.refs.report("invalid-parameter", f"parameter '{node['name']}' is 'in: {kind}'"
+                             " (expected one of path, query, header, body, formData)", doc,
+                             f"{pointer}/in")
+            return None
+        schema = self.refs.schema(_value_schema(node), doc, pointer)
+        extra: dict[str, Any] = {}
+        style = _STYLES.get(text(node.get("collectionFormat")) or "csv")
+        if kind == "query" and schema.get("type") == "array" and style:
+            extra["style"], extra["explode"] = style
+        extra |= {k: v for k, v in node.items() if k not in _PARAMETER_KEYS}
+        examples = (NamedExample("", node["x-example"]),) if "x-example" in node else ()
+        return Parameter(
+            name=node["name"], type=short_type(schema), description=text(node.get("description")),
+            kind=kind, required=node.get("required") is True, schema=schema,
+            examples=examples, extra=extra or None,
+        )
+
+    # -- bodies ---------------------------------------------------------------------------
+
+    def request_body(self, node: dict[str, Any], doc: Doc, pointer: str,
+                     parameters: list[Located]) -> RequestBody | None:
+        consumes = _media_types(node, self.data, "consumes")
+        for value, pdoc, where in parameters:
+            if value["in"] == "body":
+                schema = self.refs.schema(value["schema"], pdoc, f"{where}/schema") if (
+                    "schema" in value) else None
+                content = tuple(MediaType(media, schema) for media in consumes or [JSON])
+                return RequestBody(text(value.get("description")),
+                                   value.get("required") is True, content)
+        form = [(value, pdoc, where) for value, pdoc, where in parameters
+                if value["in"] == "formData"]
+        if not form:
+            return None
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        for value, pdoc, where in form:
+            schema = self.refs.schema(_value_schema(value), pdoc, where)
+            if value.get("description"):
+                schema["description"] = value["description"]
+            properties[value["name"]] = schema
+            if value.get("required") is True:
+                required.append(value["name"])
+        schema = {"type": "object", "properties": properties} | (
+            {"required": required} if required else {})
+        has_file = any(p.get("format") == "binary" for p in properties.values())
+        types = [m for m in consumes if m.split(";")[0].strip().lower() in FORM_TYPES] or [
+            FORM_TYPES[1] if has_file else FORM_TYPES[0]]
+        return RequestBody("", bool(required), tuple(MediaType(m, schema) for m in types))
+
+    # -- responses ------------------------------------------------------------------------
+
+    def responses(self, node: dict[str, Any], doc: Doc, pointer: str) -> tuple[Response, ...]:
+        produces = _media_types(node, self.data, "produces") or [JSON]
+        given = node.get("responses")
+        found = []
+        for status, item in given.items() if isinstance(given, dict) else ():
+            if status.startswith("x-"):
+                continue
+            located = self.refs.follow(item, doc, f"{pointer}/responses/{escape_token(status)}")
+            if located is None or not isinstance(located[0], dict):
+                found.append(Response(status))
+                continue
+            value, rdoc, where = located
+            schema = self.refs.schema(value["schema"], rdoc, f"{where}/schema") if (
+                "schema" in value) else None
+            examples = value.get("examples") if isinstance(value.get("examples"), dict) else {}
+            types = list(produces) if schema is not None else []
+            types += [m for m in examples if m not in types]
+            content = tuple(
+                MediaType(m, schema, (NamedExample("", examples[m]),) if m in examples else ())
+                for m in types
+            )
+            found.append(Response(status, text(value.get("description")), content,
+                                  headers=self._headers(value.get("headers"), rdoc,
+                                                        f"{where}/headers")))
+        return tuple(found)
+
+    def _headers(self, node: Any, doc: Doc, pointer: str) -> dict[str, Any] | None:
+        if not isinstance(node, dict):
+            return None
+        found: dict[str, Any] = {}
+        for name, value in node.items():
+            if not isinstance(value, dict):
+                continue
+            where = f"{pointer}/{escape_token(name)}"
+            header: dict[str, Any] = {}
+            if "description" in value:
+                header["description"] = value["description"]
+            header["schema"] = self.refs.schema(_value_schema(value), doc, where)
+            header |= {k: v for k, v in value.items() if k.startswith("x-")}
+            found[name] = header
+        return found
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _media_types(node: dict[str, Any], document: dict[str, Any], key: str) -> list[str]:
+    given = node.get(key, document.get(key))
+    return [m for m in _list(given) if isinstance(m, str)]
+
+
+def _value_schema(node: dict[str, Any]) -> dict[str, Any]:
+    """The schema of a non-body parameter, items object or header (2.0 puts it inline)."""
+    schema = {k: node[k] for k in _VALUE_FIELDS if k in node}
+    if isinstance(schema.get("items"), dict) and "$ref" not in schema["items"]:
+        schema["items"] = _value_schema(schema["items"])
+    return schema
+
+
+def _security_scheme(value: dict[str, Any]) -> dict[str, Any]:
+    kind = value.get("type")
+    if kind == "basic":
+        out: dict[str, Any] = {"type": "http", "scheme": "basic"}
+    elif kind == "oauth2" and value.get("flow") in _FLOWS:
+        flow: dict[str, Any] = {
+            k: value[k] for k in ("authorizationUrl", "tokenUrl") if k in value}
+        flow["scopes"] = value.get("scopes") if isinstance(value.get("scopes"), dict) else {}
+        out = {"type": "oauth2", "flows": {_FLOWS[value["flow"]]: flow}}
+    else:
+        out = {k: v for k, v in value.items() if k in ("type", "name", "in")}
+    if "description" in value:
+        out["description"] = value["description"]
+    return out | {k: v for k, v in value.items() if k.startswith("x-")}

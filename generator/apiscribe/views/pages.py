@@ -1,0 +1,223 @@
+"""The template contract of the Markdown view: everything the templates see.
+
+Each template gets one ``page``: :class:`HomePage` (``index.md.j2``), :class:`SectionPage`
+(``section.md.j2``), :class:`EndpointPage` (``endpoint.md.j2``) or :class:`SchemasPage`
+(``schemas.md.j2``). The other classes are the parts those pages hold. Python decides every
+value; templates only format (and escape, through the view's filters).
+
+Fields added for endpoints imported from a spec default to empty, so an endpoint read from
+code or JSON docs renders as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SectionLink:
+    """A row of the home page's section table; ``href`` is relative to the home page."""
+
+    title: str
+    description: str
+    href: str
+    endpoint_count: int
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """``index.md.j2``: the API title and description, its sections, and (when the API has
+    named schemas) ``schemas_href``, the link to the schemas page."""
+
+    title: str
+    description: str
+    sections: tuple[SectionLink, ...]
+    schemas_href: str = ""
+
+
+@dataclass(frozen=True)
+class EndpointLink:
+    """A row of a section's endpoint table; ``href`` is relative to the section index."""
+
+    method: str
+    path: str
+    title: str
+    href: str
+
+
+@dataclass(frozen=True)
+class SectionPage:
+    """``section.md.j2``: a section's title, description and endpoints (sidebar order)."""
+
+    title: str
+    description: str
+    endpoints: tuple[EndpointLink, ...]
+
+
+@dataclass(frozen=True)
+class ParamRow:
+    """A parameter (or response header). ``enum``, ``default`` and ``example`` hold JSON text;
+    ``format`` the schema's format."""
+
+    name: str
+    type: str
+    description: str
+    required: bool
+    deprecated: bool = False
+    format: str = ""
+    enum: tuple[str, ...] = ()
+    default: str | None = None
+    example: str | None = None
+
+
+@dataclass(frozen=True)
+class ParamTable:
+    """One table per parameter kind: "Path parameters", "Query parameters", "Body parameters",
+    "Header parameters", "Cookie parameters" (and a response's "Headers")."""
+
+    heading: str
+    rows: tuple[ParamRow, ...]
+
+
+@dataclass(frozen=True)
+class CodeSample:
+    """A code block: ``label`` names its content tab, ``language`` is the fence's info string."""
+
+    label: str
+    language: str
+    code: str
+
+
+@dataclass(frozen=True)
+class TypePart:
+    """A piece of a type's text: plain (``href`` empty) or a link to a named schema."""
+
+    text: str
+    href: str = ""
+
+
+@dataclass(frozen=True)
+class SchemaRow:
+    """A row of a schema table.
+
+    ``name`` is the property's path (``address.street``, ``tags[].name``; empty for the schema
+    itself); ``label`` names the ``oneOf``/``anyOf`` variant the row belongs to (``one of #2``).
+    ``enum`` and ``default`` hold JSON text. A row named ``…`` stands for levels not shown.
+    """
+
+    name: str
+    label: str
+    type: tuple[TypePart, ...]
+    format: str
+    required: bool
+    description: str
+    enum: tuple[str, ...] = ()
+    default: str | None = None
+    deprecated: bool = False
+    read_only: bool = False
+    write_only: bool = False
+
+
+@dataclass(frozen=True)
+class SchemaView:
+    """A schema: its type line, description and rows (nested properties, depth-limited)."""
+
+    type: tuple[TypePart, ...]
+    description: str
+    rows: tuple[SchemaRow, ...]
+
+
+@dataclass(frozen=True)
+class ExampleView:
+    """An example value: ``title`` names it (empty for a lone example), ``note`` labels one
+    generated from the schema (empty otherwise), ``code`` is its text in ``language``."""
+
+    title: str
+    note: str
+    language: str
+    code: str
+
+
+@dataclass(frozen=True)
+class MediaView:
+    """One media type of a request body or response."""
+
+    media_type: str
+    schema: SchemaView | None
+    examples: tuple[ExampleView, ...]
+
+
+@dataclass(frozen=True)
+class RequestBodyView:
+    description: str
+    required: bool
+    media: tuple[MediaView, ...]
+
+
+@dataclass(frozen=True)
+class ResponseView:
+    """A documented response: ``status`` (``200``, ``4XX``, ``default``), its description,
+    headers and media types."""
+
+    status: str
+    description: str
+    headers: ParamTable | None
+    media: tuple[MediaView, ...]
+
+
+@dataclass(frozen=True)
+class EndpointPage:
+    """``endpoint.md.j2``: one endpoint.
+
+    ``request_samples`` holds the example request as raw HTTP, curl, Python and JavaScript
+    (only raw HTTP when the example text does not parse); ``response`` is the example response.
+    ``has_example`` is False when there is neither. ``request_note`` and ``response_note``
+    label examples that were not recorded (empty for recorded ones).
+
+    For an endpoint imported from a spec: ``deprecated``, ``webhook``, ``security`` (one line
+    per accepted requirement; ``("None",)`` when the operation needs none), ``request_body``
+    and ``responses`` (every documented status).
+    """
+
+    title: str
+    method: str
+    path: str
+    description: str
+    warning: str | None
+    authentication: str
+    parameter_tables: tuple[ParamTable, ...]
+    request_samples: tuple[CodeSample, ...]
+    response: CodeSample | None
+    has_example: bool
+    deprecated: bool = False
+    webhook: bool = False
+    security: tuple[str, ...] = ()
+    request_body: RequestBodyView | None = None
+    responses: tuple[ResponseView, ...] = ()
+    request_note: str = ""
+    response_note: str = ""
+
+
+@dataclass(frozen=True)
+class NamedSchema:
+    """A component schema on the schemas page; ``anchor`` is its heading's id."""
+
+    name: str
+    anchor: str
+    view: SchemaView
+
+
+@dataclass(frozen=True)
+class SchemasPage:
+    """``schemas.md.j2``: every named schema of the API, each with its own table."""
+
+    title: str
+    schemas: tuple[NamedSchema, ...]
+
+
+#: Every class whose fields templates may read.
+CONTRACT: tuple[type, ...] = (
+    SectionLink, HomePage, EndpointLink, SectionPage, ParamRow, ParamTable, CodeSample,
+    TypePart, SchemaRow, SchemaView, ExampleView, MediaView, RequestBodyView, ResponseView,
+    EndpointPage, NamedSchema, SchemasPage,
+)

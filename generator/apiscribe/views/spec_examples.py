@@ -1,0 +1,241 @@
+"""Example exchanges of imported operations, built from the spec instead of a recording.
+
+The request: the path with example path parameters, the required (or exemplified) query,
+header and cookie parameters, a credential placeholder for the operation's security scheme,
+and the body of the first JSON media type (else the first form or text one). The response:
+the first documented 2xx status, with the body of its first JSON (else first) media type.
+
+Each value is the spec's own example when it has one, else one synthesized from the schema;
+:class:`SpecExample` tells which, so views can label generated examples.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+from ..model import (
+    KNOWN_TYPES,
+    ApiModel,
+    Endpoint,
+    Header,
+    HttpRequest,
+    HttpResponse,
+    JsonValue,
+    MediaType,
+    NamedExample,
+    Operation,
+    Parameter,
+    Response,
+)
+from .synthesize import Direction, synthesize
+
+_JSON = "application/json"
+_FORM = "application/x-www-form-urlencoded"
+
+
+@dataclass(frozen=True)
+class SpecExample:
+    """A request and (when the operation documents a 2xx) its response; ``*_generated`` say
+    whether any value in them was synthesized from a schema."""
+
+    request: HttpRequest
+    request_generated: bool
+    response: HttpResponse | None
+    response_generated: bool
+
+
+def is_json(media_type: str) -> bool:
+    media = media_type.split(";", 1)[0].strip().lower()
+    return media == _JSON or media.endswith("+json")
+
+
+def pick_example(
+    media: MediaType, components: JsonValue, direction: Direction
+) -> tuple[JsonValue, bool] | None:
+    """The media type's first example (``(value, generated)``), else one from its schema."""
+    if media.examples:
+        return media.examples[0].value, media.examples[0].generated
+    if media.schema is None:
+        return None
+    return synthesize(media.schema, components, direction=direction), True
+
+
+def parameter_value(param: Parameter, components: JsonValue) -> tuple[JsonValue, bool]:
+    """A parameter's example value and whether it was synthesized."""
+    if param.examples:
+        return param.examples[0].value, param.examples[0].generated
+    schema = param.schema if param.schema is not None else KNOWN_TYPES.get(param.type.lower())
+    return synthesize(schema, components, direction="request"), True
+
+
+def _text(value: JsonValue) -> str:
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, str | int | float):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _choose(content: tuple[MediaType, ...], *, form: bool) -> MediaType | None:
+    for media in content:
+        if is_json(media.media_type):
+            return media
+    for media in content:
+        kind = media.media_type.lower()
+        if kind.startswith("text/") or (form and kind.startswith(_FORM)):
+            return media
+    return None
+
+
+def body_text(media: MediaType, value: JsonValue) -> str | None:
+    """An example value as the body of ``media`` (``None`` when it cannot be one)."""
+    if is_json(media.media_type):
+        return json.dumps(value, indent=2, ensure_ascii=False)
+    if media.media_type.lower().startswith(_FORM) and isinstance(value, dict):
+        return urlencode([(str(k), _text(v)) for k, v in value.items()])
+    return value if isinstance(value, str) else None
+
+
+class _Builder:
+    def __init__(self, model: ApiModel, endpoint: Endpoint, operation: Operation):
+        self.model, self.endpoint, self.operation = model, endpoint, operation
+        self.generated = False
+
+    def raw(self, param: Parameter) -> JsonValue:
+        value, generated = parameter_value(param, self.model.components)
+        self.generated = self.generated or generated
+        return value
+
+    def value(self, param: Parameter) -> str:
+        return _text(self.raw(param))
+
+    def request(self) -> HttpRequest:
+        ep, op = self.endpoint, self.operation
+        path = ep.api_path if ep.api_path.startswith("/") else "/" + ep.api_path
+        for param in ep.path_parameters or ():
+            path = path.replace("{" + param.name + "}", quote(self.value(param), safe=""))
+        base = urlsplit(self.model.base_url)
+        headers = [Header("Host", base.netloc)] if base.netloc else []
+        query: list[tuple[str, str]] = []
+        cookies: list[str] = []
+        for param in (ep.query_parameters or ()) + op.other_parameters:
+            if not (param.required or param.examples):
+                continue
+            if param.kind == "query":
+                value = self.raw(param)
+                values = value if isinstance(value, list) else [value]
+                query += [(param.name, _text(item)) for item in values]
+            elif param.kind == "header":
+                headers.append(Header(param.name, self.value(param)))
+            elif param.kind == "cookie":
+                cookies.append(f"{param.name}={self.value(param)}")
+        self._credentials(headers, query, cookies)
+        if cookies:
+            headers.append(Header("Cookie", "; ".join(cookies)))
+        body = self._body(headers)
+        target = base.path.rstrip("/") + path + ("?" + urlencode(query) if query else "")
+        return HttpRequest(ep.method.upper(), target, tuple(headers), body)
+
+    def _credentials(
+        self, headers: list[Header], query: list[tuple[str, str]], cookies: list[str]
+    ) -> None:
+        security = self.operation.security
+        if security is None and not self.operation.webhook and isinstance(self.model.extra, dict):
+            security = self.model.extra.get("security")
+        requirement = next((r for r in security or () if isinstance(r, dict) and r), None)
+        components = self.model.components if isinstance(self.model.components, dict) else {}
+        schemes = components.get("securitySchemes")
+        for name in requirement or ():
+            scheme = schemes.get(name) if isinstance(schemes, dict) else None
+            if not isinstance(scheme, dict):
+                continue
+            kind, where = scheme.get("type"), scheme.get("in")
+            if kind == "apiKey" and isinstance(scheme.get("name"), str):
+                key = scheme["name"]
+                if where == "query":
+                    query.append((key, "<api-key>"))
+                elif where == "cookie":
+                    cookies.append(f"{key}=<api-key>")
+                else:
+                    headers.append(Header(key, "<api-key>"))
+            elif kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+                headers.append(Header("Authorization", "Basic <credentials>"))
+            elif kind in ("http", "oauth2", "openIdConnect"):
+                headers.append(Header("Authorization", "Bearer <token>"))
+
+    def _body(self, headers: list[Header]) -> str | None:
+        body = self.operation.request_body
+        media = _choose(body.content, form=True) if body is not None else None
+        if media is None:
+            return None
+        picked = pick_example(media, self.model.components, "request")
+        text = body_text(media, picked[0]) if picked is not None else None
+        if picked is None or text is None:
+            return None
+        self.generated = self.generated or picked[1]
+        headers.append(Header("Content-Type", media.media_type))
+        return text
+
+
+def _success(responses: tuple[Response, ...]) -> tuple[int, Response] | None:
+    numeric = sorted(
+        (int(r.status), r) for r in responses if r.status.isdigit() and r.status.startswith("2")
+    )
+    if numeric:
+        return numeric[0]
+    wildcard = next((r for r in responses if r.status.upper() == "2XX"), None)
+    return (200, wildcard) if wildcard is not None else None
+
+
+def response_example(model: ApiModel, operation: Operation) -> tuple[HttpResponse, bool] | None:
+    """The first 2xx response with an example body, and whether the body was synthesized."""
+    found = _success(operation.responses)
+    if found is None:
+        return None
+    status, response = found
+    phrase = _phrase(status)
+    media = _choose(response.content, form=False) or next(iter(response.content), None)
+    if media is None:
+        return HttpResponse(status, phrase), False
+    picked = pick_example(media, model.components, "response")
+    text = body_text(media, picked[0]) if picked is not None else None
+    if picked is None or text is None:
+        return HttpResponse(status, phrase), False
+    headers = (Header("Content-Type", media.media_type),)
+    return HttpResponse(status, phrase, headers, text), picked[1]
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def spec_example(model: ApiModel, endpoint: Endpoint) -> SpecExample | None:
+    """The example of an imported endpoint (``None`` for one read from code or JSON docs)."""
+    operation = endpoint.operation
+    if operation is None:
+        return None
+    builder = _Builder(model, endpoint, operation)
+    request = builder.request()
+    response = response_example(model, operation)
+    return SpecExample(
+        request,
+        builder.generated,
+        response[0] if response else None,
+        response[1] if response else False,
+    )
+
+
+def example_code(example: NamedExample, media_type: str) -> tuple[str, str]:
+    """``(language, code)`` showing an example value of ``media_type``."""
+    value: Any = example.value
+    if isinstance(value, str) and not is_json(media_type):
+        kind = media_type.lower()
+        return ("xml" if "xml" in kind else "html" if "html" in kind else "text"), value
+    return "json", json.dumps(value, indent=2, ensure_ascii=False)
