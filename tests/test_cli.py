@@ -22,7 +22,7 @@ def run(*args: str) -> tuple[int, str, str]:
     [
         ("generate", "Document the configured app into api-docs/."),
         ("build", "Generate, render the Markdown pages and build the MkDocs site."),
-        ("convert", "Convert existing docs into one of apiscribe's views."),
+        ("convert", "Convert an existing spec or existing docs into one of apiscribe's views."),
     ],
 )
 def test_each_command_explains_itself(command: str, phrase: str) -> None:

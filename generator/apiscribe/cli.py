@@ -166,24 +166,39 @@ def build(
 
 
 @main.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True))
+@click.argument("source", metavar="INPUT")
 @click.option(
     "--to", "target", required=True, type=click.Choice(pipeline.CONVERT_TARGETS),
     help="The view to write.",
 )
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Output folder.")
+@click.option(
+    "--allow-remote-refs", is_flag=True,
+    help="Let $ref reach http(s) URLs (off by default; references outside the input's "
+    "folder are always refused).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
-def convert(input_path: str, target: str, out_dir: str, quiet: bool) -> None:
-    """Convert existing docs into one of apiscribe's views.
+def convert(source: str, target: str, out_dir: str, allow_remote_refs: bool, quiet: bool
+            ) -> None:
+    """Convert an existing spec or existing docs into one of apiscribe's views.
 
-    INPUT is a folder (or a single file) of JSON docs in Sentry's format. --to jsondocs
-    writes them back (byte for byte for untouched files); openapi writes openapi.json;
-    markdown writes the Markdown pages; site writes a MkDocs project and builds it.
-    A file that is not a JSON doc is reported with its file and line; the others are
-    still converted, and the exit code is 1.
+    INPUT is an OpenAPI 3.0/3.1 or Swagger 2.0 document (a JSON or YAML file, or an
+    http(s) URL, fetched with a timeout and a size cap), or a folder (or file) of JSON docs
+    in Sentry's format.
+
+    \b
+    --to jsondocs  one JSON doc per operation (untouched JSON docs come back byte for byte)
+    --to openapi   openapi.json (OpenAPI 3.1)
+    --to markdown  the Markdown pages: one per operation, an index per section, a home page
+    --to site      a MkDocs project in DIR/project, built into DIR/site
+
+    Problems are reported with their file, line and JSON pointer; what can be read is still
+    converted, and the exit code is 1. A run with errors never overwrites what is already in
+    the output folder.
     """
-    outcome = pipeline.convert(Path(input_path), target, Path(out_dir))
+    outcome = pipeline.convert(source, target, Path(out_dir),
+                               allow_remote_refs=allow_remote_refs)
     _report(outcome, quiet, "convert")
     sys.exit(1 if print_diagnostics(outcome.diagnostics) else 0)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
-from .diagnostics import ApiscribeError, Diagnostic
+from .diagnostics import ApiscribeError, Diagnostic, has_errors, warning
 from .model import ApiModel, Endpoint
 from .views import jsondocs as jsondocs_view
 from .views import markdown as markdown_view
@@ -149,17 +149,37 @@ def build(
     return outcome
 
 
-def load_input(path: Path) -> tuple[ApiModel, list[Diagnostic]]:
-    """Read a ``convert`` input: a folder or file of JSON docs."""
+SPEC_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+def load_input(
+    source: str, *, allow_remote_refs: bool = False
+) -> tuple[ApiModel | None, list[Diagnostic]]:
+    """Read a ``convert`` input: an OpenAPI/Swagger document (file or URL), or a folder or
+    file of JSON docs."""
     from .sources import jsondocs as jsondocs_source
 
+    if is_url(source):
+        from .sources.openapi import load_spec
+
+        return load_spec(source, allow_remote_refs=allow_remote_refs)
+    path = Path(source)
     if not path.exists():
-        raise ApiscribeError(f"{path}: no such file or folder")
+        raise ApiscribeError(f"{source}: no such file or folder")
+    if path.is_file() and path.suffix.lower() in SPEC_SUFFIXES:
+        from .sources.openapi import load_spec
+
+        return load_spec(path, allow_remote_refs=allow_remote_refs)
     return jsondocs_source.load_folder(path)
 
 
 def render_target(model: ApiModel, target: str) -> Mapping[str, str]:
-    """The tree ``convert --to TARGET`` writes (``site`` is built from the Markdown tree)."""
+    """The tree ``convert --to TARGET`` writes. ``site`` is a MkDocs project: the Markdown
+    pages under ``docs/`` and a ``mkdocs.yml`` with the navigation; it is then built."""
     from . import site
 
     if target == "jsondocs":
@@ -169,24 +189,36 @@ def render_target(model: ApiModel, target: str) -> Mapping[str, str]:
     if target == "markdown":
         return markdown_view.render(model)
     if target == "site":
-        project = {f"{ENDPOINTS_DIR}/{p}": t for p, t in jsondocs_view.render(model).items()}
-        project["mkdocs.yml"] = site.write_mkdocs_config(
-            title=model.title, api_docs=ENDPOINTS_DIR
-        )
+        project = {f"docs/{p}": t for p, t in markdown_view.render(model).items()}
+        project["mkdocs.yml"] = site.write_static_mkdocs_config(model)
         return project
     raise ApiscribeError(f"unknown target {target!r}", hint=f"one of {', '.join(CONVERT_TARGETS)}")
 
 
-def convert(input_path: Path, target: str, out_dir: Path) -> Outcome:
-    """``apiscribe convert INPUT --to TARGET --out DIR``."""
-    model, diagnostics = load_input(input_path)
+def convert(
+    source: str, target: str, out_dir: Path, *, allow_remote_refs: bool = False
+) -> Outcome:
+    """``apiscribe convert INPUT --to TARGET --out DIR``.
+
+    A run with errors still renders what it could, but only into an empty or new output
+    folder: nothing already in the output folder is overwritten by a failed run.
+    """
+    model, diagnostics = load_input(source, allow_remote_refs=allow_remote_refs)
+    if model is None:
+        return Outcome(ApiModel(title=""), diagnostics)
     tree = render_target(model, target)
+    if has_errors(diagnostics) and out_dir.is_dir() and any(out_dir.iterdir()):
+        diagnostics.append(warning(
+            "output-kept", "the input has errors, so nothing in the output folder was changed",
+            file=str(out_dir), hint="fix the errors, or convert into an empty folder",
+        ))
+        return Outcome(model, diagnostics)
     if target == "site":
         from . import site
 
         report = write_tree(out_dir / "project", tree)
-        site.build_site(out_dir / "project" / "mkdocs.yml", site_dir=out_dir / "site")
+        site.build_site(out_dir / "project" / "mkdocs.yml", site_dir=out_dir / "site",
+                        strict=not has_errors(diagnostics))
     else:
         report = write_tree(out_dir, tree)
     return Outcome(model, diagnostics, report)
-

@@ -164,8 +164,7 @@ def build_site(mkdocs_yml: Path, *, site_dir: Path | None = None, strict: bool =
 # -- the configuration ----------------------------------------------------------------------
 
 _MKDOCS_YML = """\
-# The MkDocs Material site of the API reference. The apiscribe plugin renders every API
-# page from the JSON docs in {api_docs_comment} on each `mkdocs build` and `mkdocs serve`.
+{comment}
 {site_name}
 docs_dir: {docs_dir}
 site_dir: {site_dir}
@@ -195,9 +194,7 @@ theme:
         name: Switch to light mode
 plugins:
   - search
-  - apiscribe:
-      api_docs: {api_docs}
-markdown_extensions:
+{plugin}markdown_extensions:
   - admonition
   - attr_list
   - pymdownx.details
@@ -232,13 +229,41 @@ def write_mkdocs_config(
     site_name = yaml.safe_dump(
         {"site_name": html.escape(title)}, allow_unicode=True, width=1_000_000
     ).rstrip("\n")
+    comment = (
+        "# The MkDocs Material site of the API reference. The apiscribe plugin renders every "
+        "API\n# page from the JSON docs in "
+        f"{' '.join(api_docs.split())} on each `mkdocs build` and `mkdocs serve`."
+    )
     text = _MKDOCS_YML.format(
+        comment=comment,
         site_name=site_name,
-        api_docs_comment=" ".join(api_docs.split()),
-        api_docs=_scalar(api_docs),
+        plugin=f"  - apiscribe:\n      api_docs: {_scalar(api_docs)}\n",
         docs_dir=_scalar(docs_dir),
         site_dir=_scalar(site_dir),
     )
     if extra_css:
         text += "extra_css:\n" + "".join(f"  - {_scalar(css)}\n" for css in extra_css)
     return text
+
+
+def write_static_mkdocs_config(
+    model: ApiModel, *, docs_dir: str = "docs", site_dir: str = "site"
+) -> str:
+    """A mkdocs.yml for pages already rendered into ``docs_dir`` (no apiscribe plugin).
+
+    Used for models that JSON docs cannot hold whole, such as an imported OpenAPI document:
+    the Markdown view is written out and the navigation is given explicitly.
+    """
+    site_name = yaml.safe_dump(
+        {"site_name": html.escape(model.title)}, allow_unicode=True, width=1_000_000
+    ).rstrip("\n")
+    text = _MKDOCS_YML.format(
+        comment="# The MkDocs Material site of the API reference, rendered by apiscribe.",
+        site_name=site_name,
+        plugin="",
+        docs_dir=_scalar(docs_dir),
+        site_dir=_scalar(site_dir),
+    )
+    nav = yaml.safe_dump({"nav": site_nav(model)}, allow_unicode=True, sort_keys=False,
+                         width=1_000_000)
+    return text + nav

@@ -152,8 +152,11 @@ class Refs:
                             "(allow_remote_refs=True)")
                 return None
             return self._load(url, url, ref, doc, site)
+        if scheme or address.startswith(("/", "\\")) or is_url(doc.key):
+            self._outside(ref, doc, site)
+            return None
         target = (Path(doc.key).parent / unquote(address)).resolve()
-        if scheme or address.startswith(("/", "\\")) or not target.is_relative_to(self._folder):
+        if not target.is_relative_to(self._folder):
             self._outside(ref, doc, site)
             return None
         relative = target.relative_to(self._folder).as_posix()

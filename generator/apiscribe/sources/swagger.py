@@ -17,8 +17,9 @@ from typing import Any
 
 from ..checks.spec_loading import escape_token
 from ..model import MediaType, NamedExample, Parameter, RequestBody, Response
+from .openapi_content import FORM_TYPES
 from .openapi_names import short_type, text
-from .openapi_reader import FORM_TYPES, SpecReader
+from .openapi_reader import SpecReader
 from .openapi_refs import Doc, Located
 
 JSON = "application/json"

@@ -19,6 +19,7 @@ Choices the model leaves open, made here so the document always validates:
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import string
@@ -26,6 +27,8 @@ from http import HTTPStatus
 from typing import Any
 
 from ..model import KNOWN_TYPES, ApiModel, Endpoint, HttpRequest, HttpResponse, Parameter
+from .openapi_dialect import convert_document, source_dialect
+from .openapi_operation import operation_object
 
 VERSIONS = ("3.1.0", "3.0.3")
 FILENAME = "openapi.json"
@@ -50,30 +53,80 @@ def build_document(model: ApiModel, *, version: str = "3.1.0") -> dict[str, Any]
     """The OpenAPI document of ``model`` as plain JSON data, keys in a fixed order."""
     if version not in VERSIONS:
         raise ValueError(f"unsupported OpenAPI version {version!r}; use one of {VERSIONS}")
+    extra: dict[str, Any] = model.extra if isinstance(model.extra, dict) else {}
     info: dict[str, Any] = {"title": model.title, "version": model.version}
     if model.description:
         info["description"] = model.description
+    info |= _info_extra(extra.get("info"), version)
     doc: dict[str, Any] = {"openapi": version, "info": info}
-    if model.base_url:
+    if version == "3.1.0" and "jsonSchemaDialect" in extra:
+        doc["jsonSchemaDialect"] = extra["jsonSchemaDialect"]
+    if isinstance(extra.get("servers"), list):
+        doc["servers"] = extra["servers"]
+    elif model.base_url:
         doc["servers"] = [{"url": model.base_url}]
-    tags = _tags(model)
+    if "security" in extra:
+        doc["security"] = extra["security"]
+    tags = extra["tags"] if isinstance(extra.get("tags"), list) else _tags(model)
     if tags:
         doc["tags"] = tags
-    operations = _operations(model, version)
+    if "externalDocs" in extra:
+        doc["externalDocs"] = extra["externalDocs"]
+    operations, webhooks = _operations(model, version)
     paths: dict[str, Any] = {}
     for path in sorted({path for path, _ in operations}):
         paths[path] = {m: operations[path, m] for m in _METHODS if (path, m) in operations}
     doc["paths"] = paths
+    if webhooks:
+        doc["webhooks" if version == "3.1.0" else "x-webhooks"] = webhooks
+    components = _components(model, version)
     if any(BEARER in req for op in operations.values() for req in op.get("security", ())):
-        doc["components"] = {"securitySchemes": {BEARER: {"type": "http", "scheme": "bearer"}}}
+        schemes = components.setdefault("securitySchemes", {})
+        schemes.setdefault(BEARER, {"type": "http", "scheme": "bearer"})
+    if components:
+        doc["components"] = components
+    doc |= {key: value for key, value in extra.items() if key.startswith("x-")}
+    if _is_imported(model):
+        doc = copy.deepcopy(doc)  # the model's own data stays as it is
+        convert_document(doc, source_dialect(model.source_version), version)
     return doc
 
 
+def _is_imported(model: ApiModel) -> bool:
+    return bool(model.source_version) or model.components is not None or any(
+        ep.operation is not None for ep in model.endpoints
+    )
+
+
+def _info_extra(given: Any, version: str) -> dict[str, Any]:
+    """The spec's other info fields (contact, license...), less those 3.0.3 lacks."""
+    if not isinstance(given, dict):
+        return {}
+    out = {k: v for k, v in given.items() if k not in ("title", "version", "description")}
+    if version == "3.0.3":
+        out.pop("summary", None)
+        if isinstance(out.get("license"), dict) and "identifier" in out["license"]:
+            out["license"] = {k: v for k, v in out["license"].items() if k != "identifier"}
+    return out
+
+
+def _components(model: ApiModel, version: str) -> dict[str, Any]:
+    if not isinstance(model.components, dict):
+        return {}
+    components = dict(model.components)
+    if version == "3.0.3":
+        components.pop("pathItems", None)
+    return components
+
+
 def _tags(model: ApiModel) -> list[dict[str, str]]:
+    """A tag per section that holds endpoints read from code (imported ones have their own)."""
     tags: list[dict[str, str]] = []
     seen: set[str] = set()
     for section in model.sections:
         if section.title in seen:
+            continue
+        if section.endpoints and all(ep.operation is not None for ep in section.endpoints):
             continue
         seen.add(section.title)
         tag = {"name": section.title}
@@ -83,20 +136,40 @@ def _tags(model: ApiModel) -> list[dict[str, str]]:
     return tags
 
 
-def _operations(model: ApiModel, version: str) -> dict[tuple[str, str], dict[str, Any]]:
-    operations: dict[tuple[str, str], dict[str, Any]] = {}
+Operations = dict[tuple[str, str], dict[str, Any]]
+
+
+def _operations(model: ApiModel, version: str) -> tuple[Operations, dict[str, Any]]:
+    """The operations by (path, method), and the webhooks by name."""
+    operations: Operations = {}
+    webhooks: dict[str, dict[str, Any]] = {}
     used_ids: set[str] = set()
     for section in model.sections:
         for endpoint in section.endpoints:
-            path = _path_of(endpoint.api_path)
+            op = endpoint.operation
             method = endpoint.method.strip().lower()
+            if op is not None and op.webhook:
+                hook = webhooks.setdefault(endpoint.api_path, {})
+                if method in _METHODS and method not in hook:
+                    operation_id = _unique(op.operation_id, used_ids) if op.operation_id else ""
+                    hook[method] = operation_object(
+                        endpoint, op, endpoint.api_path, operation_id, version
+                    )
+                continue
+            path = _path_of(endpoint.api_path)
             if not path or method not in _METHODS or (path, method) in operations:
+                continue
+            if op is not None:
+                operation_id = _unique(op.operation_id, used_ids) if op.operation_id else ""
+                operations[path, method] = operation_object(
+                    endpoint, op, path, operation_id, version
+                )
                 continue
             operation_id = _unique(endpoint.name, used_ids)
             operations[path, method] = _operation(
                 endpoint, path, section.title, operation_id, version
             )
-    return operations
+    return operations, {name: ops for name, ops in sorted(webhooks.items()) if ops}
 
 
 def _path_of(api_path: str) -> str:
