@@ -177,7 +177,12 @@ CREATE_PET = Endpoint(
                 "201",
                 "The pet as stored.",
                 (MediaType(JSON, ref("Pet"), (NamedExample("", {"id": 7, **CAT}),)),),
-                links={"GetPet": {"operationId": "getPet", "parameters": {"petId": "$response.body#/id"}}},
+                links={
+                    "GetPet": {
+                        "operationId": "getPet",
+                        "parameters": {"petId": "$response.body#/id"},
+                    }
+                },
             ),
             Response("400", "The pet is not valid.", (MediaType(JSON, ref("Error")),)),
         ),

@@ -27,6 +27,7 @@ from apiscribe.views.markdown import (
     TEMPLATES,
     EndpointPage,
     HomePage,
+    SchemasPage,
     SectionPage,
     build_pages,
     render,
@@ -351,7 +352,7 @@ def test_templates_read_only_documented_fields() -> None:
         assert jinja2.meta.find_undeclared_variables(ast) == {"page"}
         fields = {f.name for f in dataclasses.fields(page_type)}
         assert set(_attributes(ast, "page")) <= fields, template
-    assert set(TEMPLATES) == {HomePage, SectionPage, EndpointPage}
+    assert set(TEMPLATES) == {HomePage, SectionPage, EndpointPage, SchemasPage}
 
 
 def test_render_is_render_page_of_build_pages() -> None:

@@ -34,6 +34,7 @@ log = get_plugin_logger(__name__)
 
 DEFAULT_API_DOCS = "api-docs/endpoints"
 HOME_TITLE = "Home"
+SCHEMAS_TITLE = "Schemas"
 
 
 # mkdocs declares Config.__init_subclass__ and BasePlugin.__init_subclass__ without types.
@@ -42,17 +43,20 @@ class ApiscribePluginConfig(Config):  # type: ignore[no-untyped-call]
 
 
 def site_nav(model: ApiModel) -> list[dict[str, Any]]:
-    """The navigation: Home, then one entry per section (its index page, then its endpoints).
+    """The navigation: Home, then one entry per section (its index page, then its endpoints),
+    then the schemas page when the model has named schemas.
 
     Section titles are HTML-escaped (the theme prints nav titles as they are); page titles
     come from each page's heading, which the Markdown view has escaped already.
     """
     nav: list[dict[str, Any]] = [{HOME_TITLE: "index.md"}]
     for (slug, entries), section in zip(
-        markdown.page_paths(model).items(), model.sections, strict=True
+        markdown.page_paths(model).items(), markdown.page_sections(model), strict=True
     ):
         pages = [f"{slug}/index.md", *(f"{slug}/{stem}.md" for stem, _ in entries)]
         nav.append({html.escape(section.title or section.slug): pages})
+    if markdown.has_schemas_page(model):
+        nav.append({SCHEMAS_TITLE: markdown.SCHEMAS_PAGE})
     return nav
 
 

@@ -235,7 +235,8 @@ class SpecReader(ContentReader):
     def _name(self, node: dict[str, Any], method: str, path: str, doc: Doc,
               pointer: str) -> str | None:
         label = f"{method.upper()} {path}"
-        where = f"{label} (line {doc.lines.line_of(pointer)})"
+        place = "" if doc is self.root else f"{doc.file}, "
+        where = f"{label} ({place}line {doc.lines.line_of(pointer)})"
         operation_id = text(node.get("operationId"))
         name = endpoint_name("", method, path)
         if operation_id and operation_id in self._operation_ids:

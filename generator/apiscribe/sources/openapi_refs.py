@@ -152,7 +152,7 @@ class Refs:
                             "(allow_remote_refs=True)")
                 return None
             return self._load(url, url, ref, doc, site)
-        if scheme or address.startswith(("/", "\\")) or is_url(doc.key):
+        if scheme or address.startswith(("/", "\\")):
             self._outside(ref, doc, site)
             return None
         target = (Path(doc.key).parent / unquote(address)).resolve()
@@ -211,8 +211,9 @@ class Refs:
         chain: list[_Place] = []
         overrides: dict[str, Any] = {}
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-            overrides = {k: v for k, v in node.items() if k in ("summary", "description")} | (
-                overrides)
+            if doc.dialect == "3.1":  # 3.1 lets a reference override these two
+                overrides = {k: v for k, v in node.items() if k in ("summary", "description")
+                             } | overrides
             found = self.locate(node["$ref"], doc, pointer + "/$ref")
             if found is None:
                 return None
@@ -241,7 +242,7 @@ class Refs:
                 return {}
             target, tdoc, tpointer = found
             if tdoc is self.root and self._kept(tpointer):
-                return dict(node)
+                return node | {"$ref": "#" + tpointer}
             place = (tdoc.key, tpointer)
             if place in active:
                 self._cycle([*active[active.index(place):], place], doc, pointer + "/$ref",
@@ -272,10 +273,11 @@ class Refs:
         if not isinstance(members, dict):
             return
         for name in members:
-            self._names[self.root.key, f"{pointer}/{escape_token(name)}"] = name
+            where = f"{pointer}/{escape_token(name)}"
+            self._names[self.root.key, where] = name
+            self._origins[name] = (self.root, where)
         for name, value in members.items():
             where = f"{pointer}/{escape_token(name)}"
-            self._origins[name] = (self.root, where)
             self._schemas[name] = self._schema(value, self.root, where, name, (), True, False)
 
     def _at(self, pointer: str) -> Any:

@@ -125,7 +125,11 @@ class SwaggerReader(SpecReader):
             if value["in"] == "body":
                 schema = self.refs.schema(value["schema"], pdoc, f"{where}/schema") if (
                     "schema" in value) else None
-                content = tuple(MediaType(media, schema) for media in consumes or [JSON])
+                given = value.get("x-examples")
+                examples = given if isinstance(given, dict) else {}
+                content = tuple(
+                    MediaType(m, schema, (NamedExample("", examples[m]),) if m in examples else ())
+                    for m in consumes or [JSON])
                 return RequestBody(text(value.get("description")),
                                    value.get("required") is True, content)
         form = [(value, pdoc, where) for value, pdoc, where in parameters

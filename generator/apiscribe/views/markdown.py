@@ -56,11 +56,11 @@ from .samples import code_samples
 from .schemas import SCHEMAS_PAGE, SchemaTables, schema_anchors, schema_links
 
 __all__ = [
-    "FILTERS", "TEMPLATES", "CodeSample", "EndpointLink", "EndpointPage", "HomePage", "Page",
-    "ParamRow", "ParamTable", "SchemasPage", "SectionLink", "SectionPage", "build_pages",
-    "endpoint_page", "environment", "md_cell", "md_code", "md_fence", "md_inline",
-    "md_link_text", "md_prose", "meta_title", "page_paths", "page_sections", "render",
-    "render_page", "section_page", "template_dir",
+    "FILTERS", "SCHEMAS_PAGE", "TEMPLATES", "CodeSample", "EndpointLink", "EndpointPage",
+    "HomePage", "Page", "ParamRow", "ParamTable", "SchemasPage", "SectionLink", "SectionPage",
+    "build_pages", "endpoint_page", "environment", "has_schemas_page", "md_cell", "md_code",
+    "md_fence", "md_inline", "md_link_text", "md_prose", "meta_title", "page_paths",
+    "page_sections", "render", "render_page", "section_page", "template_dir",
 ]
 
 Page = HomePage | SectionPage | EndpointPage | SchemasPage
@@ -144,6 +144,7 @@ def page_sections(model: ApiModel) -> tuple[Section, ...]:
 
 
 def has_schemas_page(model: ApiModel) -> bool:
+    """Whether the pages include :data:`SCHEMAS_PAGE` (the model has named schemas)."""
     return bool(component_schemas(model.components))
 
 

@@ -86,8 +86,8 @@ class OperationView:
             deprecated=op.deprecated,
             webhook=op.webhook,
             security=self.security(op),
-            request_body=self.request_body(op.request_body),
-            responses=tuple(self.response(r) for r in op.responses),
+            request_body=self.request_body(op.request_body, webhook=op.webhook),
+            responses=tuple(self.response(r, webhook=op.webhook) for r in op.responses),
         )
 
     # -- parameters ------------------------------------------------------------------------
@@ -171,14 +171,19 @@ class OperationView:
 
     # -- bodies ----------------------------------------------------------------------------
 
-    def request_body(self, body: RequestBody | None) -> RequestBodyView | None:
+    # A webhook's request comes from the API (like a response: read-only fields included);
+    # its response comes from the reader's server.
+
+    def request_body(self, body: RequestBody | None, *, webhook: bool) -> RequestBodyView | None:
         if body is None:
             return None
-        media = tuple(self.media(m, "request") for m in body.content)
+        direction: Direction = "response" if webhook else "request"
+        media = tuple(self.media(m, direction) for m in body.content)
         return RequestBodyView(body.description, body.required, media)
 
-    def response(self, response: Response) -> ResponseView:
-        media = tuple(self.media(m, "response") for m in response.content)
+    def response(self, response: Response, *, webhook: bool) -> ResponseView:
+        direction: Direction = "request" if webhook else "response"
+        media = tuple(self.media(m, direction) for m in response.content)
         headers = self.header_table(response.headers)
         return ResponseView(response.status, response.description, headers, media)
 
@@ -209,7 +214,9 @@ def example_parts(model: ApiModel, ep: Endpoint) -> ExampleParts | None:
     response_type = response.header("Content-Type") if response is not None else None
     if ep.operation is not None and ep.operation.webhook:  # sent to the reader's own URL
         body = request.body
-        samples = (CodeSample("Payload", _language(request), body),) if body else ()
+        samples: tuple[CodeSample, ...] = ()
+        if body:
+            samples = (CodeSample("Payload", _language(request), body),)
     else:
         samples = tuple(
             CodeSample(label, language, code)

@@ -15,6 +15,13 @@ Choices the model leaves open, made here so the document always validates:
   or anything else → no ``security`` key (the document declares no global requirement).
 - 3.0.3 differs from 3.1.0 only where the schema dialects do: arrays always get ``items``
   and files are ``format: binary`` (3.1.0 says ``contentMediaType`` instead).
+
+Endpoints imported from a spec (``Endpoint.operation``) are written from the operation as it
+came (:mod:`apiscribe.views.openapi_operation`), webhooks under ``webhooks`` keyed by their
+name (``x-webhooks`` in 3.0.3); the spec's ``components`` and top-level fields
+(``ApiModel.extra``: servers, security, tags, externalDocs, ``x-*``) are written verbatim, and
+its schemas are rewritten for the output's dialect (:mod:`apiscribe.views.openapi_dialect`).
+Generated tags cover only sections that hold endpoints read from code.
 """
 
 from __future__ import annotations

@@ -102,14 +102,15 @@ class SchemaRow:
 
     ``name`` is the property's path (``address.street``, ``tags[].name``; empty for the schema
     itself); ``label`` names the ``oneOf``/``anyOf`` variant the row belongs to (``one of #2``).
-    ``enum`` and ``default`` hold JSON text. A row named ``…`` stands for levels not shown.
+    ``enum`` and ``default`` hold JSON text; ``required`` is ``None`` where it does not apply
+    (a variant's row). A row named ``…`` stands for levels not shown.
     """
 
     name: str
     label: str
     type: tuple[TypePart, ...]
     format: str
-    required: bool
+    required: bool | None
     description: str
     enum: tuple[str, ...] = ()
     default: str | None = None

@@ -10,9 +10,9 @@ most :data:`MAX_DEPTH` levels deep (a ``…`` row stands for the rest).
   part (a referenced base schema's too) are rows of the schema itself;
 - arrays read "array of <item type>", maps (``additionalProperties`` only) "map of <type>";
 - a ``$ref`` to a named schema is a link to it on the schemas page and is not expanded
-  (except as an ``allOf`` part, once per branch), so recursive schemas stay finite. Only the schema at the top (a request or response body, or a
-  component itself) is looked through: a body that is a ``$ref`` (or an array of one) shows
-  the referenced schema's rows.
+  (except as an ``allOf`` part, once per branch), so recursive schemas stay finite. Only the
+  schema at the top (a request or response body, or a component itself) is looked through:
+  a body that is a ``$ref`` (or an array of one) shows the referenced schema's rows.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ class SchemaTables:
             return [TypePart(name or ref)]
         for key, word in _COMPOSITIONS:
             if isinstance(schema.get(key), list):
-                return [TypePart(word), *self._null_suffix(schema, [])]
+                return self._null_suffix(schema, [TypePart(word)])
         parts_of = schema.get("allOf")
         if isinstance(parts_of, list) and parts_of:
             out = [TypePart("all of: ")]
@@ -100,7 +100,8 @@ class SchemaTables:
             return out
         kinds = _kinds(schema)
         if not kinds and isinstance(schema.get("not"), dict):
-            return [TypePart("not "), *self._type(schema["not"], level + 1)]
+            return self._null_suffix(schema, [TypePart("not "), *self._type(schema["not"],
+                                                                            level + 1)])
         out = []
         for number, kind in enumerate(kinds or ["any"]):
             out += [TypePart(" or ")] if number else []
@@ -117,7 +118,10 @@ class SchemaTables:
 
     @staticmethod
     def _null_suffix(schema: dict[str, Any], out: list[TypePart]) -> list[TypePart]:
-        nullable = schema.get("nullable") is True or schema.get("x-nullable") is True
+        kind = schema.get("type")
+        nullable = schema.get("nullable") is True or schema.get("x-nullable") is True or (
+            isinstance(kind, list) and "null" in kind and kind != ["null"]
+        )
         return [*out, TypePart(" or null")] if nullable and out else out
 
     # -- rows ------------------------------------------------------------------------------
@@ -168,8 +172,8 @@ class SchemaTables:
         for key, word in _COMPOSITIONS:
             variants = schema.get(key)
             for number, variant in enumerate(variants if isinstance(variants, list) else [], 1):
-                variant_label = f"{label} › {word} #{number}" if label else f"{word} #{number}"
-                rows.append(self._row(path, variant_label, variant, required=False))
+                variant_label = f"{label} / {word} #{number}" if label else f"{word} #{number}"
+                rows.append(self._row(path, variant_label, variant, required=None))
                 rows += self._children(variant, path, variant_label, depth + 1, expanded)
         parts = schema.get("allOf")
         for part in parts if isinstance(parts, list) else []:
@@ -189,7 +193,9 @@ class SchemaTables:
         target = resolve(ref, self.components) if ref is not None else None
         return {**target, **schema} if isinstance(target, dict) else dict(schema)
 
-    def _row(self, path: str, label: str, schema: JsonValue, *, required: bool) -> SchemaRow:
+    def _row(
+        self, path: str, label: str, schema: JsonValue, *, required: bool | None
+    ) -> SchemaRow:
         facts = self.facts(schema)
         enum = facts.get("enum")
         values = [facts["const"]] if "const" in facts else enum if isinstance(enum, list) else []
@@ -210,7 +216,7 @@ class SchemaTables:
     @staticmethod
     def _ellipsis(path: str, label: str) -> SchemaRow:
         name = f"{path}.{ELLIPSIS}" if path else ELLIPSIS
-        return SchemaRow(name, label, (), "", False, f"Deeper than {MAX_DEPTH} levels: not shown.")
+        return SchemaRow(name, label, (), "", None, f"Deeper than {MAX_DEPTH} levels: not shown.")
 
     def named(self, anchors: Mapping[str, str]) -> tuple[NamedSchema, ...]:
         """Every component schema with its view, names sorted."""

@@ -5,7 +5,8 @@ header and cookie parameters, a credential placeholder for the operation's secur
 and the body of the first JSON media type (else the first form or text one). The response:
 the first documented 2xx status, with the body of its first JSON (else first) media type.
 
-Each value is the spec's own example when it has one, else one synthesized from the schema;
+Each value is the spec's own example when it has one, else one synthesized from the schema
+(a webhook's request comes from the API, so it is synthesized as a response is);
 :class:`SpecExample` tells which, so views can label generated examples.
 """
 
@@ -172,7 +173,8 @@ class _Builder:
         media = _choose(body.content, form=True) if body is not None else None
         if media is None:
             return None
-        picked = pick_example(media, self.model.components, "request")
+        direction: Direction = "response" if self.operation.webhook else "request"
+        picked = pick_example(media, self.model.components, direction)
         text = body_text(media, picked[0]) if picked is not None else None
         if picked is None or text is None:
             return None
@@ -201,7 +203,7 @@ def response_example(model: ApiModel, operation: Operation) -> tuple[HttpRespons
     media = _choose(response.content, form=False) or next(iter(response.content), None)
     if media is None:
         return HttpResponse(status, phrase), False
-    picked = pick_example(media, model.components, "response")
+    picked = pick_example(media, model.components, "request" if operation.webhook else "response")
     text = body_text(media, picked[0]) if picked is not None else None
     if picked is None or text is None:
         return HttpResponse(status, phrase), False

@@ -199,21 +199,27 @@ def _type_of(schema: dict[str, Any]) -> str:
 
 
 def _number(schema: dict[str, Any], kind: str) -> int | float:
-    low, high = schema.get("minimum"), schema.get("maximum")
-    exclusive_low, exclusive_high = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
-    step = 1 if kind == "integer" else 0.5
-    value: float = 0
-    if _is_number(exclusive_low):
-        value = exclusive_low + step
-    elif _is_number(low):
-        value = low + (step if exclusive_low is True else 0)
-    elif _is_number(exclusive_high) and exclusive_high <= 0:
-        value = exclusive_high - step
-    elif _is_number(high) and high < 0:
-        value = high - (step if exclusive_high is True else 0)
+    """The minimum (past an exclusive one), a negative maximum, else 0."""
+    low, high = _bound(schema.get("minimum")), _bound(schema.get("maximum"))
+    above, below = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+    above_at, below_at = _bound(above), _bound(below)
+    step = 1.0 if kind == "integer" else 0.5
+    value = 0.0
+    if above_at is not None:
+        value = above_at + step
+    elif low is not None:
+        value = low + (step if above is True else 0)
+    elif below_at is not None and below_at <= 0:
+        value = below_at - step
+    elif high is not None and high < 0:
+        value = high - (step if below is True else 0)
     if kind == "integer":
         return math.ceil(value) if value >= 0 else math.floor(value)
-    return value
+    return int(value) if value.is_integer() else value
+
+
+def _bound(value: Any) -> float | None:
+    return float(value) if _is_number(value) else None
 
 
 def _is_number(value: Any) -> bool:
