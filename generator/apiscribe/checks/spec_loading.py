@@ -6,9 +6,7 @@ reader does) and refuses duplicate keys. Every problem is a :class:`Diagnostic`.
 
 from __future__ import annotations
 
-import bisect
 import json
-import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -17,6 +15,7 @@ import yaml
 from jsonschema_path.loaders import SCIENTIFIC_FLOAT_RE
 
 from ..diagnostics import Diagnostic, error
+from .json_lines import JsonLocator
 
 # Past this many values (counting every expansion of a YAML alias) a document is refused.
 MAX_EXPANDED_NODES = 5_000_000
@@ -42,14 +41,13 @@ class LineIndex:
     """
 
     def __init__(self, lines: Mapping[str, int] | None = None, *, json_text: str = "") -> None:
-        self._lines: dict[str, int] | None = dict(lines) if lines is not None else None
-        self._json_text = json_text
+        self._lines: dict[str, int] = dict(lines) if lines is not None else {}
+        self._locator = JsonLocator(json_text) if json_text else None
 
     def line_of(self, pointer: str) -> int:
         """The line of ``pointer``, else of its nearest known ancestor (0 when none is known)."""
-        if self._lines is None:
-            self._lines = _json_lines(self._json_text) if self._json_text else {}
-            self._json_text = ""
+        if self._locator is not None:
+            return self._locator.line_of(pointer)
         lines = self._lines
         while True:
             line = lines.get(pointer)
@@ -58,46 +56,6 @@ class LineIndex:
             if not pointer:
                 return 0
             pointer = _parent(pointer)
-
-
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+', re.DOTALL)
-
-
-def _json_lines(text: str) -> dict[str, int]:
-    """Pointer → line for a JSON text that is known to parse."""
-    newlines = [m.start() for m in re.finditer("\n", text)]
-    offsets: dict[str, int] = {"": 0}
-    # Each frame: [pointer, is_object, expecting_key, index, last_key]
-    stack: list[list[Any]] = []
-    current = ""  # pointer of the value that starts next
-    for match in _JSON_TOKEN.finditer(text):
-        token = match.group()
-        first = token[0]
-        top = stack[-1] if stack else None
-        if top is not None and top[1] and top[2] and first == '"':
-            key = json.loads(token) if "\\" in token else token[1:-1]
-            current = top[0] + "/" + escape_token(key)
-            offsets[current] = match.start()
-            top[2] = False
-            continue
-        if first in ",:}]":
-            if first == ",":
-                if top is not None and top[1]:
-                    top[2] = True
-                elif top is not None:
-                    top[3] += 1
-            elif first in "}]":
-                stack.pop()
-            continue
-        # A value starts here.
-        if top is not None and not top[1]:
-            current = f"{top[0]}/{top[3]}"
-            offsets[current] = match.start()
-        if first == "{":
-            stack.append([current, True, True, 0, ""])
-        elif first == "[":
-            stack.append([current, False, False, 0, ""])
-    return {p: bisect.bisect_right(newlines, off - 1) + 1 for p, off in offsets.items()}
 
 
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
