@@ -83,3 +83,41 @@ def golden_tree(request: pytest.FixtureRequest) -> GoldenCompare:
         shutil.rmtree(out, ignore_errors=True)
 
     return compare
+
+
+GITHUB_PACKAGE = "@octokit/openapi@23.0.2"
+#: Where the benchmarks (BENCHMARKS.md) unpack GitHub's REST description; used when present.
+GITHUB_LOCAL = Path("/work/cache/octokit/package/generated/api.github.com.json")
+
+
+@pytest.fixture(scope="session")
+def github_spec(
+    pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """GitHub's REST description (OpenAPI 3.0.3, 1,223 operations, 13 MB).
+
+    Taken from ``$APISCRIBE_GITHUB_SPEC`` or the benchmarks' folder when present; otherwise
+    fetched once with ``npm pack @octokit/openapi@23.0.2`` into pytest's cache (or a
+    temporary folder). Tests that use it skip, saying why, when npm cannot fetch it.
+    """
+    import os
+    import subprocess
+
+    for candidate in (os.environ.get("APISCRIBE_GITHUB_SPEC", ""), str(GITHUB_LOCAL)):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    cache = getattr(pytestconfig, "cache", None)
+    folder = cache.mkdir("octokit") if cache is not None else tmp_path_factory.mktemp("octokit")
+    found = folder / "package" / "generated" / "api.github.com.json"
+    if found.is_file():
+        return found
+    if shutil.which("npm") is None:
+        pytest.skip(f"GitHub's REST description needs npm to fetch {GITHUB_PACKAGE}")
+    try:
+        subprocess.run(["npm", "pack", GITHUB_PACKAGE], cwd=folder, check=True,
+                       capture_output=True, timeout=300)
+        subprocess.run(["tar", "xzf", "octokit-openapi-23.0.2.tgz"], cwd=folder, check=True,
+                       capture_output=True, timeout=300)
+    except (OSError, subprocess.SubprocessError) as exc:
+        pytest.skip(f"npm could not fetch {GITHUB_PACKAGE}: {exc}")
+    return found

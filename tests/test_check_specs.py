@@ -10,7 +10,6 @@ import copy
 import json
 import random
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,6 @@ from apiscribe.checks.specs import (
 from .conftest import CORPUS
 
 OPENAPI = CORPUS / "openapi"
-GITHUB = Path("/work/cache/octokit/package/generated/api.github.com.json")
 REFERENCE = {"2.0": OpenAPIV2SpecValidator, "3.0": OpenAPIV30SpecValidator,
              "3.1": OpenAPIV31SpecValidator}
 
@@ -354,30 +352,9 @@ def test_random_mutations_of_the_corpus_get_the_validator_verdict(tmp_path: Path
     assert compared > 100
 
 
-def _github_spec(cache: pytest.Cache | None) -> Path:
-    if GITHUB.is_file():
-        return GITHUB
-    if cache is None:
-        pytest.skip(f"{GITHUB} is missing and the pytest cache (to fetch it into) is disabled")
-    folder = cache.mkdir("octokit")
-    found = folder / "package" / "generated" / GITHUB.name
-    if found.is_file():
-        return found
-    if shutil.which("npm") is None:
-        pytest.skip(f"{GITHUB} is missing and npm is not installed")
-    try:
-        subprocess.run(["npm", "pack", "@octokit/openapi@23.0.2"], cwd=folder, check=True,
-                       capture_output=True, timeout=300)
-        subprocess.run(["tar", "xzf", "octokit-openapi-23.0.2.tgz"], cwd=folder, check=True,
-                       capture_output=True, timeout=300)
-    except (OSError, subprocess.SubprocessError) as exc:
-        pytest.skip(f"{GITHUB} is missing and npm could not fetch it: {exc}")
-    return found
-
-
 @pytest.mark.slow
-def test_github_description_gets_the_validator_verdict(pytestconfig: pytest.Config) -> None:
-    path = _github_spec(getattr(pytestconfig, "cache", None))
+def test_github_description_gets_the_validator_verdict(github_spec: Path) -> None:
+    path = github_spec
     document = load_document(path)[0]
     assert spec_version(document) == "3.0"
     assert fast_verdict(document) is True

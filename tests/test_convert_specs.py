@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,6 @@ from apiscribe.cli import main
 from .conftest import CORPUS
 
 SPECS = sorted((CORPUS / "openapi").glob("*")) if CORPUS.is_dir() else []
-GITHUB_SPEC = Path("/work/cache/octokit/package/generated/api.github.com.json")
 
 needs_corpus = pytest.mark.skipif(
     not SPECS, reason="the shared corpus (../shared/corpus/openapi) is not beside the checkout"
@@ -100,24 +98,9 @@ def test_a_failed_run_overwrites_nothing_in_the_output_folder(tmp_path: Path) ->
     assert [p.name for p in out.iterdir()] == ["openapi.json"]
 
 
-def _github_spec(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if GITHUB_SPEC.is_file():
-        return GITHUB_SPEC
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.skip("GitHub's REST description needs npm to fetch @octokit/openapi@23.0.2")
-    folder = tmp_path_factory.mktemp("octokit")
-    subprocess.run([npm, "pack", "@octokit/openapi@23.0.2"], cwd=folder, check=True,
-                   capture_output=True)
-    subprocess.run(["tar", "xzf", "octokit-openapi-23.0.2.tgz"], cwd=folder, check=True)
-    return folder / "package" / "generated" / "api.github.com.json"
-
-
 @pytest.mark.slow
-def test_githubs_rest_description_converts_and_builds(
-    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    spec = _github_spec(tmp_path_factory)
+def test_githubs_rest_description_converts_and_builds(tmp_path: Path, github_spec: Path) -> None:
+    spec = github_spec
     code, err = convert(str(spec), "site", tmp_path)
     assert code == 0, err
     pages = list((tmp_path / "project" / "docs").rglob("*.md"))

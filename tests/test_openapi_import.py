@@ -8,8 +8,6 @@ cover Swagger 2.0 bodies and forms, webhooks, and every bad-input diagnostic; a 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -38,7 +36,6 @@ from .conftest import CORPUS
 
 OPENAPI = CORPUS / "openapi"
 FIXTURES = Path(__file__).parent / "openapi_fixtures"
-GITHUB = Path("/work/cache/octokit/package/generated/api.github.com.json")
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -551,30 +548,9 @@ def test_fetch_refuses_other_schemes() -> None:
 # GitHub's REST description (slow) ----------------------------------------------------------
 
 
-def _github_spec(cache: pytest.Cache | None) -> Path:
-    if GITHUB.is_file():
-        return GITHUB
-    if cache is None:
-        pytest.skip(f"{GITHUB} is missing and the pytest cache (to fetch it into) is disabled")
-    folder = cache.mkdir("octokit")
-    found = folder / "package" / "generated" / GITHUB.name
-    if found.is_file():
-        return found
-    if shutil.which("npm") is None:
-        pytest.skip(f"{GITHUB} is missing and npm is not installed")
-    try:
-        subprocess.run(["npm", "pack", "@octokit/openapi@23.0.2"], cwd=folder, check=True,
-                       capture_output=True, timeout=300)
-        subprocess.run(["tar", "xzf", "octokit-openapi-23.0.2.tgz"], cwd=folder, check=True,
-                       capture_output=True, timeout=300)
-    except (OSError, subprocess.SubprocessError) as exc:
-        pytest.skip(f"{GITHUB} is missing and npm could not fetch it: {exc}")
-    return found
-
-
 @pytest.mark.slow
-def test_github_rest_description_imports(pytestconfig: pytest.Config) -> None:
-    path = _github_spec(getattr(pytestconfig, "cache", None))
+def test_github_rest_description_imports(github_spec: Path) -> None:
+    path = github_spec
     started = time.monotonic()
     model, diagnostics = imported(path)
     elapsed = time.monotonic() - started

@@ -1,0 +1,229 @@
+"""Benchmark: spec -> MkDocs Material site, apiscribe versus neoteroi-mkdocs, in one run.
+
+Each build is one whole process in a fresh temporary folder; the two tools alternate within
+each repetition (the order flips every repetition). After the first build of each tool the
+script also counts what the site contains (pages, tables, code blocks by kind), so speed is
+set against output. Prints the commands, versions, load, then Markdown tables.
+
+    /work/venv/bin/python benchmarks/site_build.py --repeat 5 --repeat-large 3 \\
+        --neoteroi-mkdocs /work/bench-venv/bin/mkdocs
+
+neoteroi-mkdocs lives in its own venv (never in apiscribe's):
+``python3 -m venv /work/bench-venv && /work/bench-venv/bin/pip install neoteroi-mkdocs
+mkdocs-material``. GitHub's description is fetched as described in BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+DOCUMENTS = {
+    "Sentry": Path("/work/shared/corpus/openapi/sentry-2022-05-18-openapi-derefed.json"),
+    "GitHub": Path("/work/cache/octokit/package/generated/api.github.com.json"),
+}
+LARGE = {"GitHub"}
+# What neoteroi's documentation asks for: three PyMdown extensions and use_pymdownx.
+NEOTEROI_YML = """site_name: API Reference
+theme:
+  name: material
+plugins:
+  - search
+  - neoteroi.mkdocsoad:
+      use_pymdownx: true
+markdown_extensions:
+  - pymdownx.details
+  - pymdownx.superfences
+  - pymdownx.tabbed:
+      alternate_style: true
+"""
+PRE = re.compile(r"<pre\b[^>]*>(.*?)</pre>", re.S)
+TAG = re.compile(r"<[^>]+>")
+# An operation's heading: neoteroi's method badge, or apiscribe's "METHOD /path" under the title.
+OPERATION = re.compile(r'<span class="http-\w+">|</h1>\s*<p><code>[A-Z]+ /')
+SCHEMA_KEYS = {"type", "format", "properties", "items", "required", "description", "enum",
+               "nullable", "allOf", "oneOf", "anyOf", "example", "additionalProperties"}
+
+
+def apiscribe_command(spec: Path, tmp: Path) -> tuple[list[str], Path]:
+    return [str(BIN / "apiscribe"), "convert", str(spec), "--to", "site",
+            "--out", str(tmp), "-q"], tmp / "site"
+
+
+def neoteroi_command(mkdocs: str, spec: Path, tmp: Path) -> tuple[list[str], Path]:
+    (tmp / "docs").mkdir()
+    (tmp / "mkdocs.yml").write_text(NEOTEROI_YML)
+    (tmp / "docs" / "index.md").write_text(f"[OAD({spec})]\n")
+    return [mkdocs, "build", "-f", str(tmp / "mkdocs.yml")], tmp / "site"
+
+
+@dataclass
+class Run:
+    """One child process: wall and CPU seconds, peak RSS, exit code, log."""
+
+    wall: float
+    cpu: float
+    rss_mb: float
+    rc: int
+    warnings: int
+    tail: list[str]
+
+
+def timed(command: list[str], cwd: Path) -> Run:
+    """Run ``command`` in ``cwd`` with its output in cwd/log.txt."""
+    log = cwd / "log.txt"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    with log.open("wb") as out:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=out, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    lines = log.read_text(errors="replace").strip().splitlines()
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, child.returncode,
+               sum(line.startswith("WARNING") for line in lines), lines[-3:])
+
+
+def code_kind(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return "empty"
+    if text.startswith("curl "):
+        return "curl"
+    if re.match(r"[A-Z]+ \S+ HTTP/\d", text):
+        return "http request"
+    if text.startswith("HTTP/"):
+        return "http response"
+    if text.startswith(("import ", "from ")):
+        return "python"
+    if "fetch(" in text:
+        return "javascript"
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return "other"
+    if isinstance(value, dict) and "type" in value and set(value) <= SCHEMA_KEYS:
+        return "json schema"
+    return "json example"
+
+
+def survey(site: Path) -> dict[str, int]:
+    """Counts over the built site's HTML pages (404.html left out)."""
+    counts: dict[str, int] = {"pages": 0, "HTML KB": 0, "operations": 0, "tables": 0,
+                              "table rows": 0, "'curl' in HTML": 0}
+    size = 0
+    for page in sorted(site.rglob("*.html")):
+        if page.name == "404.html" and page.parent == site:
+            continue
+        text = page.read_text()
+        size += len(text.encode())
+        counts["pages"] += 1
+        counts["operations"] += len(OPERATION.findall(text))
+        counts["tables"] += text.count("<table")
+        counts["table rows"] += text.count("<tr")
+        counts["'curl' in HTML"] += text.count("curl")
+        for block in PRE.findall(text):
+            kind = "code: " + code_kind(html.unescape(TAG.sub("", block)))
+            counts[kind] = counts.get(kind, 0) + 1
+    counts["HTML KB"] = size // 1000
+    return counts
+
+
+def version_lines(mkdocs: str) -> list[str]:
+    lines = []
+    for pip, names in ((BIN / "pip", "apiscribe mkdocs mkdocs-material pymdown-extensions"),
+                       (Path(mkdocs).parent / "pip",
+                        "neoteroi-mkdocs essentials-openapi mkdocs mkdocs-material "
+                        "pymdown-extensions")):
+        shown = subprocess.run([str(pip), "show", *names.split()], capture_output=True,
+                               text=True, check=False).stdout
+        pairs = re.findall(r"^Name: (\S+)\nVersion: (\S+)", shown, re.M)
+        lines.append(f"{pip.parent.parent}: " + ", ".join(f"{n} {v}" for n, v in pairs))
+    return lines
+
+
+def load_note() -> str:
+    top = subprocess.run(["ps", "-eo", "pcpu,args", "--sort=-pcpu"], capture_output=True,
+                         text=True, check=False).stdout.splitlines()[1:4]
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"{load} | " + " ; ".join(line.strip()[:90] for line in top)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions, small documents")
+    parser.add_argument("--repeat-large", type=int, default=3, help="repetitions, GitHub")
+    parser.add_argument("--neoteroi-mkdocs", default="/work/bench-venv/bin/mkdocs")
+    parser.add_argument("--only", choices=sorted(DOCUMENTS), action="append")
+    args = parser.parse_args()
+    mkdocs = args.neoteroi_mkdocs
+    print("\n".join(version_lines(mkdocs)))
+    print(f"{os.cpu_count()} cores; load before: {load_note()}", flush=True)
+    variants: dict[str, Callable[[Path, Path], tuple[list[str], Path]]] = {
+        "apiscribe convert --to site": apiscribe_command,
+        "neoteroi.mkdocsoad + mkdocs build": partial(neoteroi_command, mkdocs),
+    }
+    results: dict[tuple[str, str], list[Run]] = {}
+    surveys: dict[tuple[str, str], dict[str, int]] = {}
+    for doc, spec in DOCUMENTS.items():
+        if args.only and doc not in args.only:
+            continue
+        repeat = args.repeat_large if doc in LARGE else args.repeat
+        for rep in range(repeat):
+            order = list(variants.items())
+            for name, make in order if rep % 2 == 0 else order[::-1]:
+                tmp = Path(tempfile.mkdtemp(prefix="site-bench-"))
+                try:
+                    command, site = make(spec, tmp)
+                    run = timed(command, tmp)
+                    if rep == 0:
+                        print(f"$ (cd TMP && {' '.join(command).replace(str(tmp), 'TMP')})")
+                        surveys[doc, name] = survey(site) if site.is_dir() else {}
+                finally:
+                    shutil.rmtree(tmp, ignore_errors=True)
+                results.setdefault((doc, name), []).append(run)
+                print(f"[{doc} {rep + 1}/{repeat}] {name}: {run.wall:.2f} s wall, "
+                      f"{run.cpu:.2f} s cpu, {run.rss_mb:.0f} MB, rc={run.rc}, "
+                      f"{run.warnings} WARNING lines", file=sys.stderr, flush=True)
+                if run.rc:
+                    print(f"  failed: {run.tail}", file=sys.stderr, flush=True)
+    print(f"load after: {load_note()}\n")
+    print("| document | variant | median wall (s) | min-max wall (s) | median CPU (s) "
+          "| peak RSS (MB) | exit | runs |")
+    print("|---|---|---:|---:|---:|---:|---|---:|")
+    medians: dict[tuple[str, str], float] = {}
+    for (doc, name), runs in results.items():
+        walls = [r.wall for r in runs]
+        medians[doc, name] = statistics.median(walls)
+        print(f"| {doc} | {name} | {medians[doc, name]:.2f} | {min(walls):.2f}-{max(walls):.2f} "
+              f"| {statistics.median(r.cpu for r in runs):.2f} "
+              f"| {max(r.rss_mb for r in runs):.0f} | {sorted({r.rc for r in runs})} "
+              f"| {len(runs)} |")
+    for doc in DOCUMENTS:
+        pair = [medians.get((doc, name), 0.0) for name in variants]
+        if all(pair):
+            print(f"\n{doc}: apiscribe / neoteroi median wall = {pair[0] / pair[1]:.2f}")
+    keys = sorted({k for counts in surveys.values() for k in counts})
+    print("\n| document | variant | " + " | ".join(keys) + " |")
+    print("|---|---|" + "---:|" * len(keys))
+    for (doc, name), counts in surveys.items():
+        print(f"| {doc} | {name} | " + " | ".join(str(counts.get(k, 0)) for k in keys) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
