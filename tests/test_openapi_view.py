@@ -531,7 +531,7 @@ def seed_model() -> ApiModel:
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_seed_document(version: str) -> None:
-    model = seed_model()
+    model = seed_model()  # reads SEED
     assert model.endpoints[0].example.exchange is not None
     doc = build_document(model, version=version)
     validate(doc)
