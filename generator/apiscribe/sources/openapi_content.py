@@ -6,6 +6,7 @@ The Swagger 2.0 reader overrides :meth:`ContentReader.request_body` and
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from ..checks.spec_loading import escape_token
@@ -106,14 +107,23 @@ class ContentReader:
 
     # -- responses ------------------------------------------------------------------------
 
-    def responses(self, node: dict[str, Any], doc: Doc, pointer: str) -> tuple[Response, ...]:
+    def response_objects(
+        self, node: dict[str, Any], doc: Doc, pointer: str
+    ) -> Iterator[tuple[str, tuple[dict[str, Any], Doc, str] | None]]:
+        """Each status of ``node``'s responses, with its response object (refs followed), or
+        ``None`` when it cannot be read."""
         given = node.get("responses")
-        found = []
         for status, item in given.items() if isinstance(given, dict) else ():
             if status.startswith("x-"):
                 continue
             located = self.refs.follow(item, doc, f"{pointer}/responses/{escape_token(status)}")
-            if located is None or not isinstance(located[0], dict):
+            yield status, located if located is not None and isinstance(located[0], dict) \
+                else None
+
+    def responses(self, node: dict[str, Any], doc: Doc, pointer: str) -> tuple[Response, ...]:
+        found = []
+        for status, located in self.response_objects(node, doc, pointer):
+            if located is None:
                 found.append(Response(status))
                 continue
             value, rdoc, where = located

@@ -107,13 +107,16 @@ class SpecReader(ContentReader):
             del out["schemas"]
         return out
 
-    def extra(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
+    def info_extra(self) -> dict[str, Any]:
+        """``{"info": ...}`` with the info fields the model has no place for, or ``{}``."""
         info = self.data.get("info")
-        if isinstance(info, dict):
-            rest = {k: v for k, v in info.items() if k not in ("title", "version", "description")}
-            if rest:
-                out["info"] = rest
+        if not isinstance(info, dict):
+            return {}
+        rest = {k: v for k, v in info.items() if k not in ("title", "version", "description")}
+        return {"info": rest} if rest else {}
+
+    def extra(self) -> dict[str, Any]:
+        out: dict[str, Any] = self.info_extra()
         for key, value in self.data.items():
             if key not in _TOP_KEYS:
                 out[key] = value if key.startswith("x-") else self.refs.raw(

@@ -65,12 +65,7 @@ class SwaggerReader(SpecReader):
         return out
 
     def extra(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        info = self.data.get("info")
-        if isinstance(info, dict):
-            rest = {k: v for k, v in info.items() if k not in ("title", "version", "description")}
-            if rest:
-                out["info"] = rest
+        out: dict[str, Any] = self.info_extra()
         servers = self._servers()
         if servers:
             out["servers"] = servers
@@ -156,19 +151,16 @@ class SwaggerReader(SpecReader):
 
     def responses(self, node: dict[str, Any], doc: Doc, pointer: str) -> tuple[Response, ...]:
         produces = _media_types(node, self.data, "produces") or [JSON]
-        given = node.get("responses")
         found = []
-        for status, item in given.items() if isinstance(given, dict) else ():
-            if status.startswith("x-"):
-                continue
-            located = self.refs.follow(item, doc, f"{pointer}/responses/{escape_token(status)}")
-            if located is None or not isinstance(located[0], dict):
+        for status, located in self.response_objects(node, doc, pointer):
+            if located is None:
                 found.append(Response(status))
                 continue
             value, rdoc, where = located
             schema = self.refs.schema(value["schema"], rdoc, f"{where}/schema") if (
                 "schema" in value) else None
-            examples = value.get("examples") if isinstance(value.get("examples"), dict) else {}
+            given = value.get("examples")
+            examples: dict[str, Any] = given if isinstance(given, dict) else {}
             types = list(produces) if schema is not None else []
             types += [m for m in examples if m not in types]
             content = tuple(
