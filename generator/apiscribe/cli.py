@@ -11,8 +11,7 @@ import os
 import sys
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,18 +37,18 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic], *, strict: bool = False
     return has_errors(ordered) or (strict and bool(ordered))
 
 
-@contextmanager
-def scenario_progress(enabled: bool) -> Iterator[Callable[[str], None]]:
-    """A one-line progress display for long steps (stderr; silent when quiet)."""
+def scenario_progress(enabled: bool) -> Callable[[str], None] | None:
+    """Progress of the recording, one line per scenario on stderr (None when quiet)."""
+    if not enabled:
+        return None
     seen = 0
 
     def step(name: str) -> None:
         nonlocal seen
         seen += 1
-        if enabled:
-            click.echo(f"  [{seen:>3}] {name}", err=True)
+        click.echo(f"  [{seen:>3}] recording {name}", err=True)
 
-    yield step
+    return step
 
 
 def _config(ctx: click.Context) -> Config:
@@ -129,8 +128,7 @@ def generate(ctx: click.Context, output: str | None, quiet: bool) -> None:
     bytes change; an endpoint with errors keeps its committed doc. Exits 1 on any error.
     """
     config = _config(ctx).with_overrides(output=output)
-    with scenario_progress(not quiet) as progress:
-        outcome = pipeline.generate(config, progress=progress)
+    outcome = pipeline.generate(config, progress=scenario_progress(not quiet))
     _report(outcome, quiet, "generate")
     ctx.exit(1 if print_diagnostics(outcome.diagnostics) else 0)
 
@@ -156,9 +154,8 @@ def build(
     api-docs/, and the site goes to site/.
     """
     config = _config(ctx).with_overrides(site_dir=site_dir)
-    with scenario_progress(not quiet) as progress:
-        outcome = pipeline.build(config, regenerate=not no_generate, strict=strict,
-                                 progress=progress)
+    outcome = pipeline.build(config, regenerate=not no_generate, strict=strict,
+                             progress=scenario_progress(not quiet))
     _report(outcome, quiet, "build")
     if not quiet:
         click.echo(f"site built in {config.site_path}", err=True)
