@@ -102,13 +102,21 @@ def keep_committed(
 # -- commands ----------------------------------------------------------------------------
 
 
-def generate(config: Config, *, progress: Progress | None = None) -> Outcome:
-    """``apiscribe generate``: the configured app → ``api-docs/``."""
+def regenerate(
+    config: Config, *, progress: Progress | None = None
+) -> tuple[ApiModel, list[Diagnostic], dict[str, str]]:
+    """Load, record and render the configured app in memory: the model, the diagnostics,
+    and the ``api-docs/`` tree (what ``generate`` writes and ``check`` compares)."""
     model, diagnostics = load_source(config)
     model, recorded = record_examples(config, model, progress)
     diagnostics += recorded
     model = keep_committed(model, diagnostics, config.output_dir)
-    tree = render_api_docs(model)
+    return model, diagnostics, render_api_docs(model)
+
+
+def generate(config: Config, *, progress: Progress | None = None) -> Outcome:
+    """``apiscribe generate``: the configured app → ``api-docs/``."""
+    model, diagnostics, tree = regenerate(config, progress=progress)
     report = write_tree(config.output_dir, tree, prune=[f"{ENDPOINTS_DIR}/**/*.md"])
     return Outcome(model, diagnostics, report)
 

@@ -140,11 +140,7 @@ def staleness(config: Config) -> list[Diagnostic]:
     out = config.output_dir
     shown = display_path(out)
     try:
-        model, diagnostics = pipeline.load_source(config)
-        model, recorded = pipeline.record_examples(config, model)
-        diagnostics += recorded
-        model = pipeline.keep_committed(model, diagnostics, out)
-        tree = pipeline.render_api_docs(model)
+        _, diagnostics, tree = pipeline.regenerate(config)
     except ApiscribeError as exc:
         return [error("generator-failed", f"the generator failed: {exc.message}",
                       file=shown, hint=exc.hint)]
