@@ -5,7 +5,7 @@ each repetition (the order flips every repetition). After the first build of eac
 script also counts what the site contains (pages, tables, code blocks by kind), so speed is
 set against output. Prints the commands, versions, load, then Markdown tables.
 
-    /work/venv/bin/python benchmarks/site_build.py --repeat 5 --repeat-large 3 \\
+    /work/venv/bin/python benchmarks/site_build.py --repeat 5 --repeat-large 5 \\
         --neoteroi-mkdocs /work/bench-venv/bin/mkdocs
 
 neoteroi-mkdocs lives in its own venv (never in apiscribe's):
