@@ -213,3 +213,26 @@ def test_usage_errors_exit_2() -> None:
     assert result.returncode == 2
     result = check(os.path.join("no", "such", "file.json"))
     assert result.returncode == 2
+
+
+def test_cached_verdicts_and_example_checks_give_the_same_report(tmp_path: Path) -> None:
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n"
+        "      responses:\n        '200':\n          description: ok\n          content:\n"
+        "            application/json:\n              schema: {type: integer}\n"
+        "              example: not a number\n"
+    )
+    cache = tmp_path / "cache"
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "apiscribe", "check", "--cache-dir", str(cache), str(spec)],
+            capture_output=True, text=True, check=False, timeout=120,
+        )
+
+    first, second = run(), run()
+    assert first.returncode == second.returncode == 1
+    assert first.stdout == second.stdout
+    assert f"{spec}:12: error response-schema:" in first.stdout
+    assert len(list((cache / "specs").glob("*.json"))) == 2

@@ -100,8 +100,6 @@ def check_jsondocs(files: Iterable[Path]) -> CheckResult:
 
 def check_specs(files: Iterable[Path], *, cache_dir: Path | None = None) -> CheckResult:
     """OpenAPI/Swagger validation (every error) and example-versus-schema checks."""
-    from .responses import check_openapi_examples
-    from .spec_loading import load_document
     from .specs import check_spec_file
 
     result = CheckResult()
@@ -110,14 +108,36 @@ def check_specs(files: Iterable[Path], *, cache_dir: Path | None = None) -> Chec
         result.files.append(shown)
         found = check_spec_file(path, display=shown, cache_dir=cache_dir)
         result.diagnostics += found
-        if any(d.code in _UNREADABLE for d in found):
-            continue
-        document, _, lines = load_document(path)
-        if isinstance(document, dict):
-            result.diagnostics += check_openapi_examples(
-                document, file=shown, line_of=lines.line_of
-            )
+        if not any(d.code in _UNREADABLE for d in found):
+            result.diagnostics += example_checks(path, shown, cache_dir=cache_dir)
     return result
+
+
+def example_checks(path: Path, shown: str, *, cache_dir: Path | None = None
+                   ) -> list[Diagnostic]:
+    """Every example of a spec against its schema; cached by content hash like verdicts
+    (the checks read nothing but the document's own bytes)."""
+    from . import spec_cache
+    from .responses import check_openapi_examples
+    from .spec_loading import parse_document
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []  # already reported by the spec validation
+    key = spec_cache.cache_key(data, path.suffix + "#examples") if cache_dir else ""
+    if cache_dir is not None:
+        cached = spec_cache.read_entry(cache_dir, key, shown)
+        if cached is not None:
+            return cached
+    document, _, lines = parse_document(data, path)
+    found = (
+        check_openapi_examples(document, file=shown, line_of=lines.line_of)
+        if isinstance(document, dict) else []
+    )
+    if cache_dir is not None:
+        spec_cache.write_entry(cache_dir, key, found)
+    return found
 
 
 #: Spec diagnostics after which the document cannot be read for the example checks.
