@@ -15,18 +15,16 @@ import yaml
 from jsonschema_path.loaders import SCIENTIFIC_FLOAT_RE
 
 from ..diagnostics import Diagnostic, error
+from ..pointers import escape_token
 from .json_lines import JsonLocator
+
+__all__ = ["LineIndex", "escape_token", "load_document", "parse_document", "read_bytes"]
 
 # Past this many values (counting every expansion of a YAML alias) a document is refused.
 MAX_EXPANDED_NODES = 5_000_000
 
 _JSON_SUFFIXES = {".json"}
 _YAML_SUFFIXES = {".yaml", ".yml"}
-
-
-def escape_token(key: str | int) -> str:
-    """One JSON pointer segment (RFC 6901)."""
-    return str(key).replace("~", "~0").replace("/", "~1")
 
 
 def _parent(pointer: str) -> str:

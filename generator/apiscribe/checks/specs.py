@@ -15,9 +15,10 @@ from typing import Any
 from jsonschema.exceptions import ValidationError, best_match
 
 from ..diagnostics import Diagnostic, error
+from ..pointers import child, escape_token, unescape_token
 from . import spec_cache
 from .spec_fastpath import meta_schema_accepts, prove_valid
-from .spec_loading import LineIndex, escape_token, load_document, parse_document, read_bytes
+from .spec_loading import LineIndex, load_document, parse_document, read_bytes
 from .spec_validator import KIND, PLACE, REF, default_checker, spec_errors
 
 __all__ = [
@@ -81,12 +82,9 @@ def _local_target(document: Any, ref: str) -> tuple[Any, str] | None:
     node = document
     pointer = ""
     for segment in ref[2:].split("/") if ref != "#" else []:
-        key = segment.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
-            node = node[int(key)]
-        else:
+        key = unescape_token(segment)
+        found, node = child(node, key)
+        if not found:
             return None
         pointer += "/" + escape_token(key)
     return node, pointer

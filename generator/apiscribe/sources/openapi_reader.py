@@ -39,6 +39,9 @@ class _SectionDraft:
 class SpecReader(ContentReader):
     """Reads an OpenAPI 3.x document (see the module's docstring)."""
 
+    #: Top-level keys the model holds; the others go to ``ApiModel.extra``.
+    consumed_keys: frozenset[str] = _TOP_KEYS
+
     #: Operation fields read into the model; the others go to ``Operation.extra``.
     handled = frozenset({
         "tags", "summary", "description", "operationId", "parameters", "requestBody",
@@ -115,10 +118,15 @@ class SpecReader(ContentReader):
         rest = {k: v for k, v in info.items() if k not in ("title", "version", "description")}
         return {"info": rest} if rest else {}
 
+    def converted_extra(self) -> dict[str, Any]:
+        """Top-level fields made from keys the reader consumed (Swagger's servers)."""
+        return {}
+
     def extra(self) -> dict[str, Any]:
-        out: dict[str, Any] = self.info_extra()
+        """Document-level fields the model has no place for, kept for the round trip."""
+        out: dict[str, Any] = self.info_extra() | self.converted_extra()
         for key, value in self.data.items():
-            if key not in _TOP_KEYS:
+            if key not in self.consumed_keys:
                 out[key] = value if key.startswith("x-") else self.refs.raw(
                     value, self.root, "/" + escape_token(key))
         return out

@@ -46,6 +46,8 @@ _TOP_KEYS = frozenset({
 class SwaggerReader(SpecReader):
     """Reads a Swagger 2.0 document (see the module's docstring)."""
 
+    consumed_keys = _TOP_KEYS
+
     handled = SpecReader.handled | {"consumes", "produces", "schemes"}
 
     def prepare(self) -> None:
@@ -64,16 +66,9 @@ class SwaggerReader(SpecReader):
             }
         return out
 
-    def extra(self) -> dict[str, Any]:
-        out: dict[str, Any] = self.info_extra()
+    def converted_extra(self) -> dict[str, Any]:
         servers = self._servers()
-        if servers:
-            out["servers"] = servers
-        for key, value in self.data.items():
-            if key not in _TOP_KEYS:
-                out[key] = value if key.startswith("x-") else self.refs.raw(
-                    value, self.root, "/" + escape_token(key))
-        return out
+        return {"servers": servers} if servers else {}
 
     def base_url(self) -> str:
         servers = self._servers()

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..model import JsonValue
+from ..pointers import child
 
 SCHEMA_PREFIXES = ("#/components/schemas/", "#/definitions/")
 _SWAGGER_PREFIXES = {
@@ -62,12 +63,8 @@ def resolve(ref: str, components: JsonValue) -> JsonValue:
         return None
     node: JsonValue = components
     for token in ref[len("#/components/") :].split("/"):
-        key = _unescape(token)
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
-            node = node[int(key)]
-        else:
+        found, node = child(node, _unescape(token))
+        if not found:
             return None
     return node
 
