@@ -7,18 +7,38 @@ reader does) and refuses duplicate keys. Every problem is a :class:`Diagnostic`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
 import yaml
-from jsonschema_path.loaders import SCIENTIFIC_FLOAT_RE
 
 from ..diagnostics import Diagnostic, error
 from ..pointers import escape_token
 from .json_lines import JsonLocator
 
 __all__ = ["LineIndex", "escape_token", "load_document", "parse_document", "read_bytes"]
+
+# YAML 1.1 floats in scientific notation without a dot (``1e5``), as jsonschema-path's loader
+# (the one openapi-spec-validator reads files with) resolves them; a test keeps the two equal.
+# Importing jsonschema-path itself would cost every command a fifth of a second.
+SCIENTIFIC_FLOAT_RE = re.compile(
+    r"""
+    ^(?:
+        [-+]?
+        (?:
+            (?:0|[1-9][0-9]*)\.[0-9]*
+            |
+            \.[0-9]+
+            |
+            (?:0|[1-9][0-9]*)
+        )
+        [eE][-+]?[0-9]+
+    )$
+    """,
+    re.VERBOSE,
+)
 
 # Past this many values (counting every expansion of a YAML alias) a document is refused.
 MAX_EXPANDED_NODES = 5_000_000

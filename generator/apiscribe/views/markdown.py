@@ -225,9 +225,12 @@ def endpoint_page(
         ),
         request_samples=examples.request_samples,
         response=examples.response,
-        has_example=bool(examples.request_samples) or examples.response is not None,
+        has_example=bool(examples.request_samples)
+        or examples.response is not None
+        or examples.response_ref is not None,
         request_note=examples.request_note,
         response_note=examples.response_note,
+        response_ref=examples.response_ref,
     )
     if ep.operation is None:
         return page

@@ -8,6 +8,7 @@ generated from the schema (JSON media types only), labelled :data:`GENERATED_NOT
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,12 +32,13 @@ from .pages import (
     ParamRow,
     ParamTable,
     RequestBodyView,
+    ResponseRef,
     ResponseView,
 )
 from .refs import ref_of, resolve
 from .samples import code_samples
 from .schemas import SchemaTables, json_text, plain
-from .spec_examples import example_code, is_json, spec_example
+from .spec_examples import example_code, example_response_source, is_json, spec_example
 from .synthesize import Direction, generated_example
 
 #: The label of every example generated from a schema rather than recorded or written.
@@ -71,6 +73,19 @@ class ExampleParts:
     response: CodeSample | None
     request_note: str
     response_note: str
+    response_ref: ResponseRef | None = None
+
+
+def shows_example(media: MediaType) -> bool:
+    """Whether the page shows an example of ``media`` beside its schema: its own first
+    example, else (JSON only) one generated from the schema."""
+    return bool(media.examples) or (media.schema is not None and is_json(media.media_type))
+
+
+def heading_anchor(text: str) -> str:
+    """The id Python-Markdown's ``toc`` extension (and GitHub) gives a heading."""
+    value = re.sub(r"[^\w\s-]", "", text, flags=re.ASCII).strip().lower()
+    return re.sub(r"[-\s]+", "-", value)
 
 
 class OperationView:
@@ -189,7 +204,7 @@ class OperationView:
 
     def media(self, media: MediaType, direction: Direction) -> MediaView:
         examples = list(media.examples)
-        if not examples and media.schema is not None and is_json(media.media_type):
+        if not examples and shows_example(media) and media.schema is not None:
             examples.append(generated_example(media.schema, self.model.components,
                                               direction=direction))
         views = []
@@ -225,10 +240,23 @@ def example_parts(model: ApiModel, ep: Endpoint) -> ExampleParts | None:
                 response_content_type=response_type,
             )
         )
+    request_note = (GENERATED_NOTE if example.request_generated else SPEC_NOTE) if samples else ""
+    source = example_response_source(ep.operation) if ep.operation is not None else None
+    if response is not None and response.body and source is not None:
+        _, documented, media = source
+        if media is not None and shows_example(media):
+            # The body is the first example of that response's media type, shown above.
+            ref = ResponseRef(
+                f"{response.status} {response.reason}".strip(),
+                media.media_type,
+                documented.status,
+                heading_anchor(documented.status),
+            )
+            return ExampleParts(samples, None, request_note, "", ref)
     sample = CodeSample("Response", "http", format_response(response)) if response else None
     return ExampleParts(
         samples,
         sample,
-        (GENERATED_NOTE if example.request_generated else SPEC_NOTE) if samples else "",
+        request_note,
         (GENERATED_NOTE if example.response_generated else SPEC_NOTE) if response else "",
     )

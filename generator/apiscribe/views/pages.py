@@ -167,13 +167,25 @@ class ResponseView:
 
 
 @dataclass(frozen=True)
+class ResponseRef:
+    """An example response whose body the page already shows under Responses: its status
+    line (``200 OK``), the media type, and the heading (and anchor) of that response."""
+
+    status_line: str
+    media_type: str
+    heading: str
+    anchor: str
+
+
+@dataclass(frozen=True)
 class EndpointPage:
     """``endpoint.md.j2``: one endpoint.
 
     ``request_samples`` holds the example request as raw HTTP, curl, Python and JavaScript
     (only raw HTTP when the example text does not parse); ``response`` is the example response.
     ``has_example`` is False when there is neither. ``request_note`` and ``response_note``
-    label examples that were not recorded (empty for recorded ones).
+    label examples that were not recorded (empty for recorded ones). ``response_ref`` replaces
+    ``response`` when the body would repeat an example shown under Responses.
 
     For an endpoint imported from a spec: ``deprecated``, ``webhook``, ``security`` (one line
     per accepted requirement; ``("None",)`` when the operation needs none), ``request_body``
@@ -197,6 +209,7 @@ class EndpointPage:
     responses: tuple[ResponseView, ...] = ()
     request_note: str = ""
     response_note: str = ""
+    response_ref: ResponseRef | None = None
 
 
 @dataclass(frozen=True)
@@ -220,5 +233,5 @@ class SchemasPage:
 CONTRACT: tuple[type, ...] = (
     SectionLink, HomePage, EndpointLink, SectionPage, ParamRow, ParamTable, CodeSample,
     TypePart, SchemaRow, SchemaView, ExampleView, MediaView, RequestBodyView, ResponseView,
-    EndpointPage, NamedSchema, SchemasPage,
+    ResponseRef, EndpointPage, NamedSchema, SchemasPage,
 )

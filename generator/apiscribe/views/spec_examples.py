@@ -193,14 +193,27 @@ def _success(responses: tuple[Response, ...]) -> tuple[int, Response] | None:
     return (200, wildcard) if wildcard is not None else None
 
 
-def response_example(model: ApiModel, operation: Operation) -> tuple[HttpResponse, bool] | None:
-    """The first 2xx response with an example body, and whether the body was synthesized."""
+def example_response_source(
+    operation: Operation,
+) -> tuple[int, Response, MediaType | None] | None:
+    """Where the example response comes from: ``(status, response, media type)`` of the
+    first documented 2xx response and its first JSON (else first) media type."""
     found = _success(operation.responses)
     if found is None:
         return None
     status, response = found
+    return status, response, _choose(response.content, form=False) or next(
+        iter(response.content), None
+    )
+
+
+def response_example(model: ApiModel, operation: Operation) -> tuple[HttpResponse, bool] | None:
+    """The first 2xx response with an example body, and whether the body was synthesized."""
+    source = example_response_source(operation)
+    if source is None:
+        return None
+    status, _, media = source
     phrase = _phrase(status)
-    media = _choose(response.content, form=False) or next(iter(response.content), None)
     if media is None:
         return HttpResponse(status, phrase), False
     picked = pick_example(media, model.components, "request" if operation.webhook else "response")
