@@ -4,6 +4,7 @@ example labels, webhooks, the schemas page, the golden tree and a strict MkDocs 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import subprocess
@@ -26,12 +27,13 @@ from apiscribe.model import (
     MediaType,
     Operation,
     RequestBody,
+    Response,
     Section,
 )
 from apiscribe.site import site_nav, write_static_mkdocs_config
 from apiscribe.views import markdown
 from apiscribe.views.markdown import build_pages, page_sections, render
-from apiscribe.views.pages import CONTRACT, EndpointPage, SchemaRow, TypePart
+from apiscribe.views.pages import CONTRACT, EndpointPage, ResponseRef, SchemaRow, TypePart
 from apiscribe.views.schemas import MAX_DEPTH, SchemaTables, schema_links
 from apiscribe.writer import write_tree
 
@@ -225,16 +227,22 @@ def test_request_body_with_its_media_types() -> None:
 
 def test_examples_are_labelled_by_origin() -> None:
     listing = context_of(LIST_PETS)
-    assert (listing.request_note, listing.response_note) == (
-        "Example generated from the schema", "Example generated from the schema",
-    )
+    assert listing.request_note == "Example generated from the schema"
     create = context_of(CREATE_PET)
-    assert (create.request_note, create.response_note) == (
-        "Example from the API description", "Example from the API description",
-    )
+    assert create.request_note == "Example from the API description"
     page = page_of(LIST_PETS)
     assert f"### Request\n\n{GENERATED}\n=== \"HTTP\"" in page
-    assert f"### Response\n\n{GENERATED}\n```http\nHTTP/1.1 200 OK\n" in page
+    # The example response's body is the (labelled) example under Responses: not repeated.
+    assert listing.response is None and listing.response_note == ""
+    assert listing.response_ref == ResponseRef("200 OK", "application/json", "200", "200")
+    assert page.endswith(
+        "### Response\n\n`200 OK`, with the first `application/json` example under "
+        "[200](#200) as its body.\n"
+    )
+    responses = page.split("## Responses")[1].split("## Example")[0]
+    assert "### 200\n\nA page of pets.\n\n#### Headers" in responses
+    assert "#### `application/json`\n\nType: array of [Pet]" in responses
+    assert f"{GENERATED}\n```json\n[" in responses
     assert "!!! note \"Example generated from the schema\"\n\n```json\n{\n  \"code\": 400" in page
     assert f"### Request\n\n{FROM_SPEC}\n=== \"HTTP\"" in page_of(CREATE_PET)
     recorded = dataclasses.replace(GET_PET, example=_recorded())
@@ -242,6 +250,24 @@ def test_examples_are_labelled_by_origin() -> None:
     text = page_of(recorded, model)
     assert "### Request\n\n=== \"HTTP\"" in text and "### Response\n\n```http" in text
     assert FROM_SPEC not in text
+
+
+def test_an_example_response_not_shown_under_responses_is_shown_whole() -> None:
+    # A text body with no example of its own: Responses shows only its schema, so the
+    # Example section carries the generated body, labelled.
+    operation = GET_PET.operation
+    assert operation is not None
+    text = Response("200", "The pet's name.", (MediaType("text/plain", {"type": "string"}),))
+    plain_pet = dataclasses.replace(
+        GET_PET, operation=dataclasses.replace(operation, responses=(text,))
+    )
+    model = dataclasses.replace(MODEL, sections=(Section("pets", "pets", (plain_pet,)),))
+    context = context_of_model(plain_pet, model)
+    assert context.response_ref is None and context.response is not None
+    assert context.response_note == "Example generated from the schema"
+    assert context.response.code == "HTTP/1.1 200 OK\nContent-Type: text/plain\n\nstring"
+    page = page_of(plain_pet, model)
+    assert f"### Response\n\n{GENERATED}\n```http\nHTTP/1.1 200 OK\n" in page
 
 
 def _recorded() -> Example:
@@ -265,9 +291,8 @@ def test_generated_examples_leave_out_read_only_or_write_only_fields() -> None:
     model = dataclasses.replace(MODEL, sections=(Section("pets", "pets", (bare,)),))
     request = context_of_model(bare, model).request_samples[0].code
     assert '\n  "secret": "string"' in request and '\n  "id"' not in request
-    response = context_of(GET_PET).response
-    assert response is not None
-    assert '"id": 0' in response.code and '"secret"' not in response.code
+    responses = page_of(GET_PET).split("## Responses")[1].split("## Example")[0]
+    assert '\n  "id": 0' in responses and '"secret"' not in responses
     assert "Example generated from the schema" not in page.split("## Request body")[1].split(
         "## Responses")[0]
 
@@ -410,3 +435,12 @@ def test_site_builds_strict_from_the_markdown(tmp_path: Path) -> None:
     listing = (tmp_path / "site" / "pets" / "listPets" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../schemas/#schema-Pet"' in listing
     assert "Example generated from the schema" in listing
+    # The Example section's response points at the example under Responses, by its anchor.
+    assert '<a href="#200">200</a> as its body.' in listing and '<h3 id="200">' in listing
+    # The plugin (api_docs "") keeps code blocks out of the search index, not off the page.
+    index = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text("utf-8"))
+    texts = [d["text"] for d in index["docs"] if d["location"].startswith("pets/listPets/")]
+    assert any("How many pets to return." in t for t in texts)
+    assert not any("httpx" in t or "<pre>" in t for t in texts)
+    assert "<pre><span></span><code>curl" in listing and "httpx" in listing
+    assert "apiscribe-code" not in listing

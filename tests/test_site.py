@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import subprocess
 import sys
@@ -200,6 +201,44 @@ def test_users_own_pages_and_nav_win(tmp_path: Path) -> None:
     assert "Releases of an organization." not in home
     assert "delete-project" not in home  # the user's nav leaves it out
     assert (tmp_path / "site" / "projects" / "delete-project" / "index.html").is_file()
+
+
+def search_texts(site: Path, location: str) -> list[str]:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return [d["text"] for d in index["docs"] if d["location"].startswith(location)]
+
+
+def test_search_index_leaves_out_the_api_pages_code_blocks(site: Path) -> None:
+    texts = search_texts(site, "releases/put-organization-release-details/")
+    assert any("an optional commit reference." in t for t in texts)
+    assert not any("deadbeef" in t or "<pre>" in t for t in texts)
+    page = (site / "releases/put-organization-release-details/index.html").read_text("utf-8")
+    assert page.count("deadbeef") == 4  # HTTP, curl, Python, JavaScript: all on the page
+    assert "apiscribe-code" not in page
+
+
+def test_index_code_puts_code_back_and_own_pages_keep_theirs(tmp_path: Path) -> None:
+    mkdocs_yml = make_project(tmp_path)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "guide.md").write_text(
+        "# Guide\n\nStart here.\n\n```bash\nexport TOKEN=guide-token\n```\n", encoding="utf-8"
+    )
+    build_site(mkdocs_yml, site_dir=tmp_path / "default", strict=False)
+    assert any("guide-token" in t for t in search_texts(tmp_path / "default", "guide/"))
+    assert not any(
+        "deadbeef" in t for t in search_texts(tmp_path / "default", "releases/")
+    )
+    text = mkdocs_yml.read_text(encoding="utf-8")
+    mkdocs_yml.write_text(
+        text.replace("      api_docs: api-docs/endpoints\n",
+                     "      api_docs: api-docs/endpoints\n      index_code: true\n"),
+        encoding="utf-8",
+    )
+    build_site(mkdocs_yml, site_dir=tmp_path / "all", strict=False)
+    assert any("deadbeef" in t for t in search_texts(tmp_path / "all", "releases/"))
+    for name in ("default", "all"):  # the pages are the same either way
+        page = tmp_path / name / "releases/put-organization-release-details/index.html"
+        assert page.read_text(encoding="utf-8").count("deadbeef") == 4
 
 
 def test_site_nav() -> None:

@@ -4,30 +4,43 @@ The plugin reads the JSON docs folder named by its ``api_docs`` option (relative
 mkdocs.yml) when MkDocs loads its configuration, renders the Markdown view, adds each page as
 a generated file, and sets the navigation (unless mkdocs.yml has its own ``nav``). So
 ``mkdocs build`` and ``mkdocs serve`` always show the current JSON docs, with no extra step;
-``mkdocs serve`` also reloads when they change.
+``mkdocs serve`` also reloads when they change. With ``api_docs: ""`` the plugin renders
+nothing: the API pages are already in docs_dir, as in a project that ``apiscribe convert``
+wrote.
+
+Either way the plugin keeps the code blocks of the API pages (four request samples and the
+example bodies of every operation) out of Material's search index, unless ``index_code`` is
+true: the index then holds the prose, parameter and field tables that readers search, at about
+half the size, and the search plugin parses about a third of the HTML.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import re
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
+from jinja2 import Environment
 from mkdocs.commands.build import build
 from mkdocs.config import config_options
 from mkdocs.config.base import Config, load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
 from mkdocs.utils.yaml import yaml_load
 
 from .diagnostics import ApiscribeError, Diagnostic, has_errors
 from .model import ApiModel
+from .site_workers import PageWorkers, worker_count
 from .views import markdown
 
 log = get_plugin_logger(__name__)
@@ -39,7 +52,30 @@ SCHEMAS_TITLE = "Schemas"
 
 # mkdocs declares Config.__init_subclass__ and BasePlugin.__init_subclass__ without types.
 class ApiscribePluginConfig(Config):  # type: ignore[no-untyped-call]
+    # The JSON docs folder, relative to mkdocs.yml; "" when the pages are in docs_dir already.
     api_docs = config_options.Type(str, default=DEFAULT_API_DOCS)
+    # Whether the code blocks of the API pages go into the search index.
+    index_code = config_options.Type(bool, default=False)
+    # Processes that convert the pages' Markdown during `mkdocs build`: 0 means one per CPU,
+    # 1 only MkDocs' own (see apiscribe.site_workers).
+    workers = config_options.Type(int, default=0)
+
+
+# A code block as Python-Markdown and Pygments write it; <pre> elements cannot nest.
+_CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.S)
+# The attributes Material's search plugin removes from a page once it has indexed it.
+_SEARCH_ATTRIBUTE = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+
+
+def _material_search(config: MkDocsConfig) -> Any | None:
+    """Material's search plugin, when it is enabled and its index can take entries built
+    elsewhere (``search_index.entries``, ``add_entry_from_context``)."""
+    plugin = config.plugins.get("material/search")
+    index = getattr(plugin, "search_index", None)
+    enabled = getattr(getattr(plugin, "config", None), "enabled", False)
+    if not enabled or not isinstance(getattr(index, "entries", None), list):
+        return None
+    return plugin if callable(getattr(index, "add_entry_from_context", None)) else None
 
 
 def site_nav(model: ApiModel) -> list[dict[str, Any]]:
@@ -87,8 +123,27 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
     def __init__(self) -> None:
         self.folder: Path | None = None
         self.pages: dict[str, str] = {}
+        # src_uri -> the code blocks taken out of the page while the search plugin reads it
+        self._hidden: dict[str, list[str]] = {}
+        self._marker = ""
+        self._command: str | None = None
+        self._workers = PageWorkers()
+        # src_uri -> the Markdown source of a page a worker renders
+        self._sources: dict[str, str] = {}
+
+        self._search: Any | None = None  # Material's search plugin, when a worker indexes
+        self._pages: list[Page] = []
+        self._config: MkDocsConfig | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._command = None if dirty else command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self._config = config
+        self.pages = {}
+        if not self.config.api_docs:
+            self.folder = None
+            return config
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         self.folder = (base / self.config.api_docs).resolve()
         model = load_model(self.folder)
@@ -104,6 +159,139 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
                 continue
             files.append(File.generated(config, src_uri, content=content))
         return files
+
+    def on_nav(
+        self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
+    ) -> Navigation | None:
+        self._search = None
+        if self._command not in ("build", "gh-deploy"):
+            return nav
+        workers = worker_count(self.config.workers)
+        reason = self._workers.why_not(config, files, self, workers)
+        if reason is None:
+            self._search = _material_search(config)
+            follow_up = self._index_pages if self._search is not None else None
+            self._workers.start(config, files, workers, follow_up)
+        else:
+            log.debug(f"every page is rendered in the build process: {reason}")
+        return nav
+
+    @event_priority(-100)  # last: the source as the other handlers left it
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if not self._workers.take(page.file.src_uri):
+            return markdown
+        self._sources[page.file.src_uri] = markdown
+        return ""  # a worker rendered it: MkDocs renders an empty page in its place
+
+    @event_priority(100)  # first: the other handlers see the worker's HTML
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        content = self._workers.put(page, files)
+        if content is None:
+            return html
+        page.markdown = self._sources.pop(page.file.src_uri)
+        return content
+
+    def on_env(
+        self, env: Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> Environment | None:
+        # Every page is rendered: a worker builds the search index while MkDocs writes pages.
+        self._pages = [f.page for f in files.documentation_pages() if f.page is not None]
+        if self._search is not None:
+            if self._workers.follow_up(self._pages):
+                log.debug("a worker builds the search index")
+            else:
+                self._search = None
+        return env
+
+    @event_priority(100)  # before the search plugin writes its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        search, self._search = self._search, None
+        if search is not None:
+            entries = self._workers.answer()
+            if entries is None:  # the worker failed: the build indexes the pages itself
+                log.debug("the worker did not build the search index; indexing here")
+                entries = self._index_pages(self._pages)
+            search.search_index.entries = entries
+        self._workers.stop()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._search = None
+        self._workers.stop()
+
+    def _is_api_page(self, page: Page) -> bool:
+        if self.folder is None:  # api_docs "": every page in docs_dir is an API page
+            return True
+        return page.file.src_uri in self.pages and page.file.generated_by is not None
+
+    def _hide_code(self, page: Page) -> tuple[str | None, list[str]]:
+        """The page's content as the search index reads it: code blocks (of API pages,
+        unless index_code) become HTML comments, which Material's parser skips."""
+        if self.config.index_code or page.content is None or not self._is_api_page(page):
+            return page.content, []
+        if not self._marker:
+            self._marker = f"apiscribe-code-{uuid.uuid4().hex}"
+        blocks: list[str] = []
+
+        def hide(match: re.Match[str]) -> str:
+            blocks.append(match.group(0))
+            return f"<!--{self._marker}-{len(blocks) - 1}-->"
+
+        return _CODE_BLOCK.sub(hide, page.content), blocks
+
+    def _index_pages(self, pages: list[Page]) -> list[dict[str, Any]]:
+        """The search entries of ``pages``, as Material's search plugin makes them one page at
+        a time in on_page_context (the follow-up job of the first worker)."""
+        search = _material_search(self._config) if self._config else None
+        assert search is not None
+        index = type(search.search_index)(**search.search_index.config)
+        for page in pages:
+            content = page.content
+            page.content = self._hide_code(page)[0]
+            index.add_entry_from_context(page)
+            page.content = content
+        return list(index.entries)
+
+    # Material's search plugin indexes page.content in its own on_page_context (priority 0).
+    # Just before it, the code blocks are hidden (or, when a worker builds the index, the
+    # whole page is); just after, the content is put back, so the page itself is unchanged.
+    @event_priority(100)
+    def _before_search(
+        self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict[str, Any] | None:
+        if self._search is not None:
+            self._hidden[page.file.src_uri] = [page.content or ""]
+            page.content = ""
+            return context
+        page.content, blocks = self._hide_code(page)
+        if blocks:
+            self._hidden[page.file.src_uri] = blocks
+        return context
+
+    @event_priority(-100)
+    def _after_search(
+        self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict[str, Any] | None:
+        blocks = self._hidden.pop(page.file.src_uri, None)
+        if blocks is None or page.content is None:
+            return context
+        if self._search is not None:
+            # What Material's plugin does to the content once it has indexed it.
+            page.content = _SEARCH_ATTRIBUTE.sub("", blocks[0])
+            return context
+        pattern = re.compile(f"<!--{re.escape(self._marker)}-(\\d+)-->")
+        page.content, shown = pattern.subn(lambda m: blocks[int(m.group(1))], page.content)
+        if shown != len(blocks):
+            raise PluginError(
+                f"apiscribe: another plugin removed {len(blocks) - shown} code block(s) of "
+                f"{page.file.src_uri} while the search index was built; set index_code: true"
+            )
+        return context
+
+    on_page_context = CombinedEvent(_before_search, _after_search)
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., Any]
@@ -253,10 +441,12 @@ def write_mkdocs_config(
 def write_static_mkdocs_config(
     model: ApiModel, *, docs_dir: str = "docs", site_dir: str = "site"
 ) -> str:
-    """A mkdocs.yml for pages already rendered into ``docs_dir`` (no apiscribe plugin).
+    """A mkdocs.yml for pages already rendered into ``docs_dir``.
 
     Used for models that JSON docs cannot hold whole, such as an imported OpenAPI document:
-    the Markdown view is written out and the navigation is given explicitly.
+    the Markdown view is written out and the navigation is given explicitly. The apiscribe
+    plugin renders nothing here (``api_docs: ""``); it keeps the code blocks out of the
+    search index.
     """
     site_name = yaml.safe_dump(
         {"site_name": html.escape(model.title)}, allow_unicode=True, width=1_000_000
@@ -264,7 +454,10 @@ def write_static_mkdocs_config(
     text = _MKDOCS_YML.format(
         comment="# The MkDocs Material site of the API reference, rendered by apiscribe.",
         site_name=site_name,
-        plugin="",
+        plugin=(
+            "  - apiscribe:\n"
+            '      api_docs: ""  # the pages are in docs_dir already\n'
+        ),
         docs_dir=_scalar(docs_dir),
         site_dir=_scalar(site_dir),
     )

@@ -1,0 +1,194 @@
+"""Pages rendered in forked workers during ``mkdocs build`` (apiscribe.site_workers)."""
+
+from __future__ import annotations
+
+import filecmp
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mkdocs.structure.pages import Page
+
+from apiscribe import site_workers
+from apiscribe.diagnostics import ApiscribeError
+from apiscribe.site import ApiscribePlugin, build_site
+
+PAGES = 60
+CONFIG = """\
+site_name: Workers
+theme:
+  name: material
+plugins:
+  - search
+  - apiscribe:
+      api_docs: ""
+      workers: {workers}
+markdown_extensions:
+  - admonition
+  - attr_list
+  - pymdownx.highlight
+  - pymdownx.superfences
+  - pymdownx.tabbed:
+      alternate_style: true
+  - tables
+  - toc:
+      permalink: true
+"""
+
+
+def page(number: int) -> str:
+    """A page with what rendering sets on a page: a title from its heading, a table of
+    contents, code, and links (with anchors) to the pages around it."""
+    after = (number + 1) % PAGES
+    return (
+        f"# Operation {number}\n\n"
+        f"Calls [the next one](page-{after:02d}.md#request) and [its own](#response).\n\n"
+        "## Request\n\n"
+        "| Name | Type |\n| --- | --- |\n"
+        f"| `id_{number}` | integer |\n\n"
+        '=== "curl"\n\n'
+        f"    ```bash\n    curl https://api.example.com/items/{number}\n    ```\n\n"
+        "## Response\n\n"
+        f'```json\n{{\n  "id": {number},\n  "name": "item {number}"\n}}\n```\n'
+    )
+
+
+def project(root: Path, *, workers: int, pages: dict[str, str] | None = None) -> Path:
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    for number in range(PAGES):
+        (docs / f"page-{number:02d}.md").write_text(page(number), encoding="utf-8")
+    for name, text in (pages or {}).items():
+        (docs / name).write_text(text, encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text(CONFIG.format(workers=workers), encoding="utf-8")
+    return config
+
+
+def same_tree(left: Path, right: Path) -> bool:
+    names = sorted(p.relative_to(left) for p in left.rglob("*") if p.is_file())
+    if names != sorted(p.relative_to(right) for p in right.rglob("*") if p.is_file()):
+        return False
+    _, mismatch, errors = filecmp.cmpfiles(left, right, [str(n) for n in names], shallow=False)
+    return not mismatch and not errors
+
+
+@pytest.fixture
+def debug_log(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.apiscribe")
+    return caplog
+
+
+def worker_messages(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        r.getMessage() for r in caplog.records if r.name.startswith("mkdocs.plugins.apiscribe")
+    ]
+
+
+def test_workers_build_the_same_site(tmp_path: Path, debug_log: pytest.LogCaptureFixture) -> None:
+    build_site(project(tmp_path / "one", workers=1))
+    assert worker_messages(debug_log) == [
+        "apiscribe: every page is rendered in the build process: "
+        "one process is configured (or the machine has one CPU)"
+    ]
+    debug_log.clear()
+    build_site(project(tmp_path / "three", workers=3))
+    assert worker_messages(debug_log) == [
+        "apiscribe: 2 worker(s) render 40 of 60 pages",
+        "apiscribe: a worker builds the search index",
+    ]
+    assert same_tree(tmp_path / "one" / "site", tmp_path / "three" / "site")
+    # Titles, tables of contents and search entries came back from the workers.
+    last = (tmp_path / "three" / "site" / "page-59" / "index.html").read_text("utf-8")
+    assert "<title>Operation 59 - Workers</title>" in last
+    assert 'href="#response"' in last and 'href="../page-00/#request"' in last
+
+
+def test_a_workers_warning_fails_a_strict_build(
+    tmp_path: Path, debug_log: pytest.LogCaptureFixture
+) -> None:
+    # The last page is a worker's; its broken link is reported by the build all the same.
+    broken = {f"page-{PAGES - 1:02d}.md": "# Broken\n\nSee [nothing](nowhere.md).\n"}
+    config = project(tmp_path, workers=2, pages=broken)
+    with pytest.raises(ApiscribeError) as caught:
+        build_site(config)
+    assert worker_messages(debug_log) == [
+        "apiscribe: 1 worker(s) render 30 of 60 pages",
+        "apiscribe: a worker builds the search index",
+    ]
+    warning = "Doc file 'page-59.md' contains a link 'nowhere.md', but the target is not found"
+    assert str(caught.value).count(warning) == 1
+    assert caught.value.hint == "strict mode fails on any warning"
+
+
+def test_a_dead_worker_leaves_its_pages_to_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_site(project(tmp_path / "one", workers=1))
+
+    def die(*args: object) -> None:
+        os._exit(3)
+
+    monkeypatch.setattr(site_workers, "_work", die)  # the fork inherits it
+    build_site(project(tmp_path / "two", workers=2))
+    assert same_tree(tmp_path / "one" / "site", tmp_path / "two" / "site")
+
+
+def test_a_search_index_the_worker_did_not_send_is_built_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, debug_log: pytest.LogCaptureFixture
+) -> None:
+    build_site(project(tmp_path / "one", workers=1))
+    build_process, index_pages = os.getpid(), ApiscribePlugin._index_pages
+
+    def index_or_die(self: ApiscribePlugin, pages: list[Page]) -> list[dict[str, Any]]:
+        if os.getpid() != build_process:  # the worker, once it has the pages
+            os._exit(3)
+        return index_pages(self, pages)
+
+    monkeypatch.setattr(ApiscribePlugin, "_index_pages", index_or_die)
+    build_site(project(tmp_path / "two", workers=2))
+    assert worker_messages(debug_log)[-2:] == [
+        "apiscribe: a worker builds the search index",
+        "apiscribe: the worker did not build the search index; indexing here",
+    ]
+    assert same_tree(tmp_path / "one" / "site", tmp_path / "two" / "site")
+
+
+def test_no_workers_beside_other_page_handlers(
+    tmp_path: Path, debug_log: pytest.LogCaptureFixture
+) -> None:
+    config = project(tmp_path, workers=2)
+    hook = tmp_path / "hook.py"
+    hook.write_text(
+        "def on_page_markdown(markdown, page, config, files):\n    return markdown\n",
+        encoding="utf-8",
+    )
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write(f"hooks:\n  - {hook}\n")
+    build_site(config)
+    (message,) = worker_messages(debug_log)
+    assert message.startswith(
+        "apiscribe: every page is rendered in the build process: other plugins"
+    )
+
+
+def test_no_workers_for_small_sites(tmp_path: Path, debug_log: pytest.LogCaptureFixture) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(CONFIG.format(workers=2), encoding="utf-8")
+    build_site(config)
+    assert worker_messages(debug_log) == [
+        "apiscribe: every page is rendered in the build process: "
+        f"fewer than {site_workers.MIN_PAGES} pages"
+    ]
+
+
+def test_worker_count() -> None:
+    assert site_workers.worker_count(1) == 0
+    assert site_workers.worker_count(3) == 2
+    assert site_workers.worker_count(100) == site_workers.MAX_WORKERS
+    assert 0 <= site_workers.worker_count(0) <= site_workers.MAX_WORKERS
