@@ -13,7 +13,10 @@ from mkdocs.structure.pages import Page
 
 from apiscribe import site_workers
 from apiscribe.diagnostics import ApiscribeError
-from apiscribe.site import ApiscribePlugin, build_site
+from apiscribe.model import ApiModel, Endpoint, Parameter, Section
+from apiscribe.site import ApiscribePlugin, build_site, write_mkdocs_config
+from apiscribe.views import jsondocs as jsondocs_view
+from apiscribe.writer import write_tree
 
 PAGES = 60
 CONFIG = """\
@@ -104,6 +107,40 @@ def test_workers_build_the_same_site(tmp_path: Path, debug_log: pytest.LogCaptur
     last = (tmp_path / "three" / "site" / "page-59" / "index.html").read_text("utf-8")
     assert "<title>Operation 59 - Workers</title>" in last
     assert 'href="#response"' in last and 'href="../page-00/#request"' in last
+
+
+def test_workers_render_the_plugins_own_pages(
+    tmp_path: Path, debug_log: pytest.LogCaptureFixture
+) -> None:
+    # JSON docs rendered by the plugin on each build (generated files, not docs_dir ones).
+    endpoints = tuple(
+        Endpoint(
+            name=f"get-item-{number}", section="items", method="GET",
+            api_path=f"/api/items/{number}/", title=f"Retrieve item {number}",
+            description=f"Item number {number}.",
+            path_parameters=(Parameter("item_id", "int", "the item.", "path"),),
+            sidebar_order=number,
+        )
+        for number in range(PAGES)
+    )
+    model = ApiModel(title="Items", sections=(Section("items", "Items", endpoints),))
+    sites = []
+    for workers in (1, 2):
+        root = tmp_path / str(workers)
+        write_tree(root / "api-docs" / "endpoints", jsondocs_view.render(model))
+        config = root / "mkdocs.yml"
+        config.write_text(
+            write_mkdocs_config(title="Items").replace(
+                "      api_docs: api-docs/endpoints\n",
+                f"      api_docs: api-docs/endpoints\n      workers: {workers}\n",
+            ),
+            encoding="utf-8",
+        )
+        build_site(config)
+        sites.append(root / "site")
+    assert "apiscribe: 1 worker(s) render 31 of 62 pages" in worker_messages(debug_log)
+    assert same_tree(*sites)
+    assert "Item number 59." in (sites[1] / "items/get-item-59/index.html").read_text("utf-8")
 
 
 def test_a_workers_warning_fails_a_strict_build(

@@ -10,11 +10,12 @@ the plugin hands MkDocs an empty Markdown source (``on_page_markdown``) and puts
 HTML, table of contents, title and anchors in place (``on_page_content``).
 
 Workers run only where that gives the same site: a ``build`` (not ``serve``, not ``--dirty``),
-a platform with ``fork``, no other thread running, and no other plugin or hook that handles
-the page events a worker skips. The log records a worker makes (MkDocs' link warnings, for
-instance) are replayed in the build process when its page comes up, so ``--strict`` counts
-them. A page a worker could not render, or any worker failure, falls back to MkDocs' own
-rendering of that page, which then fails or warns exactly as it would have.
+a platform where ``fork`` is safe (not macOS), no other thread running, and no other plugin
+or hook that handles the page events a worker skips. The log records a worker makes
+(MkDocs' link warnings, for instance) are replayed in the build process when its page comes
+up, so ``--strict`` counts them. A page a worker could not render, or any worker failure,
+falls back to MkDocs' own rendering of that page, which then fails or warns exactly as it
+would have.
 
 The first worker can also take a follow-up job once every page is rendered (the plugin gives
 it the search index): the build process sends it the pages it does not have yet
@@ -29,6 +30,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
@@ -189,8 +191,8 @@ class PageWorkers:
         """Why this build renders every page itself (``None``: workers may start)."""
         if workers < 1:
             return "one process is configured (or the machine has one CPU)"
-        if "fork" not in multiprocessing.get_all_start_methods():
-            return "this platform cannot fork"
+        if "fork" not in multiprocessing.get_all_start_methods() or sys.platform == "darwin":
+            return "this platform cannot fork safely"
         if threading.active_count() > 1:
             return "other threads are running"
         others = _other_page_handlers(config, owner)
