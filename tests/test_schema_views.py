@@ -443,4 +443,3 @@ def test_site_builds_strict_from_the_markdown(tmp_path: Path) -> None:
     assert any("How many pets to return." in t for t in texts)
     assert not any("httpx" in t or "<pre>" in t for t in texts)
     assert "<pre><span></span><code>curl" in listing and "httpx" in listing
-    assert "apiscribe-code" not in listing

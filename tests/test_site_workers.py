@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import filecmp
+import json
 import logging
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -58,11 +63,25 @@ def page(number: int) -> str:
     )
 
 
+# Pages whose title is not in their source (the home page's, the file name's), and code that
+# looks like the attributes Material's search plugin strips from pages it indexed.
+ODD_PAGES = {
+    "index.md": "Welcome, with no heading.\n",
+    "no-title.md": "Text, and no heading.\n",
+    "zz-code.md": (
+        "# Code\n\n```\n<div data-search-exclude=\"yes\">x</div>\n```\n\n"
+        '    <span data-search-foo="bar">y</span>\n'
+    ),
+}
+
+
 def project(root: Path, *, workers: int, pages: dict[str, str] | None = None) -> Path:
     docs = root / "docs"
     docs.mkdir(parents=True)
     for number in range(PAGES):
         (docs / f"page-{number:02d}.md").write_text(page(number), encoding="utf-8")
+    for name, text in ODD_PAGES.items():
+        (docs / name).write_text(text, encoding="utf-8")
     for name, text in (pages or {}).items():
         (docs / name).write_text(text, encoding="utf-8")
     config = root / "mkdocs.yml"
@@ -99,10 +118,13 @@ def test_workers_build_the_same_site(tmp_path: Path, debug_log: pytest.LogCaptur
     debug_log.clear()
     build_site(project(tmp_path / "three", workers=3))
     assert worker_messages(debug_log) == [
-        "apiscribe: 2 worker(s) render 40 of 60 pages",
+        "apiscribe: 2 worker(s) render 42 of 63 pages",
         "apiscribe: a worker builds the search index",
     ]
     assert same_tree(tmp_path / "one" / "site", tmp_path / "three" / "site")
+    index = json.loads((tmp_path / "three/site/search/search_index.json").read_text("utf-8"))
+    titles = {d["location"]: d["title"] for d in index["docs"]}
+    assert (titles[""], titles["no-title/"]) == ("Home", "No title")
     # Titles, tables of contents and search entries came back from the workers.
     last = (tmp_path / "three" / "site" / "page-59" / "index.html").read_text("utf-8")
     assert "<title>Operation 59 - Workers</title>" in last
@@ -152,7 +174,7 @@ def test_a_workers_warning_fails_a_strict_build(
     with pytest.raises(ApiscribeError) as caught:
         build_site(config)
     assert worker_messages(debug_log) == [
-        "apiscribe: 1 worker(s) render 30 of 60 pages",
+        "apiscribe: 1 worker(s) render 31 of 63 pages",
         "apiscribe: a worker builds the search index",
     ]
     warning = "Doc file 'page-59.md' contains a link 'nowhere.md', but the target is not found"
@@ -191,6 +213,56 @@ def test_a_search_index_the_worker_did_not_send_is_built_here(
         "apiscribe: the worker did not build the search index; indexing here",
     ]
     assert same_tree(tmp_path / "one" / "site", tmp_path / "two" / "site")
+
+
+def test_other_plugins_see_the_whole_page_in_on_page_context(
+    tmp_path: Path, debug_log: pytest.LogCaptureFixture
+) -> None:
+    # A hook that reads and changes pages in on_page_context: it sees the code blocks the
+    # search index leaves out, its change stays, and the index is built in the build process.
+    hook = tmp_path / "hook.py"
+    hook.write_text(
+        "def on_page_context(context, page, config, nav):\n"
+        "    if page.file.src_uri == 'page-59.md':\n"
+        "        assert page.content.count('<pre') == 2\n"
+        "    page.content += '<p>Banner</p>'\n"
+        "    return context\n",
+        encoding="utf-8",
+    )
+    sites = []
+    for workers in (1, 2):
+        config = project(tmp_path / str(workers), workers=workers)
+        with config.open("a", encoding="utf-8") as handle:
+            handle.write(f"hooks:\n  - {hook}\n")
+        build_site(config)
+        sites.append(tmp_path / str(workers) / "site")
+    assert worker_messages(debug_log)[-1] == "apiscribe: 1 worker(s) render 31 of 63 pages"
+    assert same_tree(*sites)
+    assert "<p>Banner</p>" in (sites[1] / "page-59" / "index.html").read_text("utf-8")
+
+
+def test_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
+    config = project(tmp_path, workers=2, pages={
+        f"more-{n:03d}.md": page(n).replace(f"page-{(n + 1) % PAGES:02d}.md", "index.md")
+        for n in range(400)
+    })
+    build = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)],
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stderr=subprocess.DEVNULL,
+    )
+    children = Path(f"/proc/{build.pid}/task/{build.pid}/children")
+    workers: list[str] = []
+    deadline = time.monotonic() + 60
+    while not workers and build.poll() is None and time.monotonic() < deadline:
+        workers = children.read_text().split() if children.exists() else []
+        time.sleep(0.05)
+    assert workers, "the build started no worker"
+    build.send_signal(signal.SIGTERM)  # no atexit, no cleanup: only the pipes tell them
+    build.wait()
+    deadline = time.monotonic() + 60
+    while any(Path(f"/proc/{pid}").exists() for pid in workers):
+        assert time.monotonic() < deadline, f"workers {workers} outlived the build"
+        time.sleep(0.1)
 
 
 def test_no_workers_beside_other_page_handlers(

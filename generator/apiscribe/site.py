@@ -19,7 +19,6 @@ from __future__ import annotations
 import html
 import logging
 import re
-import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ from mkdocs.config.base import Config, load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -41,6 +40,7 @@ from mkdocs.utils.yaml import yaml_load
 from .diagnostics import ApiscribeError, Diagnostic, has_errors
 from .model import ApiModel
 from .site_workers import PageWorkers, worker_count
+from .site_workers import other_handlers as _other_handlers
 from .views import markdown
 
 log = get_plugin_logger(__name__)
@@ -63,8 +63,6 @@ class ApiscribePluginConfig(Config):  # type: ignore[no-untyped-call]
 
 # A code block as Python-Markdown and Pygments write it; <pre> elements cannot nest.
 _CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.S)
-# The attributes Material's search plugin removes from a page once it has indexed it.
-_SEARCH_ATTRIBUTE = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 
 
 def _material_search(config: MkDocsConfig) -> Any | None:
@@ -123,15 +121,13 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
     def __init__(self) -> None:
         self.folder: Path | None = None
         self.pages: dict[str, str] = {}
-        # src_uri -> the code blocks taken out of the page while the search plugin reads it
-        self._hidden: dict[str, list[str]] = {}
-        self._marker = ""
         self._command: str | None = None
         self._workers = PageWorkers()
         # src_uri -> the Markdown source of a page a worker renders
         self._sources: dict[str, str] = {}
 
         self._search: Any | None = None  # Material's search plugin, when a worker indexes
+        self._pending_search: Any | None = None
         self._pages: list[Page] = []
         self._config: MkDocsConfig | None = None
 
@@ -164,14 +160,19 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
     ) -> Navigation | None:
         self._search = None
+        search = _material_search(config)
+        if search is not None:
+            self._filter_index(search)
         if self._command not in ("build", "gh-deploy"):
             return nav
         workers = worker_count(self.config.workers)
         reason = self._workers.why_not(config, files, self, workers)
         if reason is None:
-            self._search = _material_search(config)
-            follow_up = self._index_pages if self._search is not None else None
-            self._workers.start(config, files, workers, follow_up)
+            # The index can be built elsewhere when nothing else reads pages before it.
+            alone = search is not None and not _other_handlers(config, "page_context",
+                                                                {self, search})
+            self._workers.start(config, files, workers, self._index_pages if alone else None)
+            self._pending_search = search if alone else None
         else:
             log.debug(f"every page is rendered in the build process: {reason}")
         return nav
@@ -200,11 +201,10 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
     ) -> Environment | None:
         # Every page is rendered: a worker builds the search index while MkDocs writes pages.
         self._pages = [f.page for f in files.documentation_pages() if f.page is not None]
-        if self._search is not None:
-            if self._workers.follow_up(self._pages):
-                log.debug("a worker builds the search index")
-            else:
-                self._search = None
+        search, self._pending_search = self._pending_search, None
+        if search is not None and self._workers.follow_up(self._pages):
+            log.debug("a worker builds the search index")
+            self._search = search
         return env
 
     @event_priority(100)  # before the search plugin writes its index
@@ -219,7 +219,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         self._workers.stop()
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._search = None
+        self._search = self._pending_search = None
         self._workers.stop()
 
     def _is_api_page(self, page: Page) -> bool:
@@ -227,20 +227,34 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
             return True
         return page.file.src_uri in self.pages and page.file.generated_by is not None
 
-    def _hide_code(self, page: Page) -> tuple[str | None, list[str]]:
-        """The page's content as the search index reads it: code blocks (of API pages,
-        unless index_code) become HTML comments, which Material's parser skips."""
+    def _searchable(self, page: Page) -> str | None:
+        """The page's content as the search index reads it: without the code blocks of an API
+        page (unless index_code)."""
         if self.config.index_code or page.content is None or not self._is_api_page(page):
-            return page.content, []
-        if not self._marker:
-            self._marker = f"apiscribe-code-{uuid.uuid4().hex}"
-        blocks: list[str] = []
+            return page.content
+        return _CODE_BLOCK.sub("", page.content)
 
-        def hide(match: re.Match[str]) -> str:
-            blocks.append(match.group(0))
-            return f"<!--{self._marker}-{len(blocks) - 1}-->"
+    def _filter_index(self, search: Any) -> None:
+        """Make Material's search index read pages through :meth:`_searchable`, and read
+        nothing while a worker builds the index. Only the index sees the difference: the
+        page, and every other plugin, keeps the whole content."""
+        index = search.search_index
+        add_entry = index.add_entry_from_context
+        if getattr(add_entry, "apiscribe", False):
+            return
 
-        return _CODE_BLOCK.sub(hide, page.content), blocks
+        def add_searchable_entry(page: Page) -> None:
+            if self._search is not None:  # a worker builds the index
+                return
+            content = page.content
+            page.content = self._searchable(page)
+            try:
+                add_entry(page)
+            finally:
+                page.content = content
+
+        add_searchable_entry.apiscribe = True  # type: ignore[attr-defined]
+        index.add_entry_from_context = add_searchable_entry
 
     def _index_pages(self, pages: list[Page]) -> list[dict[str, Any]]:
         """The search entries of ``pages``, as Material's search plugin makes them one page at
@@ -250,48 +264,11 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         index = type(search.search_index)(**search.search_index.config)
         for page in pages:
             content = page.content
-            page.content = self._hide_code(page)[0]
+            page.content = self._searchable(page)
             index.add_entry_from_context(page)
             page.content = content
         return list(index.entries)
 
-    # Material's search plugin indexes page.content in its own on_page_context (priority 0).
-    # Just before it, the code blocks are hidden (or, when a worker builds the index, the
-    # whole page is); just after, the content is put back, so the page itself is unchanged.
-    @event_priority(100)
-    def _before_search(
-        self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig, nav: Navigation
-    ) -> dict[str, Any] | None:
-        if self._search is not None:
-            self._hidden[page.file.src_uri] = [page.content or ""]
-            page.content = ""
-            return context
-        page.content, blocks = self._hide_code(page)
-        if blocks:
-            self._hidden[page.file.src_uri] = blocks
-        return context
-
-    @event_priority(-100)
-    def _after_search(
-        self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig, nav: Navigation
-    ) -> dict[str, Any] | None:
-        blocks = self._hidden.pop(page.file.src_uri, None)
-        if blocks is None or page.content is None:
-            return context
-        if self._search is not None:
-            # What Material's plugin does to the content once it has indexed it.
-            page.content = _SEARCH_ATTRIBUTE.sub("", blocks[0])
-            return context
-        pattern = re.compile(f"<!--{re.escape(self._marker)}-(\\d+)-->")
-        page.content, shown = pattern.subn(lambda m: blocks[int(m.group(1))], page.content)
-        if shown != len(blocks):
-            raise PluginError(
-                f"apiscribe: another plugin removed {len(blocks) - shown} code block(s) of "
-                f"{page.file.src_uri} while the search index was built; set index_code: true"
-            )
-        return context
-
-    on_page_context = CombinedEvent(_before_search, _after_search)
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., Any]

@@ -9,16 +9,19 @@ page. Meanwhile MkDocs renders the first run itself; when it reaches a page a wo
 the plugin hands MkDocs an empty Markdown source (``on_page_markdown``) and puts the worker's
 HTML, table of contents, title and anchors in place (``on_page_content``).
 
-Workers run only where that gives the same site: a ``build`` (not ``serve``, not ``--dirty``),
-a platform where ``fork`` is safe (not macOS), no other thread running, and no other plugin
-or hook that handles the page events a worker skips. The log records a worker makes
+Workers run only where that gives the same site: a build that MkDocs announces as one
+(``mkdocs build``, ``gh-deploy``, the first build of ``mkdocs serve --clean``; not ``serve``,
+not ``--dirty``), on a platform where ``fork`` is safe (not macOS), with no other thread
+running (so never in the rebuilds of a running server), and with no other plugin or hook that
+handles the page events a worker skips. The log records a worker makes
 (MkDocs' link warnings, for instance) are replayed in the build process when its page comes
 up, so ``--strict`` counts them. A page a worker could not render, or any worker failure,
 falls back to MkDocs' own rendering of that page, which then fails or warns exactly as it
 would have.
 
 The first worker can also take a follow-up job once every page is rendered (the plugin gives
-it the search index): the build process sends it the pages it does not have yet
+it the search index, when no plugin but Material's search reads pages in
+``on_page_context``): the build process sends it the pages it does not have yet
 (:meth:`PageWorkers.follow_up`), the worker runs the job over all pages in build order while
 MkDocs writes the pages, and the build collects the answer at the end
 (:meth:`PageWorkers.answer`); ``None`` there means the build must do the job itself.
@@ -49,7 +52,8 @@ log = get_plugin_logger(__name__)
 PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content")
 #: Below this many pages, starting a worker costs more than it saves.
 MIN_PAGES = 40
-MAX_WORKERS = 8
+#: Each worker is a fork of the whole build; a machine with many CPUs gets no more than this.
+MAX_WORKERS = 4
 
 
 @dataclass
@@ -71,6 +75,7 @@ class PageState:
     """What the follow-up job needs of a page the worker did not render."""
 
     src_uri: str
+    markdown: str | None
     content: str | None
     toc: TableOfContents
     meta: MutableMapping[str, Any]
@@ -102,14 +107,27 @@ class _Recorder(logging.Handler):
         self.records.append(record)
 
 
-def _work(connection: Connection, pages: Sequence[Page], config: MkDocsConfig,
-          files: Files, follow_up: FollowUp | None) -> None:
+def _work(connection: Connection, inherited: Sequence[Connection], pages: Sequence[Page],
+          config: MkDocsConfig, files: Files, follow_up: FollowUp | None) -> None:
     """A worker: render ``pages`` in order and send the list of results, one per page; then
     run ``follow_up`` if there is one (see the module docstring).
 
     The results go in one message at the end, so that the worker never waits for the build
-    process to read from the pipe.
+    process to read from the pipe. The build's ends of the pipes, inherited by the fork, are
+    closed first: if the build dies, this worker's next read or write fails and it ends.
     """
+    for end in inherited:
+        end.close()
+    try:
+        _render_and_follow(connection, pages, config, files, follow_up)
+    except (EOFError, OSError):  # the build is gone
+        pass
+    finally:
+        connection.close()
+
+
+def _render_and_follow(connection: Connection, pages: Sequence[Page], config: MkDocsConfig,
+                       files: Files, follow_up: FollowUp | None) -> None:
     recorder = _Recorder()
     for name in ("mkdocs", ""):  # records go back to the build, not to this process's output
         logger = logging.getLogger(name)
@@ -140,7 +158,6 @@ def _work(connection: Connection, pages: Sequence[Page], config: MkDocsConfig,
     connection.send(results)
     if follow_up is not None:
         _follow_up(connection, files, follow_up)
-    connection.close()
 
 
 def _follow_up(connection: Connection, files: Files, job: FollowUp) -> None:
@@ -151,18 +168,18 @@ def _follow_up(connection: Connection, files: Files, job: FollowUp) -> None:
     pages = {f.src_uri: f.page for f in files.documentation_pages() if f.page is not None}
     for state in states:
         if (page := pages.get(state.src_uri)) is not None:
-            page.content, page.toc, page.meta = state.content, state.toc, state.meta
-            page._title_from_render = state.title
+            page.markdown, page.content = state.markdown, state.content
+            page.toc, page.meta, page._title_from_render = state.toc, state.meta, state.title
     connection.send(job([pages[uri] for uri in order if uri in pages]))
 
 
-def _other_page_handlers(config: MkDocsConfig, owner: object) -> list[str]:
-    names = []
-    for event in PAGE_EVENTS:
-        for method in config.plugins.events.get(event, []):
-            if getattr(method, "__self__", None) is not owner:
-                names.append(config.plugins._event_origins.get(method, "<unknown>"))
-    return names
+def other_handlers(config: MkDocsConfig, event: str, owners: set[object]) -> list[str]:
+    """The plugins (or hooks) besides ``owners`` that handle ``event``."""
+    return [
+        config.plugins._event_origins.get(method, "<unknown>")
+        for method in config.plugins.events.get(event, [])
+        if getattr(method, "__self__", None) not in owners
+    ]
 
 
 def worker_count(setting: int) -> int:
@@ -195,7 +212,7 @@ class PageWorkers:
             return "this platform cannot fork safely"
         if threading.active_count() > 1:
             return "other threads are running"
-        others = _other_page_handlers(config, owner)
+        others = [name for event in PAGE_EVENTS for name in other_handlers(config, event, {owner})]
         if others:
             return f"other plugins handle page events ({', '.join(sorted(set(others)))})"
         if sum(1 for f in files.documentation_pages() if f.page is not None) < MIN_PAGES:
@@ -214,8 +231,9 @@ class PageWorkers:
             run = pages[first:first + share]
             here, there = context.Pipe()
             job = follow_up if index == 0 else None
+            inherited = [end for end, _ in self._processes] + [here]
             process = context.Process(
-                target=_work, args=(there, run, config, files, job), daemon=True,
+                target=_work, args=(there, inherited, run, config, files, job), daemon=True,
                 name=f"apiscribe-pages-{index + 1}",
             )
             process.start()
@@ -223,7 +241,6 @@ class PageWorkers:
             self._processes.append((here, process))
             if job is not None:
                 self._follower = here
-                self._follower_pages = {page.file.src_uri for page in run}
             for page in run:
                 self._owner[page.file.src_uri] = here
         log.debug(f"{workers} worker(s) render {len(self._owner)} of "
@@ -242,6 +259,8 @@ class PageWorkers:
             except (EOFError, OSError):  # the worker died: its pages fall back
                 results = []
             self._results.update((result.src_uri, result) for result in results)
+            if connection is self._follower:  # the pages the follow-up job has already
+                self._follower_pages = {r.src_uri for r in results if isinstance(r, Rendered)}
         result = self._results.pop(src_uri, None)
         if not isinstance(result, Rendered):
             return False
@@ -274,7 +293,7 @@ class PageWorkers:
         if connection is None or connection not in self._received:
             return False
         states = [
-            PageState(page.file.src_uri, page.content, page.toc, page.meta,
+            PageState(page.file.src_uri, page.markdown, page.content, page.toc, page.meta,
                       page._title_from_render)
             for page in pages if page.file.src_uri not in self._follower_pages
         ]
