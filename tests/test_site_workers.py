@@ -24,26 +24,10 @@ from apiscribe.views import jsondocs as jsondocs_view
 from apiscribe.writer import write_tree
 
 PAGES = 60
-CONFIG = """\
-site_name: Workers
-theme:
-  name: material
-plugins:
-  - search
-  - apiscribe:
-      api_docs: ""
-      workers: {workers}
-markdown_extensions:
-  - admonition
-  - attr_list
-  - pymdownx.highlight
-  - pymdownx.superfences
-  - pymdownx.tabbed:
-      alternate_style: true
-  - tables
-  - toc:
-      permalink: true
-"""
+def config_text(workers: int) -> str:
+    """The mkdocs.yml apiscribe writes, for pages already in docs_dir, with ``workers``."""
+    text = write_mkdocs_config(title="Workers", api_docs="")
+    return text.replace("      api_docs: ''\n", f"      api_docs: ''\n      workers: {workers}\n")
 
 
 def page(number: int) -> str:
@@ -85,7 +69,7 @@ def project(root: Path, *, workers: int, pages: dict[str, str] | None = None) ->
     for name, text in (pages or {}).items():
         (docs / name).write_text(text, encoding="utf-8")
     config = root / "mkdocs.yml"
-    config.write_text(CONFIG.format(workers=workers), encoding="utf-8")
+    config.write_text(config_text(workers), encoding="utf-8")
     return config
 
 
@@ -201,10 +185,12 @@ def test_a_search_index_the_worker_did_not_send_is_built_here(
     build_site(project(tmp_path / "one", workers=1))
     build_process, index_pages = os.getpid(), ApiscribePlugin._index_pages
 
-    def index_or_die(self: ApiscribePlugin, pages: list[Page]) -> list[dict[str, Any]]:
+    def index_or_die(
+        self: ApiscribePlugin, search: Any, pages: list[Page]
+    ) -> list[dict[str, Any]]:
         if os.getpid() != build_process:  # the worker, once it has the pages
             os._exit(3)
-        return index_pages(self, pages)
+        return index_pages(self, search, pages)
 
     monkeypatch.setattr(ApiscribePlugin, "_index_pages", index_or_die)
     build_site(project(tmp_path / "two", workers=2))
@@ -288,7 +274,7 @@ def test_no_workers_for_small_sites(tmp_path: Path, debug_log: pytest.LogCapture
     docs.mkdir()
     (docs / "index.md").write_text("# Home\n", encoding="utf-8")
     config = tmp_path / "mkdocs.yml"
-    config.write_text(CONFIG.format(workers=2), encoding="utf-8")
+    config.write_text(config_text(2), encoding="utf-8")
     build_site(config)
     assert worker_messages(debug_log) == [
         "apiscribe: every page is rendered in the build process: "

@@ -16,6 +16,7 @@ half the size, and the search plugin parses about a third of the HTML.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import re
@@ -127,15 +128,12 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         self._sources: dict[str, str] = {}
 
         self._search: Any | None = None  # Material's search plugin, when a worker indexes
-        self._pending_search: Any | None = None
         self._pages: list[Page] = []
-        self._config: MkDocsConfig | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._command = None if dirty else command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        self._config = config
         self.pages = {}
         if not self.config.api_docs:
             self.folder = None
@@ -171,8 +169,8 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
             # The index can be built elsewhere when nothing else reads pages before it.
             alone = search is not None and not _other_handlers(config, "page_context",
                                                                 {self, search})
-            self._workers.start(config, files, workers, self._index_pages if alone else None)
-            self._pending_search = search if alone else None
+            job = functools.partial(self._index_pages, search) if alone else None
+            self._workers.start(config, files, workers, job)
         else:
             log.debug(f"every page is rendered in the build process: {reason}")
         return nav
@@ -201,10 +199,9 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
     ) -> Environment | None:
         # Every page is rendered: a worker builds the search index while MkDocs writes pages.
         self._pages = [f.page for f in files.documentation_pages() if f.page is not None]
-        search, self._pending_search = self._pending_search, None
-        if search is not None and self._workers.follow_up(self._pages):
+        if self._workers.follow_up(self._pages):  # only when on_nav gave the worker the job
             log.debug("a worker builds the search index")
-            self._search = search
+            self._search = _material_search(config)
         return env
 
     @event_priority(100)  # before the search plugin writes its index
@@ -214,12 +211,12 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
             entries = self._workers.answer()
             if entries is None:  # the worker failed: the build indexes the pages itself
                 log.debug("the worker did not build the search index; indexing here")
-                entries = self._index_pages(self._pages)
+                entries = self._index_pages(search, self._pages)
             search.search_index.entries = entries
         self._workers.stop()
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._search = self._pending_search = None
+        self._search = None
         self._workers.stop()
 
     def _is_api_page(self, page: Page) -> bool:
@@ -234,6 +231,15 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
             return page.content
         return _CODE_BLOCK.sub("", page.content)
 
+    def _add_searchable_entry(self, add_entry: Callable[[Page], None], page: Page) -> None:
+        """``add_entry(page)`` with the page's content as :meth:`_searchable` gives it."""
+        content = page.content
+        page.content = self._searchable(page)
+        try:
+            add_entry(page)
+        finally:
+            page.content = content
+
     def _filter_index(self, search: Any) -> None:
         """Make Material's search index read pages through :meth:`_searchable`, and read
         nothing while a worker builds the index. Only the index sees the difference: the
@@ -244,29 +250,18 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
             return
 
         def add_searchable_entry(page: Page) -> None:
-            if self._search is not None:  # a worker builds the index
-                return
-            content = page.content
-            page.content = self._searchable(page)
-            try:
-                add_entry(page)
-            finally:
-                page.content = content
+            if self._search is None:  # else a worker builds the index
+                self._add_searchable_entry(add_entry, page)
 
         add_searchable_entry.apiscribe = True  # type: ignore[attr-defined]
         index.add_entry_from_context = add_searchable_entry
 
-    def _index_pages(self, pages: list[Page]) -> list[dict[str, Any]]:
+    def _index_pages(self, search: Any, pages: list[Page]) -> list[dict[str, Any]]:
         """The search entries of ``pages``, as Material's search plugin makes them one page at
         a time in on_page_context (the follow-up job of the first worker)."""
-        search = _material_search(self._config) if self._config else None
-        assert search is not None
         index = type(search.search_index)(**search.search_index.config)
         for page in pages:
-            content = page.content
-            page.content = self._searchable(page)
-            index.add_entry_from_context(page)
-            page.content = content
+            self._add_searchable_entry(index.add_entry_from_context, page)
         return list(index.entries)
 
 

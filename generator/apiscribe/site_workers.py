@@ -36,7 +36,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, MutableMapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -67,7 +67,7 @@ class Rendered:
     anchor_ids: set[str] | None
     # {src_uri of the linked file: {anchor: original link}}; File objects do not travel
     links_to_anchors: dict[str, dict[str, str]] | None
-    records: list[logging.LogRecord] = field(default_factory=list)
+    records: list[logging.LogRecord]
 
 
 @dataclass
@@ -84,13 +84,6 @@ class PageState:
 
 #: A follow-up job: all pages in build order -> a picklable answer.
 FollowUp = Callable[[list[Page]], Any]
-
-
-@dataclass
-class Failed:
-    """A page the worker could not render: the build process renders it itself."""
-
-    src_uri: str
 
 
 class _Recorder(logging.Handler):
@@ -133,7 +126,7 @@ def _render_and_follow(connection: Connection, pages: Sequence[Page], config: Mk
         logger = logging.getLogger(name)
         logger.handlers = [recorder]
         logger.propagate = False
-    results: list[Rendered | Failed] = []
+    results: list[Rendered] = []  # a page missing here is left to the build process
     for page in pages:
         recorder.records = []
         try:
@@ -151,8 +144,8 @@ def _render_and_follow(connection: Connection, pages: Sequence[Page], config: Mk
                 None if links is None else {f.src_uri: d for f, d in links.items()},
                 recorder.records,
             ))
-        except Exception:
-            results.append(Failed(page.file.src_uri))
+        except Exception:  # the build process renders it, and fails or warns as MkDocs does
+            pass
         finally:
             config._current_page = None
     connection.send(results)
@@ -196,8 +189,7 @@ class PageWorkers:
     def __init__(self) -> None:
         self._owner: dict[str, Connection] = {}
         self._received: set[Connection] = set()
-        self._results: dict[str, Rendered | Failed] = {}
-        self._done: dict[str, Rendered] = {}
+        self._results: dict[str, Rendered] = {}
         self._processes: list[tuple[Connection, multiprocessing.process.BaseProcess]] = []
         self._follower: Connection | None = None
         self._follower_pages: set[str] = set()
@@ -255,24 +247,23 @@ class PageWorkers:
         if connection not in self._received:
             self._received.add(connection)
             try:
-                results: list[Rendered | Failed] = connection.recv()
+                results: list[Rendered] = connection.recv()
             except (EOFError, OSError):  # the worker died: its pages fall back
                 results = []
             self._results.update((result.src_uri, result) for result in results)
             if connection is self._follower:  # the pages the follow-up job has already
-                self._follower_pages = {r.src_uri for r in results if isinstance(r, Rendered)}
-        result = self._results.pop(src_uri, None)
-        if not isinstance(result, Rendered):
+                self._follower_pages = {result.src_uri for result in results}
+        result = self._results.get(src_uri)
+        if result is None:
             return False
         for record in result.records:
             logging.getLogger(record.name).handle(record)
-        self._done[src_uri] = result
         return True
 
     def put(self, page: Page, files: Files) -> str | None:
         """The worker's HTML for ``page`` (``None`` if it has none), with the toc, title and
         anchors that MkDocs' render of the empty source set replaced by the worker's."""
-        result = self._done.pop(page.file.src_uri, None)
+        result = self._results.pop(page.file.src_uri, None)
         if result is None:
             return None
         page.toc = result.toc
@@ -332,4 +323,3 @@ class PageWorkers:
         self._received.clear()
         self._owner.clear()
         self._results.clear()
-        self._done.clear()

@@ -8,7 +8,6 @@ generated from the schema (JSON media types only), labelled :data:`GENERATED_NOT
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +37,7 @@ from .pages import (
 from .refs import ref_of, resolve
 from .samples import code_samples
 from .schemas import SchemaTables, json_text, plain
-from .spec_examples import example_code, example_response_source, is_json, spec_example
+from .spec_examples import example_code, is_json, spec_example
 from .synthesize import Direction, generated_example
 
 #: The label of every example generated from a schema rather than recorded or written.
@@ -84,8 +83,9 @@ def shows_example(media: MediaType) -> bool:
 
 def heading_anchor(text: str) -> str:
     """The id Python-Markdown's ``toc`` extension (and GitHub) gives a heading."""
-    value = re.sub(r"[^\w\s-]", "", text, flags=re.ASCII).strip().lower()
-    return re.sub(r"[-\s]+", "-", value)
+    from markdown.extensions.toc import slugify  # only imported operations need it
+
+    return slugify(text, "-")
 
 
 class OperationView:
@@ -241,18 +241,16 @@ def example_parts(model: ApiModel, ep: Endpoint) -> ExampleParts | None:
             )
         )
     request_note = (GENERATED_NOTE if example.request_generated else SPEC_NOTE) if samples else ""
-    source = example_response_source(ep.operation) if ep.operation is not None else None
-    if response is not None and response.body and source is not None:
-        _, documented, media = source
-        if media is not None and shows_example(media):
-            # The body is the first example of that response's media type, shown above.
-            ref = ResponseRef(
-                f"{response.status} {response.reason}".strip(),
-                media.media_type,
-                documented.status,
-                heading_anchor(documented.status),
-            )
-            return ExampleParts(samples, None, request_note, "", ref)
+    documented, media = example.documented, example.media
+    if response is not None and response.body and documented and media and shows_example(media):
+        # The body is the first example of that response's media type, shown above.
+        ref = ResponseRef(
+            f"{response.status} {response.reason}".strip(),
+            media.media_type,
+            documented.status,
+            heading_anchor(documented.status),
+        )
+        return ExampleParts(samples, None, request_note, "", ref)
     sample = CodeSample("Response", "http", format_response(response)) if response else None
     return ExampleParts(
         samples,

@@ -41,12 +41,15 @@ _FORM = "application/x-www-form-urlencoded"
 @dataclass(frozen=True)
 class SpecExample:
     """A request and (when the operation documents a 2xx) its response; ``*_generated`` say
-    whether any value in them was synthesized from a schema."""
+    whether any value in them was synthesized from a schema. ``documented`` and ``media``
+    are the response and media type the example response was taken from."""
 
     request: HttpRequest
     request_generated: bool
     response: HttpResponse | None
     response_generated: bool
+    documented: Response | None = None
+    media: MediaType | None = None
 
 
 def is_json(media_type: str) -> bool:
@@ -193,7 +196,7 @@ def _success(responses: tuple[Response, ...]) -> tuple[int, Response] | None:
     return (200, wildcard) if wildcard is not None else None
 
 
-def example_response_source(
+def _response_source(
     operation: Operation,
 ) -> tuple[int, Response, MediaType | None] | None:
     """Where the example response comes from: ``(status, response, media type)`` of the
@@ -207,12 +210,11 @@ def example_response_source(
     )
 
 
-def response_example(model: ApiModel, operation: Operation) -> tuple[HttpResponse, bool] | None:
-    """The first 2xx response with an example body, and whether the body was synthesized."""
-    source = example_response_source(operation)
-    if source is None:
-        return None
-    status, _, media = source
+def response_example(
+    model: ApiModel, operation: Operation, status: int, media: MediaType | None
+) -> tuple[HttpResponse, bool]:
+    """The example response of ``status`` with a body of ``media``, and whether the body was
+    synthesized."""
     phrase = _phrase(status)
     if media is None:
         return HttpResponse(status, phrase), False
@@ -238,13 +240,12 @@ def spec_example(model: ApiModel, endpoint: Endpoint) -> SpecExample | None:
         return None
     builder = _Builder(model, endpoint, operation)
     request = builder.request()
-    response = response_example(model, operation)
-    return SpecExample(
-        request,
-        builder.generated,
-        response[0] if response else None,
-        response[1] if response else False,
-    )
+    source = _response_source(operation)
+    if source is None:
+        return SpecExample(request, builder.generated, None, False)
+    status, documented, media = source
+    response, generated = response_example(model, operation, status, media)
+    return SpecExample(request, builder.generated, response, generated, documented, media)
 
 
 def example_code(example: NamedExample, media_type: str) -> tuple[str, str]:
