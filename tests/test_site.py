@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -29,11 +31,13 @@ from apiscribe.model import (
     Parameter,
     Section,
 )
-from apiscribe.site import build_site, site_nav, write_mkdocs_config
+from apiscribe.site import build_site, site_nav, write_mkdocs_config, write_static_mkdocs_config
 from apiscribe.views import jsondocs as jsondocs_view
+from apiscribe.views import markdown as markdown_view
 from apiscribe.writer import write_tree
 
 from .conftest import ROOT
+from .imported_fixtures import MODEL as IMPORTED
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -282,9 +286,10 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def served(site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(site))
+@contextlib.contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    """A static HTTP server for ``directory`` on 127.0.0.1; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -294,6 +299,12 @@ def served(site: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@pytest.fixture(scope="module")
+def served(site: Path) -> Iterator[str]:
+    with serving(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -310,17 +321,22 @@ def browser() -> Iterator[Any]:
             launched.close()
 
 
-@pytest.fixture
-def page(browser: Any, served: str) -> Iterator[Any]:
+@contextlib.contextmanager
+def opened_page(browser: Any, base_url: str) -> Iterator[Any]:
     context = browser.new_context(
-        base_url=served, color_scheme="light", viewport={"width": 1400, "height": 900}
+        base_url=base_url, color_scheme="light", viewport={"width": 1400, "height": 900}
     )
     context.set_default_timeout(10_000)
-    opened = context.new_page()
     try:
-        yield opened
+        yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser: Any, served: str) -> Iterator[Any]:
+    with opened_page(browser, served) as opened:
+        yield opened
 
 
 ENDPOINT_URL = "/releases/put-organization-release-details/"
@@ -420,3 +436,55 @@ def test_search_finds_an_endpoint_by_title(page: Any) -> None:
     href = result.first.locator("a").first.get_attribute("href")
     assert href is not None
     assert href.startswith(f"{page.url.rstrip('/')}{ENDPOINT_URL}?h=")
+
+
+# -- a site converted from a spec, in a real browser ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def imported_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The imported fixture model as `apiscribe convert --to site` builds it, served."""
+    root = tmp_path_factory.mktemp("imported")
+    write_tree(root / "docs", markdown_view.render(IMPORTED))
+    (root / "mkdocs.yml").write_text(write_static_mkdocs_config(IMPORTED), encoding="utf-8")
+    build_site(root / "mkdocs.yml")
+    with serving(root / "site") as url:
+        yield url
+
+
+@pytest.fixture
+def imported_page(browser: Any, imported_site: str) -> Iterator[Any]:
+    with opened_page(browser, imported_site) as opened:
+        yield opened
+
+
+@pytest.mark.browser
+def test_example_response_links_to_the_example_under_responses(imported_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    imported_page.goto("/pets/listPets/")
+    article = imported_page.locator("article")
+    expect(article.locator(".tabbed-labels label")).to_have_text(
+        ["HTTP", "curl", "Python", "JavaScript"]
+    )
+    article.locator("p", has_text="as its body").get_by_role("link", name="200").click()
+    expect(imported_page).to_have_url(re.compile(r"/pets/listPets/#200$"))
+    expect(article.locator('h3[id="200"]')).to_be_in_viewport()
+    expect(article.locator("pre", has_text='"name": "Rex"').first).to_be_visible()
+
+
+@pytest.mark.browser
+def test_search_finds_fields_but_not_code_samples(imported_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    imported_page.goto("/")
+    search = imported_page.locator("input.md-search__input")
+    search.click()
+    search.press_sequentially("How many pets")
+    found = imported_page.locator(".md-search-result__item", has_text="List pets")
+    expect(found.first).to_be_visible()
+    search.fill("")
+    search.press_sequentially("httpx")  # only in the Python request samples
+    expect(imported_page.locator(".md-search-result__meta")).to_have_text(
+        "No matching documents"
+    )
