@@ -12,11 +12,11 @@ from apiscribe.model import (
     Endpoint,
     MediaType,
     NamedExample,
-    Operation,
     Parameter,
     RequestBody,
     Response,
     Section,
+    Tag,
 )
 
 JSON = "application/json"
@@ -93,12 +93,9 @@ SCHEMAS: dict[str, Any] = {
         },
     },
 }
-COMPONENTS: dict[str, Any] = {
-    "schemas": SCHEMAS,
-    "securitySchemes": {
-        "bearerAuth": {"type": "http", "scheme": "bearer"},
-        "api_key": {"type": "apiKey", "name": "X-Api-Key", "in": "header"},
-    },
+SECURITY_SCHEMES: dict[str, Any] = {
+    "bearerAuth": {"type": "http", "scheme": "bearer"},
+    "api_key": {"type": "apiKey", "name": "X-Api-Key", "in": "header"},
 }
 ERROR = Response("default", "Something went wrong.", (MediaType(JSON, ref("Error")),))
 
@@ -109,41 +106,37 @@ LIST_PETS = Endpoint(
     api_path="/pets",
     title="List pets",
     description="Every pet, a page at a time.",
-    query_parameters=(
+    operation_id="listPets",
+    parameters=(
         Parameter(
-            "limit", "integer", "How many pets to return.", "query",
+            "limit", "query", "How many pets to return.",
             schema={"type": "integer", "format": "int32", "maximum": 100, "default": 20},
             examples=(NamedExample("", 10),),
         ),
         Parameter(
-            "status", "string", "Only pets with this status.", "query",
+            "status", "query", "Only pets with this status.",
             schema={"type": "string", "enum": ["available", "sold"]},
         ),
-    ),
-    operation=Operation(
-        operation_id="listPets",
-        tags=("pets",),
-        responses=(
-            Response(
-                "200",
-                "A page of pets.",
-                (MediaType(JSON, {"type": "array", "items": ref("Pet")}),),
-                headers={"x-next": {"description": "The next page.", "schema": {"type": "string"}}},
-            ),
-            ERROR,
+        Parameter(
+            "X-Request-Id", "header", "Traces the request.", required=True,
+            schema={"type": "string", "format": "uuid"},
         ),
-        security=[{"bearerAuth": []}],
-        other_parameters=(
-            Parameter(
-                "X-Request-Id", "string", "Traces the request.", "header", required=True,
-                schema={"type": "string", "format": "uuid"},
-            ),
-            Parameter(
-                "session", "string", "The old session cookie.", "cookie", deprecated=True,
-                schema={"type": "string"},
-            ),
+        Parameter(
+            "session", "cookie", "The old session cookie.", deprecated=True,
+            schema={"type": "string"},
         ),
     ),
+    tags=("pets",),
+    responses=(
+        Response(
+            "200",
+            "A page of pets.",
+            (MediaType(JSON, {"type": "array", "items": ref("Pet")}),),
+            headers=(Parameter("x-next", "header", "The next page.", schema={"type": "string"}),),
+        ),
+        ERROR,
+    ),
+    security=[{"bearerAuth": []}],
 )
 
 CAT = {"name": "Tom", "status": "available", "tags": [{"name": "grey"}]}
@@ -153,54 +146,52 @@ CREATE_PET = Endpoint(
     method="POST",
     api_path="/pets",
     title="Create a pet",
-    operation=Operation(
-        operation_id="createPet",
-        tags=("pets",),
-        request_body=RequestBody(
-            "The pet to add.",
-            True,
-            (
-                MediaType(
-                    JSON,
-                    ref("NewPet"),
-                    (NamedExample("cat", CAT, summary="A cat"),),
-                ),
-                MediaType(
-                    "application/x-www-form-urlencoded",
-                    ref("NewPet"),
-                    extra={"encoding": {"tags": {"style": "form", "explode": True}}},
-                ),
+    operation_id="createPet",
+    tags=("pets",),
+    request_body=RequestBody(
+        "The pet to add.",
+        True,
+        (
+            MediaType(
+                JSON,
+                ref("NewPet"),
+                (NamedExample("cat", CAT, summary="A cat"),),
+            ),
+            MediaType(
+                "application/x-www-form-urlencoded",
+                ref("NewPet"),
+                extensions={"encoding": {"tags": {"style": "form", "explode": True}}},
             ),
         ),
-        responses=(
-            Response(
-                "201",
-                "The pet as stored.",
-                (MediaType(JSON, ref("Pet"), (NamedExample("", {"id": 7, **CAT}),)),),
-                links={
-                    "GetPet": {
-                        "operationId": "getPet",
-                        "parameters": {"petId": "$response.body#/id"},
-                    }
-                },
-            ),
-            Response("400", "The pet is not valid.", (MediaType(JSON, ref("Error")),)),
-        ),
-        extra={
-            "externalDocs": {"url": "https://docs.example.com/pets"},
-            "x-rate-limit": 10,
-            "callbacks": {
-                "adopted": {
-                    "{$request.body#/callbackUrl}": {
-                        "post": {
-                            "requestBody": {"content": {JSON: {"schema": ref("Pet")}}},
-                            "responses": {"200": {"description": "Received."}},
-                        }
-                    }
+    ),
+    responses=(
+        Response(
+            "201",
+            "The pet as stored.",
+            (MediaType(JSON, ref("Pet"), (NamedExample("", {"id": 7, **CAT}),)),),
+            links={
+                "GetPet": {
+                    "operationId": "getPet",
+                    "parameters": {"petId": "$response.body#/id"},
                 }
             },
-        },
+        ),
+        Response("400", "The pet is not valid.", (MediaType(JSON, ref("Error")),)),
     ),
+    extensions={
+        "externalDocs": {"url": "https://docs.example.com/pets"},
+        "x-rate-limit": 10,
+        "callbacks": {
+            "adopted": {
+                "{$request.body#/callbackUrl}": {
+                    "post": {
+                        "requestBody": {"content": {JSON: {"schema": ref("Pet")}}},
+                        "responses": {"200": {"description": "Received."}},
+                    }
+                }
+            }
+        },
+    },
 )
 
 GET_PET = Endpoint(
@@ -209,23 +200,21 @@ GET_PET = Endpoint(
     method="GET",
     api_path="/pets/{petId}",
     title="Get a pet",
-    path_parameters=(
+    operation_id="getPet",
+    parameters=(
         Parameter(
-            "petId", "integer", "The pet's id.", "path", required=True,
+            "petId", "path", "The pet's id.", required=True,
             schema={"type": "integer", "format": "int64"},
             examples=(NamedExample("small", 42, summary="A small id"), NamedExample("big", 9000)),
         ),
     ),
-    operation=Operation(
-        operation_id="getPet",
-        tags=("pets",),
-        deprecated=True,
-        responses=(
-            Response("200", "The pet.", (MediaType(JSON, ref("Pet")),)),
-            Response("404", "No such pet."),
-        ),
-        security=[],
+    tags=("pets",),
+    deprecated=True,
+    responses=(
+        Response("200", "The pet.", (MediaType(JSON, ref("Pet")),)),
+        Response("404", "No such pet."),
     ),
+    security=[],
 )
 
 NEW_PET_HOOK = Endpoint(
@@ -234,12 +223,10 @@ NEW_PET_HOOK = Endpoint(
     method="POST",
     api_path="newPet",
     title="A pet was added",
-    operation=Operation(
-        tags=("pets",),
-        request_body=RequestBody("The new pet.", False, (MediaType(JSON, ref("Pet")),)),
-        responses=(Response("200", "Return a 200 status to say the pet was received."),),
-        webhook=True,
-    ),
+    tags=("pets",),
+    request_body=RequestBody("The new pet.", False, (MediaType(JSON, ref("Pet")),)),
+    responses=(Response("200", "Return a 200 status to say the pet was received."),),
+    webhook=True,
 )
 
 PING = Endpoint(
@@ -248,7 +235,9 @@ PING = Endpoint(
     method="GET",
     api_path="/ping",
     title="Ping",
+    operation_id="get-ping",
     authentication="none",
+    security=[],
 )
 
 MODEL = ApiModel(
@@ -260,10 +249,12 @@ MODEL = ApiModel(
         Section("pets", "pets", (LIST_PETS, CREATE_PET, GET_PET, NEW_PET_HOOK), "Pets for sale."),
         Section("health", "Health", (PING,)),
     ),
-    components=COMPONENTS,
-    extra={
+    schemas=SCHEMAS,
+    security_schemes=SECURITY_SCHEMES,
+    security=[{"api_key": []}],
+    tags=(Tag("Health"),),
+    extensions={
         "servers": [{"url": "https://petstore.example.com/v1"}],
-        "security": [{"api_key": []}],
         "externalDocs": {"url": "https://docs.example.com"},
         "x-logo": {"url": "https://example.com/logo.png"},
     },

@@ -1,4 +1,5 @@
-"""The JSON doc schema and ``validate_jsondoc_file``: real docs pass, every violation is named."""
+"""The JSON doc schema, applied by the JSON-doc reader (``read_file``): real docs pass, every
+violation is named, once."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from apiscribe.checks.schema import SCHEMA_FILENAME, schema_text, validate_jsondoc_file
 from apiscribe.diagnostics import Diagnostic, error, warning
-from apiscribe.httptext import py2_dumps
+from apiscribe.formats.jsondoc import SCHEMA_FILENAME, py2_dumps, read_file, schema_text
 
 from .conftest import CORPUS, ROOT, SEED
 
@@ -47,20 +47,29 @@ def write_doc(tmp_path: Path, json_text: str, header: str = "# A test doc\n") ->
     return path
 
 
+def diagnostics_of(path: Path, display: str = FILE) -> list[Diagnostic]:
+    return read_file(path, display=display).diagnostics
+
+
 def check(tmp_path: Path, doc: Any) -> list[Diagnostic]:
-    return validate_jsondoc_file(write_doc(tmp_path, py2_dumps(doc)), display=FILE)
+    return diagnostics_of(write_doc(tmp_path, py2_dumps(doc)))
 
 
-def schema_error(line: int, pointer: str, message: str, hint: str = "") -> Diagnostic:
-    return error("schema", message, file=FILE, line=line, pointer=pointer,
+def schema_error(line: int, pointer: str, message: str, hint: str = "",
+                 code: str = "bad-field") -> Diagnostic:
+    return error(code, message, file=FILE, line=line, pointer=pointer,
                  endpoint="get-thing", hint=hint)
+
+
+def unknown_key(line: int, pointer: str, message: str, hint: str) -> Diagnostic:
+    return schema_error(line, pointer, message, hint, code="unknown-key")
 
 
 # --- the schema itself ----------------------------------------------------------------------
 
 
 def test_schema_text_is_the_shipped_file() -> None:
-    shipped = ROOT / "generator" / "apiscribe" / "schemas" / SCHEMA_FILENAME
+    shipped = ROOT / "generator" / "apiscribe" / "formats" / SCHEMA_FILENAME
     assert SCHEMA_FILENAME == "jsondoc.schema.json"
     assert schema_text() == shipped.read_bytes().decode("utf-8")
 
@@ -77,7 +86,10 @@ def test_schema_is_draft_2020_12_and_documents_its_required_keys() -> None:
 
 
 def test_complete_doc_passes(tmp_path: Path) -> None:
-    assert check(tmp_path, COMPLETE) == []
+    read = read_file(write_doc(tmp_path, py2_dumps(COMPLETE)), display=FILE)
+    assert read.diagnostics == []
+    assert read.endpoint is not None
+    assert read.endpoint.title == "Retrieve a Thing"
 
 
 # --- real documents -------------------------------------------------------------------------
@@ -86,13 +98,13 @@ def test_complete_doc_passes(tmp_path: Path) -> None:
 @needs_corpus
 @pytest.mark.parametrize("path", [*DOCS, SEED], ids=lambda p: p.stem)
 def test_real_docs_pass(path: Path) -> None:
-    assert validate_jsondoc_file(path, display=path.name) == []
+    assert diagnostics_of(path, display=path.name) == []
 
 
 @needs_corpus
 def test_hand_edited_variants_only_warn_about_missing_keys() -> None:
     headerless = VARIANTS / "delete-organization-details.md"
-    assert validate_jsondoc_file(headerless, display="v.md") == [
+    assert diagnostics_of(headerless, display="v.md") == [
         warning("missing-key", "missing key 'api_path'; it reads as \"\"", file="v.md", line=2,
                 pointer="/api_path", endpoint="delete-organization-details",
                 hint="add \"api_path\" to the JSON object, so the doc says what it means"),
@@ -101,7 +113,7 @@ def test_hand_edited_variants_only_warn_about_missing_keys() -> None:
                 hint="add \"warning\" to the JSON object, so the doc says what it means"),
     ]
     relaid = VARIANTS / "get-organization-users.md"
-    assert validate_jsondoc_file(relaid, display="v.md") == []
+    assert diagnostics_of(relaid, display="v.md") == []
 
 
 # --- violations -----------------------------------------------------------------------------
@@ -109,10 +121,10 @@ def test_hand_edited_variants_only_warn_about_missing_keys() -> None:
 
 def test_only_method_and_title_are_required(tmp_path: Path) -> None:
     found = check(tmp_path, {"titel": "Retrieve a Thing"})
-    assert [d for d in found if d.code == "schema"] == [
+    assert [d for d in found if d.code != "missing-key"] == [
         schema_error(3, "/method", "missing required key 'method'"),
         schema_error(3, "/title", "missing required key 'title'"),
-        schema_error(4, "/titel", "unknown key 'titel'", "did you mean 'title'?"),
+        unknown_key(4, "/titel", "unknown key 'titel'", "did you mean 'title'?"),
     ]
     assert sorted(d.pointer for d in found if d.code == "missing-key") == [
         f"/{key}" for key in sorted(COMPLETE) if key not in ("method", "title")
@@ -151,10 +163,10 @@ def test_parameter_entries_have_exactly_three_string_keys(tmp_path: Path) -> Non
     # Lines: 11 '"path_parameters": [', 12 '{', 13 name, 14 required, 15 type, 17 "x", ...
     assert found == [
         schema_error(12, "/path_parameters/0/description", "missing required key 'description'"),
-        schema_error(14, "/path_parameters/0/required", "unknown key 'required'",
-                     "known: description, name, type"),
+        unknown_key(14, "/path_parameters/0/required", "unknown key 'required'",
+                    "known: description, name, type"),
         schema_error(17, "/path_parameters/1",
-                     "entry 1 of 'path_parameters' must be an object, not a string"),
+                     "each entry of 'path_parameters' must be an object, not a string"),
         schema_error(20, "/path_parameters/2/name", "'name' must not be empty"),
         schema_error(21, "/path_parameters/2/type", "'type' must be a string, not an integer"),
     ]
@@ -162,8 +174,8 @@ def test_parameter_entries_have_exactly_three_string_keys(tmp_path: Path) -> Non
 
 def test_every_error_is_reported(tmp_path: Path) -> None:
     found = check(tmp_path, {**COMPLETE, "method": "get", "title": 1, "extra": 2})
-    assert [(d.pointer, d.line) for d in found] == [
-        ("/extra", 9), ("/method", 10), ("/title", 21),
+    assert [(d.pointer, d.line, d.code) for d in found] == [
+        ("/extra", 9, "unknown-key"), ("/method", 10, "bad-field"), ("/title", 21, "bad-field"),
     ]
 
 
@@ -187,5 +199,36 @@ def test_front_matter_must_be_well_formed(
 ) -> None:
     path = tmp_path / "get-thing.md"
     path.write_bytes(content)
-    found = validate_jsondoc_file(path, display=FILE)
+    found = diagnostics_of(path)
     assert [(d.level, d.code, d.file, d.line) for d in found] == [("error", code, FILE, line)]
+
+
+def test_one_unknown_key_gives_exactly_one_diagnostic(tmp_path: Path) -> None:
+    read = read_file(write_doc(tmp_path, py2_dumps({**COMPLETE, "summary": "A thing."})),
+                     display=FILE)
+    # Lines: 4 api_path ... 11-17 path_parameters, 18 query_parameters, 19 sidebar_order,
+    # 20 summary.
+    assert read.diagnostics == [
+        unknown_key(20, "/summary", "unknown key 'summary'",
+                    "known: " + ", ".join(sorted(COMPLETE))),
+    ]
+    assert read.endpoint is None
+    assert read.lines.line_of("/summary") == 20
+
+
+def test_a_misspelt_key_is_one_unknown_key_with_its_hint(tmp_path: Path) -> None:
+    doc = {key: value for key, value in COMPLETE.items() if key != "warning"}
+    found = check(tmp_path, {**doc, "warnings": None})
+    assert found == [
+        warning("missing-key", "missing key 'warning'; it reads as null", file=FILE, line=3,
+                pointer="/warning", endpoint="get-thing",
+                hint="add \"warning\" to the JSON object, so the doc says what it means"),
+        unknown_key(21, "/warnings", "unknown key 'warnings'", "did you mean 'warning'?"),
+    ]
+
+
+def test_a_schema_error_is_not_reported_twice(tmp_path: Path) -> None:
+    found = check(tmp_path, {**COMPLETE, "method": "get", "sidebar_order": -1})
+    assert len(found) == 2
+    assert len({(d.pointer, d.code) for d in found}) == 2
+    assert {d.code for d in found} == {"bad-field"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -20,16 +21,17 @@ from openapi_spec_validator import (
     OpenAPIV31SpecValidator,
 )
 
-from apiscribe.checks.spec_fastpath import prove_valid
-from apiscribe.checks.spec_validator import default_checker
+from apiscribe.checks.fast.fastpath import prove_valid
+from apiscribe.checks.fast.validator import default_checker
 from apiscribe.checks.specs import (
-    LineIndex,
     check_spec_file,
-    load_document,
-    spec_version,
     validate_document,
     validate_spec,
 )
+from apiscribe.diagnostics import Diagnostic
+from apiscribe.documents.lines import LineIndex
+from apiscribe.documents.load import load_document
+from apiscribe.documents.specs import spec_version
 
 from .conftest import CORPUS
 
@@ -66,6 +68,33 @@ def formatted(path: Path, **kwargs: Any) -> list[str]:
     return [d.format() for d in validate_spec(path, **kwargs)]
 
 
+#: The two validator findings the spec checks give the importer's code and wording, each with
+#: the pattern of that wording and the validator's own message it stands for.
+NAMED = {
+    "duplicate-operation-id": (
+        re.compile(r"operationId '(?P<id>.*)' of (?P<method>[A-Z]+) (?P<path>.*) is already "
+                   r"used by .*\Z"),
+        "Operation ID '{id}' for '{method}' in '{path}' is not unique"),
+    "undeclared-path-parameter": (
+        re.compile(r"path parameter '(?P<name>.*)' of (?P<method>[A-Z]+) (?P<path>.*) is not "
+                   r"declared\Z"),
+        "Path parameter '{name}' for '{method}' operation in '{path}' was not resolved"),
+}
+SPEC_CODES = {"spec-invalid", *NAMED}
+
+
+def validator_message(d: Diagnostic) -> str:
+    """The validator's message a spec-check diagnostic stands for (the same text, except for
+    the two findings named in the importer's words)."""
+    if d.code not in NAMED:
+        return d.message
+    pattern, validator_text = NAMED[d.code]
+    found = pattern.match(d.message)
+    assert found is not None, d.message
+    parts = found.groupdict()
+    return validator_text.format(**parts | {"method": parts["method"].lower()})
+
+
 # Loading ----------------------------------------------------------------------------------
 
 
@@ -85,16 +114,31 @@ def test_bad_utf8_names_the_line_of_the_byte(tmp_path: Path) -> None:
 
 
 def test_bad_json_names_line_and_column(tmp_path: Path) -> None:
+    # A key without a value (no comma anywhere near): the '}' stands where the value should.
     path = write(tmp_path, "spec.json", '{\n  "openapi": "3.0.3",\n  "info": \n}\n')
     assert formatted(path) == [
-        f"{path}:4: error bad-json: invalid JSON: Expecting value (line 4, column 1)"
+        f"{path}:4: error bad-json: invalid JSON: '}}' where a value was expected (a string, "
+        "number, object, array, true, false or null) (line 4, column 1)"
+    ]
+
+
+def test_bad_json_names_a_trailing_comma(tmp_path: Path) -> None:
+    path = write(tmp_path, "spec.json", '{\n  "openapi": "3.0.3",\n  "tags": [1,\n]}\n')
+    assert formatted(path) == [
+        f"{path}:4: error bad-json: invalid JSON: a comma before ']': JSON allows no trailing "
+        "comma (line 4, column 1)"
+    ]
+    path = write(tmp_path, "spec.json", '{\n  "openapi": "3.0.3",\n}\n')
+    assert formatted(path) == [
+        f"{path}:3: error bad-json: invalid JSON: a comma before '}}': JSON allows no trailing "
+        "comma (line 3, column 1)"
     ]
 
 
 def test_bad_yaml_names_the_line(tmp_path: Path) -> None:
     path = write(tmp_path, "spec.yaml", "openapi: 3.0.3\ntags:\n  - [a\n")
     assert formatted(path) == [
-        f"{path}:4: error bad-yaml: invalid YAML: did not find expected ',' or ']' (line 4); "
+        f"{path}:4: error bad-yaml: invalid YAML: expected ',' or ']' (line 4, column 1); "
         "while parsing a flow sequence (line 3)"
     ]
 
@@ -150,7 +194,7 @@ def test_unknown_or_missing_version_is_an_error_at_the_root(tmp_path: Path) -> N
     listed = write(tmp_path, "l.json", "[1]")
     assert formatted(unknown) + formatted(missing) + formatted(listed) == [
         f"{unknown}:2: error unknown-spec-version: unsupported openapi version '4.0.0' "
-        "(known: Swagger 2.0, OpenAPI 3.0, 3.1 and 3.2) [at /openapi]",
+        "(known: Swagger 2.0, OpenAPI 3.0, 3.1 and 3.2) [/openapi]",
         f"{missing}:1: error unknown-spec-version: not an OpenAPI or Swagger document: "
         "no 'openapi' or 'swagger' field",
         f"{listed}:1: error unknown-spec-version: not an OpenAPI or Swagger document: "
@@ -195,17 +239,20 @@ components:
 
 def test_every_error_is_reported_with_line_and_pointer(tmp_path: Path) -> None:
     path = write(tmp_path, "spec.yaml", THREE_ERRORS)
+    # The validator's findings the importer names too get its code and wording.
     assert formatted(path) == [
-        f"{path}:7: error spec-invalid: Path parameter 'petId' for 'get' operation in "
-        "'/pets/{petId}' was not resolved [at /paths/~1pets~1{petId}/get]",
-        f"{path}:13: error spec-invalid: Operation ID 'getPet' for 'get' in '/owners' is not "
-        "unique [at /paths/~1owners/get]",
+        f"{path}:7: error undeclared-path-parameter: path parameter 'petId' of GET "
+        "/pets/{petId} is not declared [/paths/~1pets~1{petId}/get]\n"
+        "    hint: add a parameter with 'in: path', 'name: petId' and 'required: true'",
+        f"{path}:14: error duplicate-operation-id: operationId 'getPet' of GET /owners is "
+        "already used by GET /pets/{petId} [/paths/~1owners/get/operationId]\n"
+        "    hint: operationIds must be unique",
         f"{path}:29: error spec-invalid: 'old' is not of type 'integer' "
-        "[at /components/schemas/Owner/properties/age/default]",
+        "[/components/schemas/Owner/properties/age/default]",
     ]
     as_json = write(tmp_path, "spec.json", json.dumps(load_document(path)[0], indent=2))
     assert [(d.line, d.pointer) for d in validate_spec(as_json)] == [
-        (9, "/paths/~1pets~1{petId}/get"), (19, "/paths/~1owners/get"),
+        (9, "/paths/~1pets~1{petId}/get"), (20, "/paths/~1owners/get/operationId"),
         (43, "/components/schemas/Owner/properties/age/default"),
     ]
 
@@ -307,9 +354,13 @@ def test_crafted_invalid_documents_match_the_validator(name: str, tmp_path: Path
     assert expected != []  # None: the validator stops with an exception (a bad $ref)
     assert fast_verdict(document) is False
     found = validate_document(document, tmp_path / "spec.json", LineIndex({}))
-    assert found and {d.code for d in found} == {"spec-invalid"}
+    assert found and {d.code for d in found} <= SPEC_CODES
+    named = {"duplicate operationId": "duplicate-operation-id",
+             "undeclared path parameter": "undeclared-path-parameter"}
+    if name in named:  # the importer's code and wording
+        assert named[name] in {d.code for d in found}
     if expected is not None:  # the validator's own error set, message for message
-        assert sorted({d.message for d in found}) == sorted(set(expected))
+        assert sorted({validator_message(d) for d in found}) == sorted(set(expected))
 
 
 def _mutate(document: Any, rnd: random.Random) -> None:
@@ -356,8 +407,10 @@ def test_random_mutations_of_the_corpus_get_the_validator_verdict(tmp_path: Path
         found = validate_document(document, tmp_path / "spec.json", LineIndex({}))
         assert fast is (expected == []), document
         assert (found == []) is (expected == []), document
+        assert {d.code for d in found} <= SPEC_CODES
         if expected:  # long messages (reprs of big objects) are cut after 500 characters
-            assert sorted({d.message[:500] for d in found}) == sorted({m[:500] for m in expected})
+            assert sorted({validator_message(d)[:500] for d in found}) == sorted(
+                {m[:500] for m in expected})
         compared += 1
     assert compared > 100
 
@@ -365,10 +418,14 @@ def test_random_mutations_of_the_corpus_get_the_validator_verdict(tmp_path: Path
 @pytest.mark.slow
 def test_github_description_gets_the_validator_verdict(github_spec: Path) -> None:
     path = github_spec
-    document = load_document(path)[0]
+    document, problems, lines = load_document(path)
+    assert problems == []
     assert spec_version(document) == "3.0"
     assert fast_verdict(document) is True
-    assert validate_spec(path) == []
+    assert validate_document(document, path, lines) == []
+    # validate_spec also checks every example against its schema: GitHub's description has
+    # examples that do not match (e.g. a null value for an object), and nothing else.
+    assert {d.code for d in validate_spec(path)} == {"response-schema", "request-schema"}
     assert reference_messages(document) == []  # openapi-spec-validator itself (slow)
     broken = copy.deepcopy(document)
     operation = broken["paths"]["/repos/{owner}/{repo}"]["get"]
@@ -410,7 +467,7 @@ def test_corrupt_cache_entry_is_ignored_and_replaced(tmp_path: Path, garbage: by
     (entry,) = (cache / "specs").iterdir()
     entry.write_bytes(garbage)
     assert validate_spec(path, cache_dir=cache) == expected
-    assert json.loads(entry.read_text())["format"] == 1
+    assert json.loads(entry.read_text())["format"] == 2
 
 
 @needs_corpus

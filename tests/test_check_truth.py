@@ -11,13 +11,20 @@ from typing import Any
 
 import pytest
 
-from apiscribe.checks.truth import CHECKS, check_endpoints, check_openapi_examples
+from apiscribe.checks.spec_examples import check_openapi_examples
+from apiscribe.checks.truth import CHECKS, DocPlace, check_endpoints
 from apiscribe.diagnostics import Diagnostic, error, warning
-from apiscribe.httptext import format_request, format_response, py2_dumps
-from apiscribe.model import DEFAULT_HEADER, Endpoint, Header, HttpRequest, HttpResponse
+from apiscribe.formats.httptext import format_request, format_response
+from apiscribe.formats.jsondoc import (
+    DEFAULT_HEADER,
+    ERROR_EXAMPLE_MARK,
+    py2_dumps,
+    read_file,
+    render_endpoint,
+)
+from apiscribe.model import Endpoint, Header, HttpRequest, HttpResponse
 from apiscribe.scenarios import scenario
-from apiscribe.sources.jsondocs import load_file, load_folder
-from apiscribe.views.jsondocs import ERROR_EXAMPLE_MARK, render_endpoint
+from apiscribe.sources.jsondocs import load_folder
 
 from .conftest import CORPUS, SEED
 
@@ -25,9 +32,13 @@ FILE = "releases/put-release.md"
 NAME = "put-release"
 ROUTE = "/api/0/organizations/{organization_slug}/releases/{version}/"
 TARGET = "/api/0/organizations/acme/releases/1.0/"
+#: The hints of the error-example check: for a JSON doc, and for docs generated from code.
 MARK_HINT = (
-    "record a successful response; if the error is the point, mark it: add the line "
-    "'# apiscribe: error-example' after the '#' header lines of the JSON doc, or use "
+    "show a successful response; if the error is the point, mark it: add the line "
+    "'# apiscribe: error-example' after the '#' header lines of the JSON doc"
+)
+OWN_MARK_HINT = (
+    "record a successful response; if the error is the point, mark its scenario: "
     "@scenario(..., error_example=True)"
 )
 needs_corpus = pytest.mark.skipif(
@@ -81,21 +92,31 @@ def doc_text(*, mark: bool = False, **changes: Any) -> str:
     return f"---\n{header}{py2_dumps({**BASE, **changes})}\n---\n"
 
 
-def load(tmp_path: Path, text: str, name: str = NAME) -> Endpoint:
+#: An endpoint and the place of its JSON doc, as the checks take them.
+Item = tuple[Endpoint, DocPlace]
+
+
+def load(tmp_path: Path, text: str, name: str = NAME, *, file: str = FILE) -> Item:
     path = tmp_path / "releases" / f"{name}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    endpoint, _ = load_file(path)
-    assert endpoint is not None
-    return endpoint
+    read = read_file(path, display=file)
+    assert read.endpoint is not None
+    return read.endpoint, DocPlace(file, read.lines)
 
 
-def endpoint(tmp_path: Path, **changes: Any) -> Endpoint:
+def endpoint(tmp_path: Path, **changes: Any) -> Item:
     return load(tmp_path, doc_text(**changes))
 
 
-def run(check: str, ep: Endpoint) -> list[Diagnostic]:
-    return list(CHECKS[check](ep, FILE))
+def own(item: Item) -> Item:
+    """The same doc, generated from this project's code (docstring/scenario hints)."""
+    ep, at = item
+    return ep, replace(at, own=True)
+
+
+def run(check: str, item: Item) -> list[Diagnostic]:
+    return list(CHECKS[check](*item))
 
 
 def line_of(text: str, key: str) -> int:
@@ -127,7 +148,8 @@ def test_registry_lists_every_check() -> None:
 
 
 def test_a_true_doc_passes_every_check(tmp_path: Path) -> None:
-    assert check_endpoints([(endpoint(tmp_path), FILE)]) == []
+    assert check_endpoints([endpoint(tmp_path)]) == []
+    assert check_endpoints([own(endpoint(tmp_path))]) == []
 
 
 # --- the example request goes elsewhere -----------------------------------------------------
@@ -139,8 +161,8 @@ def test_a_true_doc_passes_every_check(tmp_path: Path) -> None:
      "/api/0/organizations/acme/releases/1.0/files/", "/api/0/organizations/acme/releases/1.0"],
 )
 def test_example_path_does_not_match_route(tmp_path: Path, target: str) -> None:
-    ep = endpoint(tmp_path, example_request=request_text(target=target))
-    assert run("example_path_does_not_match_route", ep) == [fail(
+    item = endpoint(tmp_path, example_request=request_text(target=target))
+    assert run("example_path_does_not_match_route", item) == [fail(
         "example-path-mismatch", REQUEST_LINE, "/example_request",
         f"example request path {target} does not match the route {ROUTE}",
         "record the example against the documented route")]
@@ -149,13 +171,13 @@ def test_example_path_does_not_match_route(tmp_path: Path, target: str) -> None:
 @pytest.mark.parametrize("target", [TARGET, TARGET + "?cursor=abc", "/api/0/organizations/"
                                     "a.b%2Fc/releases/2.0-rc1/"])
 def test_example_path_in_route_is_silent(tmp_path: Path, target: str) -> None:
-    ep = endpoint(tmp_path, example_request=request_text(target=target))
-    assert run("example_path_does_not_match_route", ep) == []
+    item = endpoint(tmp_path, example_request=request_text(target=target))
+    assert run("example_path_does_not_match_route", item) == []
 
 
 def test_example_method_differs(tmp_path: Path) -> None:
-    ep = endpoint(tmp_path, example_request=request_text(method="POST"))
-    assert run("example_method_differs", ep) == [fail(
+    item = endpoint(tmp_path, example_request=request_text(method="POST"))
+    assert run("example_method_differs", item) == [fail(
         "example-method-mismatch", REQUEST_LINE, "/example_request",
         "example request method POST differs from the endpoint's method PUT")]
     assert run("example_method_differs", endpoint(tmp_path)) == []
@@ -170,25 +192,28 @@ def test_example_method_differs(tmp_path: Path) -> None:
                                           "500 Internal Server Error"), (400, "", "400")],
 )
 def test_error_example_not_marked(tmp_path: Path, status: int, reason: str, shown: str) -> None:
-    ep = endpoint(tmp_path, example_response=response_text(status=status, reason=reason))
-    assert run("error_example_not_marked", ep) == [fail(
-        "error-example", RESPONSE_LINE, "/example_response",
-        f"example response is an error ({shown}) but is not marked as an error example",
-        MARK_HINT)]
+    item = endpoint(tmp_path, example_response=response_text(status=status, reason=reason))
+    message = f"example response is an error ({shown}) but is not marked as an error example"
+    assert run("error_example_not_marked", item) == [fail(
+        "error-example", RESPONSE_LINE, "/example_response", message, MARK_HINT)]
+    assert run("error_example_not_marked", own(item)) == [fail(
+        "error-example", RESPONSE_LINE, "/example_response", message, OWN_MARK_HINT)]
 
 
 def test_marked_error_example_is_silent_and_round_trips(tmp_path: Path) -> None:
     text = doc_text(mark=True, example_response=response_text(status=404, reason="NOT FOUND"))
-    ep = load(tmp_path, text)
+    item = load(tmp_path, text)
+    ep = item[0]
     assert ep.example.marked_error is True
-    assert run("error_example_not_marked", ep) == []
+    assert run("error_example_not_marked", item) == []
+    assert run("error_example_not_marked", own(item)) == []
     assert render_endpoint(ep) == text
     unmarked = replace(ep, example=replace(ep.example, marked_error=False))
     assert render_endpoint(unmarked) == text.replace(ERROR_EXAMPLE_MARK + "\n", "")
 
 
 def test_new_endpoint_marked_as_error_example_gets_the_header_line(tmp_path: Path) -> None:
-    ep = endpoint(tmp_path)
+    ep, _ = endpoint(tmp_path)
     assert ep.example.marked_error is False
     fresh = Endpoint(name=NAME, section="releases", method="PUT", api_path=ROUTE, title="T",
                      example=replace(ep.example, marked_error=True))
@@ -214,9 +239,9 @@ def test_scenario_can_say_it_records_an_error() -> None:
 
 def test_path_parameter_not_in_route(tmp_path: Path) -> None:
     text = doc_text(path_parameters=[param("org_slug"), param("version"), param("extra")])
-    ep = load(tmp_path, text)
+    item = load(tmp_path, text)
     first = line_of(text, "path_parameters") + 3  # the first entry's "name" line
-    assert run("path_parameter_not_in_route", ep) == [
+    assert run("path_parameter_not_in_route", item) == [
         fail("unknown-path-parameter", first, "/path_parameters/0/name",
              f"path parameter 'org_slug' is not in the route {ROUTE}",
              "did you mean 'organization_slug'?"),
@@ -229,19 +254,25 @@ def test_path_parameter_not_in_route(tmp_path: Path) -> None:
 
 def test_route_parameter_undocumented(tmp_path: Path) -> None:
     text = doc_text(path_parameters=None, parameters=[param("version"), param("ref")])
-    ep = load(tmp_path, text)
+    item = load(tmp_path, text)
     line = line_of(text, "path_parameters")
-    assert run("route_parameter_undocumented", ep) == [
-        fail("undocumented-path-parameter", line, "/path_parameters",
-             f"route parameter {{organization_slug}} of {ROUTE} is not documented as a path "
-             "parameter",
-             "document it with ':pparam <type> organization_slug: ...' (a 'path_parameters' "
-             "entry)"),
-        fail("undocumented-path-parameter", line, "/path_parameters",
-             f"route parameter {{version}} of {ROUTE} is not documented as a path parameter",
+    slug = (f"route parameter {{organization_slug}} of {ROUTE} is not documented as a path "
+            "parameter")
+    version = f"route parameter {{version}} of {ROUTE} is not documented as a path parameter"
+    assert run("route_parameter_undocumented", item) == [
+        fail("undocumented-path-parameter", line, "/path_parameters", slug,
+             "add a 'path_parameters' entry named 'organization_slug'"),
+        fail("undocumented-path-parameter", line, "/path_parameters", version,
+             "it is documented in 'parameters'; make it a path parameter"),
+    ]
+    assert run("route_parameter_undocumented", own(item)) == [
+        fail("undocumented-path-parameter", line, "/path_parameters", slug,
+             "document it with ':pparam <type> organization_slug: ...' in the docstring"),
+        fail("undocumented-path-parameter", line, "/path_parameters", version,
              "it is documented in 'parameters'; make it a path parameter (:pparam)"),
     ]
     assert run("route_parameter_undocumented", endpoint(tmp_path)) == []
+    assert run("route_parameter_undocumented", own(endpoint(tmp_path))) == []
 
 
 # --- request bodies -------------------------------------------------------------------------
@@ -267,25 +298,31 @@ MULTIPART = (
 def test_body_field_undocumented(tmp_path: Path, body: str, content_type: str,
                                  extra: str) -> None:
     parameters = [param("ref"), param("name")]
-    ep = endpoint(tmp_path, parameters=parameters,
-                  example_request=request_text(body, content_type=content_type))
-    assert run("body_field_undocumented", ep) == [fail(
-        "undocumented-body-field", REQUEST_LINE, "/example_request",
-        f"example request body field {extra!r} is not a documented parameter",
-        f"document it with ':param <type> {extra}: ...' (a 'parameters' entry), or leave it "
-        "out of the example")]
+    item = endpoint(tmp_path, parameters=parameters,
+                    example_request=request_text(body, content_type=content_type))
+    message = f"example request body field {extra!r} is not a documented parameter"
+    assert run("body_field_undocumented", item) == [fail(
+        "undocumented-body-field", REQUEST_LINE, "/example_request", message,
+        f"document it with a 'parameters' entry named {extra!r}, or leave it out of the "
+        "example")]
+    assert run("body_field_undocumented", own(item)) == [fail(
+        "undocumented-body-field", REQUEST_LINE, "/example_request", message,
+        f"document it with ':param <type> {extra}: ...' in the docstring, or leave it out "
+        "of the example")]
 
 
 def test_body_field_close_to_a_parameter_gets_a_suggestion(tmp_path: Path) -> None:
-    ep = endpoint(tmp_path, example_request=request_text('{"reff": "abc"}'))
-    assert [d.hint for d in run("body_field_undocumented", ep)] == ["did you mean 'ref'?"]
+    item = endpoint(tmp_path, example_request=request_text('{"reff": "abc"}'))
+    assert [d.hint for d in run("body_field_undocumented", item)] == ["did you mean 'ref'?"]
+    assert [d.hint for d in run("body_field_undocumented", own(item))] == [
+        "did you mean 'ref'?"]
 
 
 @pytest.mark.parametrize("body", [None, '{"ref": "abc"}', '["a", "b"]', "not json"])
 def test_documented_or_unreadable_body_is_silent(tmp_path: Path, body: str | None) -> None:
-    ep = endpoint(tmp_path, example_request=request_text(body))
-    assert run("body_field_undocumented", ep) == []
-    assert run("body_field_contradicts_type", ep) == []
+    item = endpoint(tmp_path, example_request=request_text(body))
+    assert run("body_field_undocumented", item) == []
+    assert run("body_field_contradicts_type", item) == []
 
 
 TYPE_CASES: list[tuple[str, Any, str | None]] = [
@@ -329,12 +366,12 @@ TYPE_CASES: list[tuple[str, Any, str | None]] = [
 def test_body_field_contradicts_type(
     tmp_path: Path, type_: str, value: Any, problem: str | None
 ) -> None:
-    ep = endpoint(tmp_path, parameters=[param("field", type_)],
-                  example_request=request_text(json.dumps({"field": value})))
+    item = endpoint(tmp_path, parameters=[param("field", type_)],
+                    example_request=request_text(json.dumps({"field": value})))
     expected = [] if problem is None else [fail(
         "body-field-type", REQUEST_LINE, "/example_request",
         f"example request body field 'field' {problem} (documented type {type_})")]
-    assert run("body_field_contradicts_type", ep) == expected
+    assert run("body_field_contradicts_type", item) == expected
 
 
 # --- responses ------------------------------------------------------------------------------
@@ -342,13 +379,13 @@ def test_body_field_contradicts_type(
 ID_SCHEMA = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}
 
 
-def schema_check(ep: Endpoint, schema: dict[str, Any] | None) -> list[Diagnostic]:
-    return list(CHECKS["response_fails_schema"](ep, FILE, schema))
+def schema_check(item: Item, schema: dict[str, Any] | None) -> list[Diagnostic]:
+    return list(CHECKS["response_fails_schema"](*item, schema))
 
 
 def test_response_fails_schema(tmp_path: Path) -> None:
-    ep = endpoint(tmp_path, example_response=response_text('{"id": "x"}'))
-    assert schema_check(ep, ID_SCHEMA) == [fail(
+    item = endpoint(tmp_path, example_response=response_text('{"id": "x"}'))
+    assert schema_check(item, ID_SCHEMA) == [fail(
         "response-schema", RESPONSE_LINE, "/example_response",
         "example response body does not match its schema at /id: 'x' is not of type "
         "'integer'")]
@@ -359,8 +396,8 @@ def test_response_fails_schema(tmp_path: Path) -> None:
 
 
 def test_response_fitting_or_without_schema_is_silent(tmp_path: Path) -> None:
-    ep = endpoint(tmp_path, example_response=response_text('{"id": 3}'))
-    assert schema_check(ep, ID_SCHEMA) == []
+    item = endpoint(tmp_path, example_response=response_text('{"id": 3}'))
+    assert schema_check(item, ID_SCHEMA) == []
     wrong = endpoint(tmp_path, example_response=response_text('{"id": "x"}'))
     assert schema_check(wrong, None) == []
     assert run("response_fails_schema", wrong) == []
@@ -377,8 +414,8 @@ def test_response_fitting_or_without_schema_is_silent(tmp_path: Path) -> None:
 def test_content_length_mismatch(
     tmp_path: Path, response: str, what: str, declared: str, size: int
 ) -> None:
-    ep = endpoint(tmp_path, example_response=response)
-    assert run("content_length_mismatch", ep) == [warn(
+    item = endpoint(tmp_path, example_response=response)
+    assert run("content_length_mismatch", item) == [warn(
         "content-length", RESPONSE_LINE, "/example_response",
         f"example {what} says Content-Length: {declared}, but its body is {size} bytes",
         "show the body as it was sent, or fix the header")]
@@ -387,8 +424,8 @@ def test_content_length_mismatch(
 def test_content_length_of_request_is_checked_too(tmp_path: Path) -> None:
     request = request_text('{"ref": "abc"}').replace(
         "Content-Type: application/json", "Content-Type: application/json\nContent-Length: 99")
-    ep = endpoint(tmp_path, example_request=request)
-    assert [(d.pointer, d.message) for d in run("content_length_mismatch", ep)] == [
+    item = endpoint(tmp_path, example_request=request)
+    assert [(d.pointer, d.message) for d in run("content_length_mismatch", item)] == [
         ("/example_request", "example request says Content-Length: 99, but its body is 14 "
          "bytes")]
 
@@ -414,24 +451,33 @@ def test_content_length_that_fits_is_silent(tmp_path: Path, response: str) -> No
 )
 def test_missing_example(tmp_path: Path, request_: str, response: str, pointer: str,
                          line: int, message: str) -> None:
-    ep = endpoint(tmp_path, example_request=request_, example_response=response)
-    assert run("missing_example", ep) == [warn(
+    item = endpoint(tmp_path, example_request=request_, example_response=response)
+    assert run("missing_example", item) == [warn(
+        "no-example", line, pointer, message,
+        "add the example as raw HTTP text to 'example_request' and 'example_response'")]
+    assert run("missing_example", own(item)) == [warn(
         "no-example", line, pointer, message,
         "attach a scenario (@attach_scenarios) that calls this endpoint")]
     assert run("missing_example", endpoint(tmp_path)) == []
+    assert run("missing_example", own(endpoint(tmp_path))) == []
 
 
 @pytest.mark.parametrize("value", ["", "  "])
 def test_missing_authentication(tmp_path: Path, value: str) -> None:
-    assert run("missing_authentication", endpoint(tmp_path, authentication=value)) == [warn(
+    item = endpoint(tmp_path, authentication=value)
+    assert run("missing_authentication", item) == [warn(
+        "no-authentication", AUTH_LINE, "/authentication", "'authentication' is empty",
+        "say what the endpoint needs, e.g. 'required'")]
+    assert run("missing_authentication", own(item)) == [warn(
         "no-authentication", AUTH_LINE, "/authentication", "'authentication' is empty",
         "say what the endpoint needs, e.g. ':auth: required' in its docstring")]
     assert run("missing_authentication", endpoint(tmp_path)) == []
+    assert run("missing_authentication", own(endpoint(tmp_path))) == []
 
 
 def test_unparsed_example_is_one_warning(tmp_path: Path) -> None:
-    ep = endpoint(tmp_path, example_request="PUT it there", example_response="it worked")
-    assert run("unparsed_example", ep) == [warn(
+    item = endpoint(tmp_path, example_request="PUT it there", example_response="it worked")
+    assert run("unparsed_example", item) == [warn(
         "unparsed-example", REQUEST_LINE, "/example_request",
         "'example_request' is not HTTP text that apiscribe can parse, so the example is not "
         "checked",
@@ -439,15 +485,16 @@ def test_unparsed_example_is_one_warning(tmp_path: Path) -> None:
         "joined with '\\n'")]
     assert run("unparsed_example", endpoint(tmp_path)) == []
     # Checks that need the example stay silent instead of guessing.
-    assert check_endpoints([(ep, FILE)]) == run("unparsed_example", ep)
+    assert check_endpoints([item]) == run("unparsed_example", item)
 
 
 def test_duplicate_method_and_path(tmp_path: Path) -> None:
     first = endpoint(tmp_path)
-    twin = load(tmp_path, doc_text(api_path=ROUTE.replace("{version}", "{release}")), "twin")
+    twin = load(tmp_path, doc_text(api_path=ROUTE.replace("{version}", "{release}")), "twin",
+                file="releases/twin.md")
     other = load(tmp_path, doc_text(method="DELETE", example_request=request_text(
-        None, method="DELETE")), "delete-release")
-    items = [(first, FILE), (twin, "releases/twin.md"), (other, "releases/delete.md")]
+        None, method="DELETE")), "delete-release", file="releases/delete.md")
+    items = [first, twin, other]
     assert list(CHECKS["duplicate_method_and_path"](items)) == [
         fail("duplicate-endpoint", 4, "/api_path",
              f"PUT {ROUTE} is also documented by releases/twin.md",
@@ -461,9 +508,10 @@ def test_duplicate_method_and_path(tmp_path: Path) -> None:
 
 
 def test_check_endpoints_output_is_sorted_and_complete(tmp_path: Path) -> None:
-    ep = endpoint(tmp_path, authentication="", example_request=request_text(method="POST"),
-                  example_response=response_text(status=500, reason="INTERNAL SERVER ERROR"))
-    found = check_endpoints([(ep, FILE)])
+    item = endpoint(tmp_path, authentication="", example_request=request_text(method="POST"),
+                    example_response=response_text(status=500,
+                                                   reason="INTERNAL SERVER ERROR"))
+    found = check_endpoints([item])
     assert found == sorted(found)
     assert [d.code for d in found] == ["no-authentication", "example-method-mismatch",
                                        "error-example"]
@@ -607,6 +655,17 @@ def test_openapi_corpus_example_that_lies_is_caught() -> None:
 # --- the real corpus ------------------------------------------------------------------------
 
 
+def corpus_items() -> list[Item]:
+    """Every Sentry JSON doc, read with the lines of its pointers."""
+    items = []
+    for path in sorted((CORPUS / "sentry-docs").rglob("*.md")):
+        shown = f"{path.parent.name}/{path.name}"
+        read = read_file(path, display=shown)
+        assert read.endpoint is not None, read.diagnostics
+        items.append((read.endpoint, DocPlace(shown, read.lines)))
+    return items
+
+
 def findings(found: list[Diagnostic]) -> dict[str, list[str]]:
     by_code: dict[str, list[str]] = defaultdict(list)
     for item in found:
@@ -616,9 +675,9 @@ def findings(found: list[Diagnostic]) -> dict[str, list[str]]:
 
 @needs_corpus
 def test_seed_tells_two_lies() -> None:
-    seed, _ = load_file(SEED, section="releases")
-    assert seed is not None
-    assert check_endpoints([(seed, "seed.md")]) == [
+    read = read_file(SEED, section="releases", display="seed.md")
+    assert read.endpoint is not None
+    assert check_endpoints([(read.endpoint, DocPlace("seed.md", read.lines))]) == [
         error("example-path-mismatch", "example request path "
               "/api/0/organization/the-interstellar-jurisdiction/releases/3000/ does not match "
               "the route /api/0/organizations/{organization_slug}/releases/{version}/",
@@ -663,10 +722,11 @@ NO_EXAMPLE = [
 def test_sentry_docs_lies_are_all_found() -> None:
     model, problems = load_folder(CORPUS / "sentry-docs")
     assert [p for p in problems if p.level == "error"] == []
-    items = [(ep, f"{ep.section}/{ep.name}.md") for ep in model.endpoints]
+    assert len(model.endpoints) == 53
+    items = corpus_items()
     assert len(items) == 53
     found = findings(check_endpoints(items))
-    bodies = sorted(f for ep, f in items if ep.example.exchange is not None
+    bodies = sorted(at.file for ep, at in items if ep.example.exchange is not None
                     and ep.example.exchange.response.body)
     assert found == {
         "example-path-mismatch": ["releases/put-organization-release-details.md"],
@@ -695,8 +755,7 @@ def test_sentry_docs_lies_are_all_found() -> None:
 
 @needs_corpus
 def test_sentry_error_examples_name_their_status() -> None:
-    model, _ = load_folder(CORPUS / "sentry-docs")
-    items = [(ep, f"{ep.section}/{ep.name}.md") for ep in model.endpoints]
+    items = corpus_items()
     statuses = [(d.file, d.message.split("(")[1].split(")")[0])
                 for d in check_endpoints(items) if d.code == "error-example"]
     assert statuses == [("projects/delete-project-details.md", "500 INTERNAL SERVER ERROR"),

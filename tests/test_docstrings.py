@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from apiscribe.diagnostics import Diagnostic
-from apiscribe.docstrings import ParsedDocstring, parse_docstring
-from apiscribe.model import Parameter
+from apiscribe.model import Parameter, ParamLocation
+from apiscribe.model.types import schema_of
+from apiscribe.sources.docstrings import ParsedDocstring, parse_docstring
 
 SEED_DOC = """
         Update an Organization's Release
@@ -34,6 +35,13 @@ def parse(doc: str, line: int = 10) -> tuple[ParsedDocstring, list[Diagnostic]]:
     return parse_docstring(doc, file="app/views.py", line=line, endpoint="put-thing")
 
 
+def param(name: str, type_name: str, description: str, location: ParamLocation,
+          required: bool = False) -> Parameter:
+    """A parameter as a docstring documents it: its type word and the schema it stands for."""
+    return Parameter(name, location, description, required=required,
+                     schema=schema_of(type_name), type_name=type_name)
+
+
 def problem(code: str, message: str, line: int, hint: str = "") -> Diagnostic:
     return Diagnostic("app/views.py", line, "error", code, message, "", "put-thing", hint)
 
@@ -50,17 +58,17 @@ def test_the_seed_docstring_reads_as_sentry_published_it() -> None:
     assert parsed.auth == "required"
     assert parsed.warning is None
     assert parsed.path_params == (
-        Parameter("organization_slug", "string",
+        param("organization_slug", "string",
                   "the slug of the organization the release belongs to.", "path", True),
-        Parameter("version", "string", "the version identifier of the release.", "path", True),
+        param("version", "string", "the version identifier of the release.", "path", True),
     )
     assert parsed.query_params == ()
     assert parsed.body_params == (
-        Parameter("ref", "string", "an optional commit reference.  This is useful if a "
+        param("ref", "string", "an optional commit reference.  This is useful if a "
                   "tagged version has been provided.", "body"),
-        Parameter("url", "url", "a URL that points to the release.  This can be the path to "
+        param("url", "url", "a URL that points to the release.  This can be the path to "
                   "an online interface to the sourcecode for instance.", "body"),
-        Parameter("dateReleased", "datetime", "an optional date that indicates when the "
+        param("dateReleased", "datetime", "an optional date that indicates when the "
                   "release went live.  If not provided the current time is assumed.", "body"),
     )
     assert parsed.line == 20
@@ -151,10 +159,10 @@ def test_warning_and_query_parameters_continue_on_indented_lines() -> None:
 
     assert diagnostics == []
     assert parsed.query_params == (
-        Parameter("since", "timestamp",
+        param("since", "timestamp",
                   "a timestamp to set the start of the query. Seconds since the epoch.",
                   "query"),
-        Parameter("stat", "array[string]", "the stats to return.", "query"),
+        param("stat", "array[string]", "the stats to return.", "query"),
     )
     assert parsed.warning == "This endpoint may change in the future without notice."
     assert parsed.auth == ""
@@ -166,7 +174,7 @@ def test_the_same_name_may_be_used_by_different_kinds() -> None:
     parsed, diagnostics = parse(doc)
 
     assert diagnostics == []
-    assert [p.kind for p in parsed.path_params + parsed.body_params] == ["path", "body"]
+    assert [p.location for p in parsed.path_params + parsed.body_params] == ["path", "body"]
 
 
 @pytest.mark.parametrize("doc", ["", "   \n  \n", None])
@@ -261,10 +269,10 @@ def test_unknown_types_are_reported_and_the_parameter_kept() -> None:
                 "list, number, object, querystring, str, string, timestamp, url, "
                 "and array[TYPE]"),
     ]
-    assert [(p.name, p.type) for p in parsed.body_params] == [
+    assert [(p.name, p.type_name) for p in parsed.body_params] == [
         ("version", "strng"), ("projects", "array[strnig]"), ("links", "array[url]"),
     ]
-    assert [(p.name, p.type) for p in parsed.query_params] == [("limit", "Decimal")]
+    assert [(p.name, p.type_name) for p in parsed.query_params] == [("limit", "Decimal")]
 
 
 def test_duplicates_are_reported_and_the_first_one_kept() -> None:
@@ -284,7 +292,7 @@ def test_duplicates_are_reported_and_the_first_one_kept() -> None:
                 "query parameter 'cursor' is documented twice (first at line 62)", 63),
         problem("duplicate-field", "field ':auth:' is given twice (first at line 64)", 65),
     ]
-    assert parsed.query_params == (Parameter("cursor", "string", "the first.", "query"),)
+    assert parsed.query_params == (param("cursor", "string", "the first.", "query"),)
     assert parsed.auth == "required"
 
 
@@ -350,5 +358,5 @@ def test_lines_under_a_broken_field_do_not_join_the_field_above() -> None:
     assert [(d.code, d.line) for d in diagnostics] == [
         ("malformed-field", 4), ("unexpected-text", 7),
     ]
-    assert parsed.body_params == (Parameter("ref", "string", "a reference.", "body"),)
+    assert parsed.body_params == (param("ref", "string", "a reference.", "body"),)
     assert parsed.auth == "required"

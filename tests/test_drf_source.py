@@ -19,7 +19,8 @@ import pytest
 
 from apiscribe.config import Config
 from apiscribe.diagnostics import ApiscribeError, Diagnostic
-from apiscribe.model import Endpoint, Parameter, SourceLocation
+from apiscribe.model import Endpoint, Parameter, ParamLocation, RequestBody, SourceLocation
+from apiscribe.model.types import schema_of
 from apiscribe.sources.drf import load
 
 TESTS = Path(__file__).resolve().parent
@@ -53,6 +54,13 @@ def app(tmp_path: Path, request: pytest.FixtureRequest) -> MakeApp:
         return config, package
 
     return make
+
+
+def param(name: str, type_name: str, description: str, location: ParamLocation,
+          required: bool = False) -> Parameter:
+    """A parameter as a docstring documents it: its type word and the schema it stands for."""
+    return Parameter(name, location, description, required=required,
+                     schema=schema_of(type_name), type_name=type_name)
 
 
 def fixture_line(name: str, after: str, text: str) -> int:
@@ -111,19 +119,18 @@ def test_the_seed_endpoint_is_read_from_its_view() -> None:
         "the release (the ref, url, and dates).",
         warning=None,
         authentication="required",
-        path_parameters=(
-            Parameter("organization_slug", "string",
-                      "the slug of the organization the release belongs to.", "path", True),
-            Parameter("version", "string", "the version identifier of the release.", "path",
-                      True),
-        ),
-        query_parameters=None,
+        operation_id="put-organization-release-details",
         parameters=(
-            Parameter("ref", "string", "an optional commit reference.  This is useful if a "
-                      "tagged version has been provided.", "body"),
-            Parameter("url", "url", "a URL that points to the release.  This can be the path "
-                      "to an online interface to the sourcecode for instance.", "body"),
+            param("organization_slug", "string",
+                  "the slug of the organization the release belongs to.", "path", True),
+            param("version", "string", "the version identifier of the release.", "path", True),
         ),
+        request_body=RequestBody(fields=(
+            param("ref", "string", "an optional commit reference.  This is useful if a "
+                  "tagged version has been provided.", "body"),
+            param("url", "url", "a URL that points to the release.  This can be the path "
+                  "to an online interface to the sourcecode for instance.", "body"),
+        )),
         sidebar_order=3,
         source=SourceLocation(
             "drf_fixtures/views.py",
@@ -140,14 +147,14 @@ def test_warnings_query_parameters_and_empty_auth_reach_the_model() -> None:
     stats = by_name["get-project-stats"]
     assert stats.warning == "This endpoint may change in the future without notice."
     assert stats.authentication == ""
-    assert stats.parameters is None
-    assert stats.query_parameters == (
-        Parameter("since", "timestamp", "a timestamp to set the start of the query.", "query"),
-        Parameter("stat", "array[string]", "the stats to return.", "query"),
+    assert stats.request_body is None
+    assert stats.parameters_in("query") == (
+        param("since", "timestamp", "a timestamp to set the start of the query.", "query"),
+        param("stat", "array[string]", "the stats to return.", "query"),
     )
-    assert by_name["get-organization-releases"].query_parameters == (
-        Parameter("query", "string", 'this parameter can be used to create a "starts with" '
-                  "filter for the version.", "query"),
+    assert by_name["get-organization-releases"].parameters_in("query") == (
+        param("query", "string", 'this parameter can be used to create a "starts with" '
+              "filter for the version.", "query"),
     )
     assert by_name["get-release-file-details"].description == ""
 

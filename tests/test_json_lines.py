@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from apiscribe.checks.json_lines import JsonLocator
+from apiscribe.documents.lines import JsonLocator
 
 TEXT = """{
   "a/b": {"x~y": 1,

@@ -11,7 +11,7 @@ import markdown as python_markdown
 import pytest
 from jinja2 import nodes
 
-from apiscribe.httptext import format_request, format_response, parse_exchange
+from apiscribe.formats.httptext import format_request, format_response, parse_exchange
 from apiscribe.model import (
     ApiModel,
     Endpoint,
@@ -19,7 +19,6 @@ from apiscribe.model import (
     Header,
     HttpRequest,
     HttpResponse,
-    Parameter,
     Section,
 )
 from apiscribe.views import markdown
@@ -36,6 +35,7 @@ from apiscribe.views.markdown import (
 )
 
 from .conftest import GoldenCompare
+from .seed_model import param, seed_endpoint
 
 SITE_EXTENSIONS = [
     "admonition", "attr_list", "pymdownx.superfences", "pymdownx.highlight", "tables",
@@ -54,7 +54,7 @@ BODY = (
     '{\n  "ref": "``deadbeef`` | <script>alert(\'x\')</script>",\n'
     '  "count": 1.50,\n  "tags": ["a", null]\n}'
 )
-UPDATE = Endpoint(
+UPDATE = seed_endpoint(
     name="put-organization-release-details",
     section="releases",
     method="PUT",
@@ -67,13 +67,13 @@ UPDATE = Endpoint(
     warning="This endpoint may change in the future without notice.",
     authentication="required",
     path_parameters=(
-        Parameter("organization_slug", "string", "the slug of the organization.", "path", True),
-        Parameter("version", "string", "the version identifier.", "path", True),
+        param("organization_slug", "string", "the slug of the organization.", "path", True),
+        param("version", "string", "the version identifier.", "path", True),
     ),
-    query_parameters=(Parameter("dry_run", "bool", "only validate the change.", "query"),),
+    query_parameters=(param("dry_run", "bool", "only validate the change.", "query"),),
     parameters=(
-        Parameter("ref", "string", "a commit | tag reference, `a|b` or <b>bold</b>.", "body"),
-        Parameter("url", "url", "a URL that points to\nthe release.", "body"),
+        param("ref", "string", "a commit | tag reference, `a|b` or <b>bold</b>.", "body"),
+        param("url", "url", "a URL that points to\nthe release.", "body"),
     ),
     example=recorded(
         HttpRequest(
@@ -92,16 +92,16 @@ UPDATE = Endpoint(
     ),
     sidebar_order=2,
 )
-LIST = Endpoint(
+LIST = seed_endpoint(
     name="get-organization-releases",
     section="releases",
     method="GET",
     api_path="/api/0/organizations/{organization_slug}/releases/",
     title="List an Organization's Releases",
-    path_parameters=(Parameter("organization_slug", "string", "the organization.", "path"),),
+    path_parameters=(param("organization_slug", "string", "the organization.", "path"),),
     sidebar_order=1,
 )
-UPLOAD = Endpoint(
+UPLOAD = seed_endpoint(
     name="post-project-file",
     section="projects",
     method="POST",
@@ -119,7 +119,7 @@ UPLOAD = Endpoint(
         HttpResponse(201, "CREATED", (Header("Content-Type", "text/plain"),), "stored"),
     ),
 )
-RAW = Endpoint(
+RAW = seed_endpoint(
     name="delete-project",
     section="projects",
     method="DELETE",

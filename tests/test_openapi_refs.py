@@ -11,6 +11,7 @@ import pytest
 
 from apiscribe.diagnostics import Diagnostic
 from apiscribe.model import ApiModel, MediaType, NamedExample, Parameter, Response
+from apiscribe.model.types import short_type
 
 from .test_openapi_import import FIXTURES, Route, imported, serve, write
 
@@ -44,9 +45,9 @@ paths:
 
 
 def schema_of_response(model: ApiModel) -> Any:
-    operation = model.endpoints[0].operation
-    assert operation is not None
-    return operation.responses[0].content[0].schema
+    responses = model.endpoints[0].responses
+    assert responses
+    return responses[0].content[0].schema
 
 
 # Relative files -----------------------------------------------------------------------------
@@ -60,22 +61,21 @@ def test_a_spec_split_over_files_imports_as_one() -> None:
     pets, create, tree = model.endpoints
     assert (pets.name, pets.section) == ("list-pets", "pets")
     assert pets.source is not None and pets.source.file == f"{folder}/paths/pets.yaml"
-    assert pets.query_parameters == (Parameter(
-        "limit", "integer", "How many pets to return.", "query",
+    assert pets.parameters == (Parameter(
+        "limit", "query", "How many pets to return.",
         schema={"type": "integer", "format": "int32", "maximum": 100}),)
-    assert pets.operation is not None
-    assert pets.operation.responses == (Response("200", "The pets.", (MediaType(
+    assert pets.responses == (Response("200", "The pets.", (MediaType(
         "application/json",
         {"type": "array", "items": {"$ref": "#/components/schemas/pet"}},
         (NamedExample("two", [{"name": "Rex"}, {"name": "Tom"}], summary="Two pets"),)),)),)
-    assert create.operation is not None
-    assert create.operation.responses[1] == Response("default", "Something went wrong.", (
+    assert create.responses is not None
+    assert create.responses[1] == Response("default", "Something went wrong.", (
         MediaType("application/json", {"$ref": "#/components/schemas/error"}),))
-    assert [(p.name, p.type, p.required) for p in create.parameters or ()] == [
+    assert [(p.name, short_type(p.schema), p.required) for p in create.parameters_in("body")] == [
         ("name", "string", True), ("owner", "owner", False), ("family", "Node", False)]
-    assert [(p.name, p.kind, p.required) for p in tree.path_parameters or ()] == [
+    assert [(p.name, p.location, p.required) for p in tree.parameters_in("path")] == [
         ("treeId", "path", True)]
-    schemas = model.components["schemas"]
+    schemas = model.schemas
     assert list(schemas) == ["Node", "pet", "owner", "error", "Tree"]
     assert schemas["pet"]["properties"]["owner"] == {"$ref": "#/components/schemas/owner"}
     assert schemas["pet"]["properties"]["family"] == {"$ref": "#/components/schemas/Node"}
@@ -108,7 +108,7 @@ components:
         "#/components/schemas/A", components)))
     assert diagnostics == []
     assert schema_of_response(model) == {"$ref": "#/components/schemas/A"}
-    assert model.components["schemas"]["B"]["properties"]["a"] == {
+    assert model.schemas["B"]["properties"]["a"] == {
         "$ref": "#/components/schemas/A"}
 
 
@@ -126,7 +126,7 @@ components:
 """
     model, diagnostics = imported(write(tmp_path, "spec.yaml", spec("pet.yaml", components)))
     assert diagnostics == []
-    assert model.components["schemas"] == {
+    assert model.schemas == {
         "first": {"$ref": "#/components/schemas/pet_2"},
         "pet": {"type": "string"},
         "pet_2": {"type": "object", "properties": {"self": {"$ref": "#/components/schemas/pet_2"}}},
@@ -160,8 +160,8 @@ def test_a_cycle_through_all_of_is_reported_and_cut(tmp_path: Path) -> None:
         "$ref cycle through allOf: #/components/schemas/A -> #/components/schemas/B -> "
         "#/components/schemas/A", "/components/schemas/B/allOf/0/$ref", "",
         "a schema cannot include itself; break the cycle")]
-    assert model.components["schemas"]["B"]["allOf"] == [{}, {"type": "object"}]
-    assert model.components["schemas"]["A"]["allOf"] == [{"$ref": "#/components/schemas/B"}]
+    assert model.schemas["B"]["allOf"] == [{}, {"type": "object"}]
+    assert model.schemas["A"]["allOf"] == [{"$ref": "#/components/schemas/B"}]
 
 
 def test_a_cycle_of_parameter_refs_is_reported(tmp_path: Path) -> None:
@@ -186,7 +186,7 @@ components:
         line(text, "b: {$ref"), "ref-cycle",
         "$ref cycle: #/components/parameters/a -> #/components/parameters/b -> "
         "#/components/parameters/a", "/components/parameters/b/$ref", "get-things")]
-    assert model.endpoints[0].query_parameters is None
+    assert model.endpoints[0].parameters == ()
 
 
 def test_a_ref_to_nowhere_is_reported_with_its_line(tmp_path: Path) -> None:
@@ -231,7 +231,7 @@ def test_refs_to_missing_files_and_fragments(tmp_path: Path) -> None:
          "or YAML document", "/paths/~1more/get/parameters/1/$ref"),
     ]
     assert diagnostics[0].message.startswith("invalid YAML: ")
-    assert model.components["schemas"] == {"Pet": {"type": "object", "properties": {"tag": {}}}}
+    assert model.schemas == {"Pet": {"type": "object", "properties": {"tag": {}}}}
 
 
 def test_swagger_refs_become_component_refs(tmp_path: Path) -> None:
@@ -257,12 +257,12 @@ definitions:
     model, diagnostics = imported(write(tmp_path, "spec.yaml", text))
     assert diagnostics == []
     (endpoint,) = model.endpoints
-    assert endpoint.query_parameters == (Parameter("limit", "integer", "", "query",
-                                                   schema={"type": "integer"}),)
-    assert endpoint.operation is not None and endpoint.operation.request_body is not None
-    assert endpoint.operation.request_body.content == (
+    assert endpoint.parameters == (Parameter("limit", "query", "",
+                                             schema={"type": "integer"}),)
+    assert endpoint.request_body is not None
+    assert endpoint.request_body.content == (
         MediaType("application/json", {"$ref": "#/components/schemas/upload"}),)
-    assert model.components["schemas"] == {
+    assert model.schemas == {
         "Thing": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Thing"}}},
         "upload": {"type": "string", "format": "binary"},
     }
@@ -294,7 +294,7 @@ def test_refs_that_leave_the_input_folder_are_refused_unread(tmp_path: Path) -> 
     ]
     assert SECRET not in repr(model)
     assert all(SECRET not in d.format() for d in diagnostics)
-    assert model.components["schemas"] == {f"S{n}": {} for n in range(len(refs))}
+    assert model.schemas == {f"S{n}": {} for n in range(len(refs))}
 
 
 # Remote refs --------------------------------------------------------------------------------
@@ -312,14 +312,14 @@ def test_remote_refs_are_refused_by_default_and_followed_when_allowed(tmp_path: 
             str(path), line(text, ref), "error", "ref-remote-refused",
             f"$ref '{ref}' is a remote reference: refused",
             "/paths/~1things/get/responses/200/content/application~1json/schema/$ref",
-            "list-things", "allow remote references to follow it (allow_remote_refs=True)")]
+            "list-things", "allow remote references to follow it (--allow-remote-refs)")]
         assert schema_of_response(model) == {}
 
         model, diagnostics = imported(path, allow_remote_refs=True)
         assert server.hits == ["/pet.yaml"]
     assert diagnostics == []
     assert schema_of_response(model) == {"$ref": "#/components/schemas/pet"}
-    assert model.components["schemas"]["pet"] == {
+    assert model.schemas["pet"] == {
         "type": "object", "properties": {"id": {"type": "integer"}}}
 
 

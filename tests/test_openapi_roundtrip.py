@@ -15,11 +15,11 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from apiscribe.model import ApiModel, Endpoint, NamedExample, Operation, Section
+from apiscribe.model import ApiModel, Endpoint, NamedExample, Section
 from apiscribe.views.openapi import build_document
 
 from .conftest import CORPUS
-from .imported_fixtures import COMPONENTS, MODEL, NEW_PET_HOOK
+from .imported_fixtures import MODEL, NEW_PET_HOOK, SCHEMAS, SECURITY_SCHEMES
 
 SPECS = (
     sorted(p for p in (CORPUS / "openapi").iterdir() if p.suffix in (".json", ".yaml"))
@@ -75,14 +75,19 @@ def imported(path: Path) -> ApiModel:
 
 
 def schema(node: Any) -> Any:
-    """A schema in one canonical 3.1 form: 3.0's ``nullable`` and boolean exclusive bounds
-    rewritten, Swagger's ``#/definitions/`` references read as ``#/components/schemas/``."""
+    """A schema in one canonical 3.1 form: 3.0's ``nullable``, boolean exclusive bounds and
+    ``example`` rewritten (``examples: [X]``), Swagger's ``type: file`` read as a binary
+    string and its ``#/definitions/`` references as ``#/components/schemas/``."""
     if not isinstance(node, dict):
         return node
     out = dict(node)
     ref = out.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/definitions/"):
         out["$ref"] = "#/components/schemas/" + ref.removeprefix("#/definitions/")
+    if out.get("type") == "file":
+        out["type"], out["format"] = "string", "binary"
+    if "example" in out and "examples" not in out:
+        out["examples"] = [out.pop("example")]
     nullable = out.pop("nullable", None)
     if nullable is True and isinstance(out.get("type"), str):
         out["type"] = [out["type"], "null"]
@@ -296,16 +301,19 @@ def test_operation_is_written_from_the_model() -> None:
 
 
 def test_document_level_facts_and_components_are_verbatim() -> None:
-    before = json.dumps(COMPONENTS, sort_keys=True)
+    before = json.dumps([SCHEMAS, SECURITY_SCHEMES], sort_keys=True)
     doc = build_document(MODEL)
-    assert json.dumps(COMPONENTS, sort_keys=True) == before  # the model is not changed
-    assert doc["components"]["schemas"] == COMPONENTS["schemas"]
-    assert doc["components"]["securitySchemes"] == COMPONENTS["securitySchemes"]
+    build_document(MODEL, version="3.0.3")
+    # the model is not changed (not even by the 3.0.3 down-conversion)
+    assert json.dumps([SCHEMAS, SECURITY_SCHEMES], sort_keys=True) == before
+    assert doc["components"]["schemas"] == SCHEMAS
+    assert doc["components"]["securitySchemes"] == SECURITY_SCHEMES
     assert doc["servers"] == [{"url": "https://petstore.example.com/v1"}]
     assert doc["security"] == [{"api_key": []}]
     assert doc["externalDocs"] == {"url": "https://docs.example.com"}
     assert doc["x-logo"] == {"url": "https://example.com/logo.png"}
-    assert doc["tags"] == [{"name": "Health"}]  # only code sections get generated tags
+    # the tags the model declares, and no generated ones (the model declares its tags)
+    assert doc["tags"] == [{"name": "Health"}]
     assert hand_operation(doc, "/ping", "get")["security"] == []
 
 
@@ -322,17 +330,14 @@ def test_webhooks_are_keyed_by_name() -> None:
 
 
 def test_generated_examples_are_never_written() -> None:
-    hook = NEW_PET_HOOK.operation
-    assert hook is not None and hook.request_body is not None
-    media = hook.request_body.content[0]
+    body = NEW_PET_HOOK.request_body
+    assert body is not None
+    media = body.content[0]
     generated = dataclasses.replace(
         media, examples=(NamedExample("", {"name": "x"}, generated=True),)
     )
     ep = dataclasses.replace(
-        NEW_PET_HOOK,
-        operation=dataclasses.replace(
-            hook, request_body=dataclasses.replace(hook.request_body, content=(generated,))
-        ),
+        NEW_PET_HOOK, request_body=dataclasses.replace(body, content=(generated,))
     )
     model = dataclasses.replace(MODEL, sections=(Section("hooks", "Hooks", (ep,)),))
     written = build_document(model)["webhooks"]["newPet"]["post"]["requestBody"]["content"]
@@ -340,11 +345,15 @@ def test_generated_examples_are_never_written() -> None:
 
 
 def test_summary_and_path_parameters_are_not_invented() -> None:
+    # As the importer builds a spec operation with no summary, no tags, no parameters and no
+    # responses: the title is empty (it displays as the operationId), tags and responses are
+    # stated empty.
     bare = Endpoint(
         name="get-things-id", section="s", method="GET", api_path="/things/{id}",
-        title="getThing", operation=Operation(operation_id="getThing"),
+        operation_id="getThing", tags=(), responses=(),
     )
-    doc = build_document(ApiModel("T", (Section("s", "S", (bare,)),), components={}))
+    assert bare.display_title == "getThing"
+    doc = build_document(ApiModel("T", (Section("s", "S", (bare,)),)))
     op = hand_operation(doc, "/things/{id}", "get")
     assert op == {
         "operationId": "getThing",
@@ -358,21 +367,7 @@ def test_summary_and_path_parameters_are_not_invented() -> None:
     }
 
 
-def test_schema_dialects_are_converted() -> None:
-    old_style = {
-        "type": "object",
-        "properties": {
-            "n": {"type": "integer", "nullable": True, "minimum": 1, "exclusiveMinimum": True},
-            "f": {"type": "file"},
-            "d": {"$ref": "#/definitions/D"},
-        },
-    }
-    model = ApiModel("T", components={"schemas": {"A": old_style}}, source_version="3.0.3")
-    assert build_document(model)["components"]["schemas"]["A"]["properties"] == {
-        "n": {"type": ["integer", "null"], "exclusiveMinimum": 1},
-        "f": {"type": "string", "format": "binary"},
-        "d": {"$ref": "#/components/schemas/D"},
-    }
+def test_model_schemas_are_written_down_as_30() -> None:
     new_style = {
         "type": ["string", "null"],
         "const": "x",
@@ -380,9 +375,104 @@ def test_schema_dialects_are_converted() -> None:
         "exclusiveMaximum": 5,
         "$comment": "dropped in 3.0",
     }
-    model = ApiModel("T", components={"schemas": {"B": new_style}}, source_version="3.1.0")
+    model = ApiModel("T", schemas={"B": new_style})
     assert build_document(model, version="3.0.3")["components"]["schemas"]["B"] == {
         "type": "string", "nullable": True, "enum": ["x"], "example": "x",
         "maximum": 5, "exclusiveMaximum": True,
     }
     assert build_document(model)["components"]["schemas"]["B"] == new_style
+    assert model.schemas["B"] == {  # the model is not changed
+        "type": ["string", "null"], "const": "x", "examples": ["x"], "exclusiveMaximum": 5,
+        "$comment": "dropped in 3.0",
+    }
+
+
+OLD_30 = """\
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        "200":
+          description: An A.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/A'}
+components:
+  schemas:
+    A:
+      type: object
+      properties:
+        n: {type: integer, nullable: true, minimum: 1, exclusiveMinimum: true, example: 2}
+        m: {type: number, maximum: 9, exclusiveMaximum: false}
+        d: {$ref: '#/components/schemas/D'}
+    D: {type: string, nullable: false, example: d}
+"""
+
+OLD_20 = """\
+swagger: "2.0"
+info: {title: T, version: "1"}
+paths:
+  /a:
+    post:
+      operationId: postA
+      consumes: [multipart/form-data]
+      parameters:
+        - {name: upload, in: formData, type: file, required: true}
+      responses:
+        "200":
+          description: An A.
+          schema: {$ref: '#/definitions/A'}
+definitions:
+  A:
+    type: object
+    properties:
+      n: {type: integer, x-nullable: true, minimum: 1, exclusiveMinimum: true, example: 2}
+      f: {type: file}
+      d: {$ref: '#/definitions/D'}
+  D: {type: string}
+"""
+
+
+def test_the_importer_reads_30_schemas_in_the_31_dialect(tmp_path: Path) -> None:
+    path = tmp_path / "old.yaml"
+    path.write_text(OLD_30, encoding="utf-8")
+    model = imported(path)
+    expected = {
+        "A": {"type": "object", "properties": {
+            "n": {"type": ["integer", "null"], "exclusiveMinimum": 1, "examples": [2]},
+            "m": {"type": "number", "maximum": 9},
+            "d": {"$ref": "#/components/schemas/D"},
+        }},
+        "D": {"type": "string", "examples": ["d"]},
+    }
+    assert model.schemas == expected
+    assert build_document(model)["components"]["schemas"] == expected
+    validate(json.loads(json.dumps(build_document(model))))
+
+
+def test_the_importer_reads_swagger_schemas_in_the_31_dialect(tmp_path: Path) -> None:
+    path = tmp_path / "old.yaml"
+    path.write_text(OLD_20, encoding="utf-8")
+    model = imported(path)
+    expected = {
+        "A": {"type": "object", "properties": {
+            "n": {"type": ["integer", "null"], "exclusiveMinimum": 1, "examples": [2]},
+            "f": {"type": "string", "format": "binary"},
+            "d": {"$ref": "#/components/schemas/D"},
+        }},
+        "D": {"type": "string"},
+    }
+    assert model.schemas == expected
+    (endpoint,) = model.endpoints
+    assert endpoint.responses is not None
+    assert endpoint.responses[0].content[0].schema == {"$ref": "#/components/schemas/A"}
+    assert endpoint.request_body is not None
+    assert endpoint.request_body.content[0].schema == {
+        "type": "object", "properties": {"upload": {"type": "string", "format": "binary"}},
+        "required": ["upload"]}
+    doc = build_document(model)
+    assert doc["components"]["schemas"] == expected
+    validate(json.loads(json.dumps(doc)))

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from apiscribe.httptext import format_request, format_response, parse_exchange
+from apiscribe.formats.httptext import format_request, format_response, parse_exchange
 from apiscribe.model import (
     ApiModel,
     Endpoint,
@@ -20,12 +20,13 @@ from apiscribe.model import (
     HttpRequest,
     HttpResponse,
     Parameter,
-    ParamKind,
+    ParamLocation,
     Section,
 )
 from apiscribe.views.openapi import build_document, render
 
 from .conftest import CORPUS, ROOT, SEED, GoldenCompare
+from .seed_model import param, seed_endpoint
 
 VERSIONS = ("3.1.0", "3.0.3")
 
@@ -39,16 +40,16 @@ def recorded(request: HttpRequest, response: HttpResponse) -> Example:
 
 
 def p(
-    name: str, type_: str, kind: ParamKind, description: str = "", required: bool = False
+    name: str, type_: str, kind: ParamLocation, description: str = "", required: bool = False
 ) -> Parameter:
-    return Parameter(name, type_, description, kind, required)
+    return param(name, type_, description, kind, required)
 
 
 AUTH = Header("Authorization", "Bearer <token>")
 JSON_TYPE = Header("Content-Type", "application/json")
 LINK = '<https://api.example.com/api/0/projects/?&cursor=0:100:0>; rel="next"; results="false"'
 
-LIST_PROJECTS = Endpoint(
+LIST_PROJECTS = seed_endpoint(
     name="get-project-index",
     section="projects",
     method="GET",
@@ -81,7 +82,7 @@ LIST_PROJECTS = Endpoint(
     ),
 )
 
-UPDATE_RELEASE = Endpoint(
+UPDATE_RELEASE = seed_endpoint(
     name="put-organization-release-details",
     section="releases",
     method="PUT",
@@ -112,7 +113,7 @@ UPDATE_RELEASE = Endpoint(
     ),
 )
 
-CREATE_PROJECT = Endpoint(
+CREATE_PROJECT = seed_endpoint(
     name="post-team-project-index",
     section="projects",
     method="POST",
@@ -130,7 +131,7 @@ CREATE_PROJECT = Endpoint(
     ),
 )
 
-DELETE_PROJECT = Endpoint(
+DELETE_PROJECT = seed_endpoint(
     name="delete-project-details",
     section="projects",
     method="DELETE",
@@ -144,7 +145,7 @@ DELETE_PROJECT = Endpoint(
     ),
 )
 
-UPLOAD_FILE = Endpoint(
+UPLOAD_FILE = seed_endpoint(
     name="post-debug-files",
     section="releases",
     method="POST",
@@ -170,7 +171,7 @@ UPLOAD_FILE = Endpoint(
     ),
 )
 
-RELEASE_FILES = Endpoint(
+RELEASE_FILES = seed_endpoint(
     name="get-release-files",
     section="releases",
     method="GET",
@@ -463,19 +464,19 @@ def test_golden_tree(golden_tree: GoldenCompare) -> None:
 
 def test_awkward_models_still_validate() -> None:
     id_param = (p("id", "int", "path"),)
-    twin = Endpoint("twin", "a", "GET", "/a/{id}", "Twin", path_parameters=id_param)
+    twin = seed_endpoint("twin", "a", "GET", "/a/{id}", "Twin", path_parameters=id_param)
     model = ApiModel(
         "Awkward",
         (
-            Section("a", "Same", (twin, twin, Endpoint("twin", "a", "POST", "a/{id}/", "Post"))),
-            Section("b", "Same", (Endpoint("nowhere", "b", "GET", "", "No path"),)),
+            Section("a", "Same", (twin, twin, seed_endpoint("twin", "a", "POST", "a/{id}/", "Post"))),
+            Section("b", "Same", (seed_endpoint("nowhere", "b", "GET", "", "No path"),)),
             Section(
                 "c",
                 "Other",
                 (
-                    Endpoint("odd", "c", "BREW", "/pot/", "Teapot"),
-                    Endpoint("broken", "c", "GET", "/pot/{id", "Unbalanced"),
-                    Endpoint("typed", "c", "GET", "/pot/{pot_id:int}/", "Converter"),
+                    seed_endpoint("odd", "c", "BREW", "/pot/", "Teapot"),
+                    seed_endpoint("broken", "c", "GET", "/pot/{id", "Unbalanced"),
+                    seed_endpoint("typed", "c", "GET", "/pot/{pot_id:int}/", "Converter"),
                 ),
             ),
         ),
@@ -504,14 +505,14 @@ def seed_model() -> ApiModel:
     body = "\n".join(line for line in text.split("\n")[1:] if not line.startswith("#"))
     raw = json.loads(body.rsplit("---", 1)[0])
 
-    def params(kind: ParamKind, key: str) -> tuple[Parameter, ...] | None:
+    def params(kind: ParamLocation, key: str) -> tuple[Parameter, ...] | None:
         items = raw[key]
         if items is None:
             return None
         return tuple(p(i["name"], i["type"], kind, i["description"]) for i in items)
 
     exchange = parse_exchange(raw["example_request"], raw["example_response"])
-    endpoint = Endpoint(
+    endpoint = seed_endpoint(
         name="put-organization-release-details",
         section="releases",
         method=raw["method"],

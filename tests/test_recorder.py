@@ -352,7 +352,8 @@ def test_a_failing_setup_hook_names_the_command() -> None:
     message = _server_error(_config(setup="tests.recorder_fixtures.seed:broken_setup"))
     assert message.splitlines()[0] == (
         f"the app server did not start (exited with status 1): {sys.executable} -m "
-        f"apiscribe.recording.serve --app {APP} --setup tests.recorder_fixtures.seed:broken_setup"
+        f"apiscribe.recording.app_process --app {APP} "
+        "--setup tests.recorder_fixtures.seed:broken_setup"
     )
     assert message.splitlines()[-1] == "RuntimeError: the seed data is corrupt"
 
@@ -361,7 +362,7 @@ def test_a_missing_wsgi_module_names_the_command() -> None:
     message = _server_error(_config(wsgi="tests.recorder_fixtures.nowhere:application"))
     assert message.splitlines()[0] == (
         f"the app server did not start (exited with status 1): {sys.executable} -m "
-        "apiscribe.recording.serve --app tests.recorder_fixtures.nowhere:application "
+        "apiscribe.recording.app_process --app tests.recorder_fixtures.nowhere:application "
         "--setup tests.recorder_fixtures.seed:setup"
     )
     assert message.splitlines()[-1] == (

@@ -16,7 +16,7 @@ import jinja2.meta
 import markdown as python_markdown
 from jinja2 import nodes
 
-from apiscribe.httptext import format_request, format_response, parse_exchange
+from apiscribe.formats.httptext import format_request, format_response, parse_exchange
 from apiscribe.model import (
     ApiModel,
     Endpoint,
@@ -25,34 +25,32 @@ from apiscribe.model import (
     HttpRequest,
     HttpResponse,
     MediaType,
-    Operation,
     RequestBody,
     Response,
     Section,
 )
-from apiscribe.site import site_nav, write_static_mkdocs_config
+from apiscribe.site import build_site, site_nav, write_mkdocs_config
 from apiscribe.views import markdown
 from apiscribe.views.markdown import build_pages, page_sections, render
 from apiscribe.views.pages import CONTRACT, EndpointPage, ResponseRef, SchemaRow, TypePart
-from apiscribe.views.schemas import MAX_DEPTH, SchemaTables, schema_links
-from apiscribe.writer import write_tree
+from apiscribe.views.schema_tables import MAX_DEPTH, SchemaTables, schema_links
 
 from .conftest import GoldenCompare
 from .imported_fixtures import (
-    COMPONENTS,
     CREATE_PET,
     GET_PET,
     LIST_PETS,
     MODEL,
     NEW_PET_HOOK,
     PING,
+    SCHEMAS,
     ref,
 )
 
 SITE_EXTENSIONS = ["admonition", "attr_list", "pymdownx.superfences", "tables", "pymdownx.tabbed"]
 GENERATED = '!!! note "Example generated from the schema"\n'
 FROM_SPEC = '!!! note "Example from the API description"\n'
-TABLES = SchemaTables(COMPONENTS, schema_links(COMPONENTS, "../schemas.md"))
+TABLES = SchemaTables(SCHEMAS, schema_links(SCHEMAS, "../schemas.md"))
 
 
 def view_rows(schema: Any) -> list[tuple[str, str, str, str]]:
@@ -131,7 +129,7 @@ def test_composition_is_labelled() -> None:
     ]
     new_pet = TABLES.view(ref("NewPet"))
     assert "".join(p.text for p in new_pet.type) == "NewPet"
-    assert TABLES.type_of(COMPONENTS["schemas"]["NewPet"]) == (
+    assert TABLES.type_of(SCHEMAS["NewPet"]) == (
         TypePart("all of: "), TypePart("Pet", "../schemas.md#schema-Pet"), TypePart(", object"),
     )
     names = [row.name for row in new_pet.rows]
@@ -159,10 +157,10 @@ def test_enum_default_format_and_flags() -> None:
 
 
 def test_references_link_to_the_schemas_page_and_recursion_stays_finite() -> None:
-    loop = {"schemas": {
+    loop = {
         "Loop": {"allOf": [ref("Loop"), {"properties": {"x": {"type": "string"}}}]},
         "Tree": {"type": "object", "properties": {"kids": {"type": "array", "items": ref("Tree")}}},
-    }}
+    }
     tables = SchemaTables(loop, schema_links(loop, "schemas.md"))
     assert [r.name for r in tables.view(ref("Loop")).rows] == ["x"]
     (kids,) = tables.view(ref("Tree")).rows
@@ -176,11 +174,11 @@ def test_references_link_to_the_schemas_page_and_recursion_stays_finite() -> Non
 
 
 def test_schema_text_is_escaped() -> None:
-    components = {"schemas": {"[x](javascript:alert(1))": {
+    schemas = {"[x](javascript:alert(1))": {
         "type": "object",
         "properties": {"a|`b`": {"type": "<b>t|u</b>", "description": "<img src=x> | y"}},
-    }}}
-    model = ApiModel("T", components=components)
+    }}
+    model = ApiModel("T", schemas=schemas)
     page = render(model)["schemas.md"]
     assert "## \\[x\\]\\(javascript:alert(1)) { #schema-x-javascript-alert-1 }\n" in page
     assert "| `` a|`b` `` | &lt;b&gt;t\\|u&lt;/b&gt; | no | &lt;img src=x&gt; \\| y |" in page
@@ -255,12 +253,8 @@ def test_examples_are_labelled_by_origin() -> None:
 def test_an_example_response_not_shown_under_responses_is_shown_whole() -> None:
     # A text body with no example of its own: Responses shows only its schema, so the
     # Example section carries the generated body, labelled.
-    operation = GET_PET.operation
-    assert operation is not None
     text = Response("200", "The pet's name.", (MediaType("text/plain", {"type": "string"}),))
-    plain_pet = dataclasses.replace(
-        GET_PET, operation=dataclasses.replace(operation, responses=(text,))
-    )
+    plain_pet = dataclasses.replace(GET_PET, responses=(text,))
     model = dataclasses.replace(MODEL, sections=(Section("pets", "pets", (plain_pet,)),))
     context = context_of_model(plain_pet, model)
     assert context.response_ref is None and context.response is not None
@@ -280,13 +274,9 @@ def _recorded() -> Example:
 
 def test_generated_examples_leave_out_read_only_or_write_only_fields() -> None:
     page = page_of(CREATE_PET)
-    form = CREATE_PET.operation
-    assert form is not None
     bare = dataclasses.replace(
         CREATE_PET,
-        operation=dataclasses.replace(
-            form, request_body=RequestBody("", True, (MediaType("application/json", ref("Pet")),))
-        ),
+        request_body=RequestBody("", True, (MediaType("application/json", ref("Pet")),)),
     )
     model = dataclasses.replace(MODEL, sections=(Section("pets", "pets", (bare,)),))
     request = context_of_model(bare, model).request_samples[0].code
@@ -332,7 +322,7 @@ def test_security_requirements() -> None:
     page = page_of(LIST_PETS)
     assert "## Authentication\n\nAccepted credentials (any one of):\n\n- bearerAuth\n" in page
     scoped = dataclasses.replace(
-        GET_PET, operation=Operation(security=[{"oauth": ["read:pets", "write:pets"]}, {}])
+        GET_PET, security=[{"oauth": ["read:pets", "write:pets"]}, {}]
     )
     model = dataclasses.replace(MODEL, sections=(Section("pets", "pets", (scoped,)),))
     assert context_of_model(scoped, model).security == (
@@ -366,7 +356,7 @@ def test_schemas_page_and_home_link() -> None:
         "## Schemas\n\n[Every schema of the API](schemas.md), each with its fields.\n"
     )
     headings = re.findall(r"^## (\w+) \{ #schema-\w+ \}$", pages["schemas.md"], re.MULTILINE)
-    assert headings == sorted(COMPONENTS["schemas"])
+    assert headings == sorted(SCHEMAS)
     clash = dataclasses.replace(MODEL, sections=(Section("schemas", "Schemas", (PING,)),))
     assert "schemas-2/get-ping.md" in render(clash)
     assert "schemas.md" not in render(ApiModel("T", (Section("s", "S", (PING,)),)))
@@ -419,17 +409,10 @@ def test_rendering_is_deterministic_across_hash_seeds() -> None:
     assert len(digests) == 1
 
 
-def test_site_builds_strict_from_the_markdown(tmp_path: Path) -> None:
-    write_tree(tmp_path / "docs", render(MODEL))
+def test_site_builds_strict_from_the_model(tmp_path: Path) -> None:
     config = tmp_path / "mkdocs.yml"
-    config.write_text(write_static_mkdocs_config(MODEL), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr
+    config.write_text(write_mkdocs_config(title=MODEL.title), encoding="utf-8")
+    build_site(config, model=MODEL)  # strict: any MkDocs warning fails the build
     schemas = (tmp_path / "site" / "schemas" / "index.html").read_text(encoding="utf-8")
     assert 'id="schema-Pet"' in schemas
     listing = (tmp_path / "site" / "pets" / "listPets" / "index.html").read_text(encoding="utf-8")
@@ -437,7 +420,7 @@ def test_site_builds_strict_from_the_markdown(tmp_path: Path) -> None:
     assert "Example generated from the schema" in listing
     # The Example section's response points at the example under Responses, by its anchor.
     assert '<a href="#200">200</a> as its body.' in listing and '<h3 id="200">' in listing
-    # The plugin (api_docs "") keeps code blocks out of the search index, not off the page.
+    # The plugin keeps the API pages' code blocks out of the search index, not off the page.
     index = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text("utf-8"))
     texts = [d["text"] for d in index["docs"] if d["location"].startswith("pets/listPets/")]
     assert any("How many pets to return." in t for t in texts)

@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from apiscribe.diagnostics import ApiscribeError
-from apiscribe.httptext import format_request, format_response, parse_exchange
+from apiscribe.formats.httptext import format_request, format_response, parse_exchange
 from apiscribe.model import (
     ApiModel,
     Endpoint,
@@ -29,12 +29,15 @@ from apiscribe.model import (
     HttpRequest,
     HttpResponse,
     Parameter,
+    ParamLocation,
+    RequestBody,
     Section,
 )
-from apiscribe.site import build_site, site_nav, write_mkdocs_config, write_static_mkdocs_config
+from apiscribe.model.types import schema_of
+from apiscribe.site import build_site, site_nav, write_mkdocs_config
+from apiscribe.sources.jsondocs import load_folder
 from apiscribe.views import jsondocs as jsondocs_view
-from apiscribe.views import markdown as markdown_view
-from apiscribe.writer import write_tree
+from apiscribe.writer import WriteReport, write_tree
 
 from .conftest import ROOT
 from .imported_fixtures import MODEL as IMPORTED
@@ -53,6 +56,13 @@ def recorded(request: HttpRequest, response: HttpResponse) -> Example:
     return Example(request_text, response_text, exchange)
 
 
+def param(name: str, location: ParamLocation, description: str, type_name: str = "string"
+          ) -> Parameter:
+    """A parameter as a JSON doc holds it (path parameters are required)."""
+    return Parameter(name, location, description, required=location == "path",
+                     schema=schema_of(type_name), type_name=type_name)
+
+
 UPDATE = Endpoint(
     name="put-organization-release-details",
     section="releases",
@@ -61,11 +71,12 @@ UPDATE = Endpoint(
     title="Update an Organization's Release",
     description="Update a release.",
     authentication="required",
-    path_parameters=(
-        Parameter("organization_slug", "string", "the slug of the organization.", "path"),
-        Parameter("version", "string", "the version identifier.", "path"),
+    operation_id="put-organization-release-details",
+    parameters=(
+        param("organization_slug", "path", "the slug of the organization."),
+        param("version", "path", "the version identifier."),
     ),
-    parameters=(Parameter("ref", "string", "an optional commit reference.", "body"),),
+    request_body=RequestBody(fields=(param("ref", "body", "an optional commit reference."),)),
     example=recorded(
         HttpRequest(
             "PUT",
@@ -88,6 +99,7 @@ LIST = Endpoint(
     method="GET",
     api_path="/api/0/organizations/{organization_slug}/releases/",
     title="List an Organization's Releases",
+    operation_id="get-organization-releases",
     authentication="required",
     sidebar_order=1,
 )
@@ -97,6 +109,7 @@ DELETE = Endpoint(
     method="DELETE",
     api_path="/api/0/projects/{project_slug}/",
     title="Delete a <b>Project</b>",
+    operation_id="delete-project",
 )
 MODEL = ApiModel(
     title="Example API",
@@ -163,7 +176,7 @@ def test_errors_in_the_json_docs_stop_the_build(tmp_path: Path) -> None:
         build_site(mkdocs_yml)
     lines = caught.value.message.split("\n")
     assert lines[0] == f"MkDocs could not build {mkdocs_yml}: Aborted with a BuildError!"
-    assert lines[1] == f"  error: apiscribe: 1 error(s) in the JSON docs at {folder}:"
+    assert lines[1] == f"  error: apiscribe: 1 error(s) in {folder}:"
     assert lines[2].startswith(f"{folder / 'releases' / 'get-broken.md'}")
     assert not (tmp_path / "site").exists()
 
@@ -175,7 +188,8 @@ def test_missing_json_docs_folder(tmp_path: Path) -> None:
         build_site(mkdocs_yml)
     assert caught.value.message == (
         f"MkDocs could not build {mkdocs_yml}: Aborted with a BuildError!\n"
-        f"  error: apiscribe: no JSON docs folder at {tmp_path / 'nowhere'} (the api_docs option)"
+        f"  error: apiscribe: no JSON docs folder or API description at {tmp_path / 'nowhere'} "
+        "(the api_docs option)"
     )
 
 
@@ -276,6 +290,150 @@ def test_written_config() -> None:
     assert "navigation.expand" not in theme["features"]
     assert [p["scheme"] for p in theme["palette"]] == ["default", "slate"]
     assert all("toggle" in p for p in theme["palette"])
+
+
+def mkdocs_build(mkdocs_yml: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Plain ``mkdocs build`` (no model handed over: the plugin reads ``api_docs``)."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(mkdocs_yml), *args],
+        cwd=mkdocs_yml.parent, capture_output=True, text=True, check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+def html_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.html"))}
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*")) if p.is_file()
+    }
+
+
+def test_a_model_and_its_json_docs_build_the_same_site(tmp_path: Path) -> None:
+    # The model handed to build_site: no JSON docs anywhere near this project.
+    given = tmp_path / "given"
+    given.mkdir()
+    (given / "mkdocs.yml").write_text(write_mkdocs_config(title=MODEL.title), encoding="utf-8")
+    build_site(given / "mkdocs.yml", model=MODEL)
+    assert not (given / "api-docs").exists()
+    # The same model as JSON docs, read by the plugin on a plain `mkdocs build`.
+    read = tmp_path / "read"
+    mkdocs_yml = make_project(read)
+    folder_model, diagnostics = load_folder(read / "api-docs" / "endpoints")
+    assert diagnostics == []
+    assert jsondocs_view.render(folder_model) == jsondocs_view.render(MODEL)  # held whole
+    (read / "docs").mkdir()
+    result = mkdocs_build(mkdocs_yml, "--strict")
+    assert result.returncode == 0, result.stderr
+    pages = html_files(given / "site")
+    assert {p for p in pages if p.endswith("index.html")} >= {"index.html", *ENDPOINT_PAGES}
+    assert pages == html_files(read / "site")
+
+
+PETS_SPEC = """\
+openapi: 3.1.0
+info:
+  title: Small Pets
+  version: 1.0.0
+servers:
+  - url: https://pets.example.com
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      summary: List the pets
+      tags: [pets]
+      parameters:
+        - name: limit
+          in: query
+          description: At most this many pets.
+          schema: {type: integer}
+      responses:
+        "200":
+          description: The pets.
+          content:
+            application/json:
+              schema:
+                type: array
+                items: {$ref: "#/components/schemas/Pet"}
+  /pets/{petId}:
+    get:
+      operationId: showPet
+      summary: Show one pet
+      tags: [pets]
+      parameters:
+        - name: petId
+          in: path
+          required: true
+          description: The pet's id.
+          schema: {type: string}
+      responses:
+        "200":
+          description: The pet.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string, description: The pet's name.}
+"""
+
+
+def test_api_docs_may_name_an_openapi_file(tmp_path: Path) -> None:
+    (tmp_path / "spec").mkdir()
+    (tmp_path / "spec" / "openapi.yaml").write_text(PETS_SPEC, encoding="utf-8")
+    mkdocs_yml = tmp_path / "mkdocs.yml"
+    mkdocs_yml.write_text(
+        write_mkdocs_config(title="Small Pets", api_docs="spec/openapi.yaml"), encoding="utf-8"
+    )
+    (tmp_path / "docs").mkdir()
+    result = mkdocs_build(mkdocs_yml, "--strict")
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "site"
+    assert html_pages(site) == {
+        "index.html", "pets/index.html", "pets/list-pets/index.html",
+        "pets/show-pet/index.html", "schemas/index.html",
+    }
+    listing = (site / "pets" / "list-pets" / "index.html").read_text(encoding="utf-8")
+    assert "List the pets" in listing and "At most this many pets." in listing
+    assert "<td>The pet's name.</td>" in listing  # the response's schema rows
+    assert "'https://pets.example.com/pets'</span>" in listing  # the curl sample, from servers
+    one = (site / "pets" / "show-pet" / "index.html").read_text(encoding="utf-8")
+    assert "Show one pet" in one and "<td>The pet's id.</td>" in one
+    assert "The pet's name." in (site / "schemas" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_failed_build_leaves_the_site_as_it_was(tmp_path: Path) -> None:
+    mkdocs_yml = make_project(tmp_path)
+    build_site(mkdocs_yml)
+    before = site_files(tmp_path / "site")
+    assert "index.html" in before
+    (tmp_path / "docs" / "guide.md").write_text("# Guide\n\n[gone](gone.md)\n", encoding="utf-8")
+    with pytest.raises(ApiscribeError) as caught:
+        build_site(mkdocs_yml)
+    assert caught.value.hint == "strict mode fails on any warning"
+    assert site_files(tmp_path / "site") == before
+    # Nothing is left of the folder the failed build was written into.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "api-docs", "docs", "mkdocs.yml", "site",
+    ]
+
+
+def test_rebuilding_an_unchanged_site_changes_no_file(tmp_path: Path) -> None:
+    mkdocs_yml = make_project(tmp_path)
+    first = build_site(mkdocs_yml)
+    files = sorted(site_files(tmp_path / "site"))
+    assert first == WriteReport(written=files)
+    again = build_site(mkdocs_yml)
+    assert again == WriteReport(unchanged=files)
+    assert sorted(site_files(tmp_path / "site")) == files
 
 
 # -- in a real browser --------------------------------------------------------------------
@@ -445,9 +603,8 @@ def test_search_finds_an_endpoint_by_title(page: Any) -> None:
 def imported_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The imported fixture model as `apiscribe convert --to site` builds it, served."""
     root = tmp_path_factory.mktemp("imported")
-    write_tree(root / "docs", markdown_view.render(IMPORTED))
-    (root / "mkdocs.yml").write_text(write_static_mkdocs_config(IMPORTED), encoding="utf-8")
-    build_site(root / "mkdocs.yml")
+    (root / "mkdocs.yml").write_text(write_mkdocs_config(title=IMPORTED.title), encoding="utf-8")
+    build_site(root / "mkdocs.yml", model=IMPORTED)
     with serving(root / "site") as url:
         yield url
 

@@ -1,4 +1,4 @@
-"""Pages rendered in forked workers during ``mkdocs build`` (apiscribe.site_workers)."""
+"""Pages rendered in forked workers during ``mkdocs build`` (apiscribe.site.workers)."""
 
 from __future__ import annotations
 
@@ -16,14 +16,18 @@ from typing import Any
 import pytest
 from mkdocs.structure.pages import Page
 
-from apiscribe import site_workers
 from apiscribe.diagnostics import ApiscribeError
 from apiscribe.model import ApiModel, Endpoint, Parameter, Section
-from apiscribe.site import ApiscribePlugin, build_site, write_mkdocs_config
+from apiscribe.model.types import schema_of
+from apiscribe.site import build_site, write_mkdocs_config
+from apiscribe.site import workers as site_workers
+from apiscribe.site.search import SearchFilter
 from apiscribe.views import jsondocs as jsondocs_view
 from apiscribe.writer import write_tree
 
 PAGES = 60
+
+
 def config_text(workers: int) -> str:
     """The mkdocs.yml apiscribe writes, for pages already in docs_dir, with ``workers``."""
     text = write_mkdocs_config(title="Workers", api_docs="")
@@ -124,7 +128,8 @@ def test_workers_render_the_plugins_own_pages(
             name=f"get-item-{number}", section="items", method="GET",
             api_path=f"/api/items/{number}/", title=f"Retrieve item {number}",
             description=f"Item number {number}.",
-            path_parameters=(Parameter("item_id", "int", "the item.", "path"),),
+            parameters=(Parameter("item_id", "path", "the item.", required=True,
+                                  schema=schema_of("int"), type_name="int"),),
             sidebar_order=number,
         )
         for number in range(PAGES)
@@ -183,16 +188,16 @@ def test_a_search_index_the_worker_did_not_send_is_built_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, debug_log: pytest.LogCaptureFixture
 ) -> None:
     build_site(project(tmp_path / "one", workers=1))
-    build_process, index_pages = os.getpid(), ApiscribePlugin._index_pages
+    build_process, index_pages = os.getpid(), SearchFilter.entries
 
     def index_or_die(
-        self: ApiscribePlugin, search: Any, pages: list[Page]
+        self: SearchFilter, search: Any, pages: list[Page]
     ) -> list[dict[str, Any]]:
         if os.getpid() != build_process:  # the worker, once it has the pages
             os._exit(3)
         return index_pages(self, search, pages)
 
-    monkeypatch.setattr(ApiscribePlugin, "_index_pages", index_or_die)
+    monkeypatch.setattr(SearchFilter, "entries", index_or_die)
     build_site(project(tmp_path / "two", workers=2))
     assert worker_messages(debug_log)[-2:] == [
         "apiscribe: a worker builds the search index",

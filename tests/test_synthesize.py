@@ -12,7 +12,7 @@ from apiscribe.model import NamedExample
 from apiscribe.views.synthesize import MAX_DEPTH, generated_example, synthesize
 
 from .conftest import ROOT
-from .imported_fixtures import COMPONENTS
+from .imported_fixtures import SCHEMAS
 
 
 def ref(name: str) -> dict[str, str]:
@@ -91,29 +91,29 @@ def test_composition() -> None:
 
 
 def test_references_are_followed() -> None:
-    assert synthesize(ref("Error"), COMPONENTS) == {"code": 400, "message": "string"}
-    assert synthesize({"$ref": "#/definitions/Tag"}, COMPONENTS) == {"name": "string"}
-    assert synthesize(ref("Missing"), COMPONENTS) is None
+    assert synthesize(ref("Error"), SCHEMAS) == {"code": 400, "message": "string"}
+    # The model refers to its named schemas only as #/components/schemas/<name>: a Swagger
+    # source rewrites #/definitions/<name> on the way in, so the view follows no other form.
+    assert synthesize({"$ref": "#/definitions/Tag"}, SCHEMAS) is None
+    assert synthesize(ref("Missing"), SCHEMAS) is None
 
 
 def test_recursive_schemas_stop() -> None:
-    components: dict[str, Any] = {
-        "schemas": {
-            "Node": {
-                "type": "object",
-                "required": ["parent"],
-                "properties": {
-                    "name": {"type": "string"},
-                    "parent": ref("Node"),
-                    "children": {"type": "array", "items": ref("Node")},
-                },
+    schemas: dict[str, Any] = {
+        "Node": {
+            "type": "object",
+            "required": ["parent"],
+            "properties": {
+                "name": {"type": "string"},
+                "parent": ref("Node"),
+                "children": {"type": "array", "items": ref("Node")},
             },
-            "Loop": {"allOf": [ref("Loop")]},
-        }
+        },
+        "Loop": {"allOf": [ref("Loop")]},
     }
-    assert synthesize(ref("Node"), components) == {"name": "string", "children": []}
-    assert synthesize(ref("Loop"), components) is None
-    user = synthesize(ref("User"), COMPONENTS)
+    assert synthesize(ref("Node"), schemas) == {"name": "string", "children": []}
+    assert synthesize(ref("Loop"), schemas) is None
+    user = synthesize(ref("User"), SCHEMAS)
     assert user["friends"] == []
 
 
@@ -131,23 +131,21 @@ def test_depth_is_limited() -> None:
 
 
 def test_read_only_and_write_only_properties() -> None:
-    pet = synthesize(ref("Pet"), COMPONENTS)
-    request = synthesize(ref("Pet"), COMPONENTS, direction="request")
-    response = synthesize(ref("Pet"), COMPONENTS, direction="response")
+    pet = synthesize(ref("Pet"), SCHEMAS)
+    request = synthesize(ref("Pet"), SCHEMAS, direction="request")
+    response = synthesize(ref("Pet"), SCHEMAS, direction="response")
     assert {"id", "secret"} <= set(pet)
     assert "id" not in request and "secret" in request
     assert "id" in response and "secret" not in response
     read_only_target = {
-        "schemas": {
-            "Id": {"type": "integer", "readOnly": True},
-            "Thing": {"type": "object", "properties": {"id": ref("Id"), "n": {"type": "string"}}},
-        }
+        "Id": {"type": "integer", "readOnly": True},
+        "Thing": {"type": "object", "properties": {"id": ref("Id"), "n": {"type": "string"}}},
     }
     assert synthesize(ref("Thing"), read_only_target, direction="request") == {"n": "string"}
 
 
 def test_generated_example_is_marked() -> None:
-    assert generated_example(ref("Error"), COMPONENTS, direction="response") == NamedExample(
+    assert generated_example(ref("Error"), SCHEMAS, direction="response") == NamedExample(
         "", {"code": 400, "message": "string"}, generated=True
     )
 
@@ -156,9 +154,9 @@ def test_synthesis_is_deterministic_across_runs() -> None:
     code = (
         "import json\n"
         "from apiscribe.views.synthesize import synthesize\n"
-        "from tests.imported_fixtures import COMPONENTS\n"
-        "print(json.dumps([synthesize({'$ref': '#/components/schemas/' + name}, COMPONENTS,"
-        " direction='response') for name in sorted(COMPONENTS['schemas'])]))\n"
+        "from tests.imported_fixtures import SCHEMAS\n"
+        "print(json.dumps([synthesize({'$ref': '#/components/schemas/' + name}, SCHEMAS,"
+        " direction='response') for name in sorted(SCHEMAS)]))\n"
     )
     outputs = {
         subprocess.run(
@@ -169,7 +167,7 @@ def test_synthesis_is_deterministic_across_runs() -> None:
     }
     assert len(outputs) == 1
     expected = [
-        synthesize(ref(name), COMPONENTS, direction="response")
-        for name in sorted(COMPONENTS["schemas"])
+        synthesize(ref(name), SCHEMAS, direction="response")
+        for name in sorted(SCHEMAS)
     ]
     assert json.loads(outputs.pop()) == expected

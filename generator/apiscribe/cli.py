@@ -1,8 +1,9 @@
-"""The command line: ``apiscribe generate | build | convert``.
+"""The command line: ``apiscribe generate | build | convert | check``.
 
-Exit codes: 0 success, 1 problems found or the job failed, 2 usage error. Problems are printed
-one per line as ``file:line: level code: message``, then a summary. A broken environment is
-reported as ``Error: ...`` with a hint, never a traceback (set ``APISCRIBE_DEBUG=1`` for one).
+Exit codes: 0 success, 1 problems found or the job failed, 2 usage error (a missing input
+file included). Problems are printed one per line as ``file:line: level code: message``, and
+every run ends with the same summary. A broken environment is reported as ``Error: ...`` with
+a hint, never a traceback (set ``APISCRIBE_DEBUG=1`` for one).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,22 +19,14 @@ import click
 
 from . import __version__, pipeline
 from .config import Config, find_project_root, load_config
-from .diagnostics import ApiscribeError, Diagnostic, has_errors
+from .diagnostics import ApiscribeError, Diagnostic, has_errors, report_text
+from .documents.fetch import is_url
 
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic], *, strict: bool = False) -> bool:
-    """Print every diagnostic and a summary to stderr; return True when the run failed."""
-    ordered = sorted(diagnostics, key=lambda d: (d.file, d.line, d.code, d.message))
-    for item in ordered:
-        click.echo(item.format(), err=True)
-    if ordered:
-        counts = Counter(d.level for d in ordered)
-        codes = Counter(d.code for d in ordered)
-        by_code = ", ".join(f"{code}: {n}" for code, n in sorted(codes.items()))
-        click.echo(
-            f"{counts['error']} error(s), {counts['warning']} warning(s) ({by_code})", err=True
-        )
-    return has_errors(ordered) or (strict and bool(ordered))
+    """Print every diagnostic and the summary to stderr; return True when the run failed."""
+    click.echo(report_text(diagnostics), nl=False, err=True)
+    return has_errors(diagnostics) or (strict and bool(diagnostics))
 
 
 def scenario_progress(enabled: bool) -> Callable[[str], None] | None:
@@ -54,7 +46,12 @@ def scenario_progress(enabled: bool) -> Callable[[str], None] | None:
 def _config(ctx: click.Context) -> Config:
     obj: dict[str, Any] = ctx.ensure_object(dict)
     project = obj.get("project")
-    root = Path(project) if project else find_project_root(Path.cwd())
+    if project:
+        return load_config(Path(project))
+    try:
+        root = find_project_root(Path.cwd())
+    except ApiscribeError as exc:
+        raise click.UsageError(f"{exc.message}\nHint: {exc.hint}") from None
     return load_config(root)
 
 
@@ -68,6 +65,10 @@ def _report(outcome: pipeline.Outcome, quiet: bool, what: str) -> None:
         f"{len(report.removed)} removed",
         err=True,
     )
+    if outcome.site is not None:
+        pages = sum(1 for _ in outcome.site.rglob("*.html"))
+        click.echo(f"{what}: the site is in {outcome.site} ({pages} HTML page(s)); view it "
+                   f"with: python3 -m http.server -d {outcome.site}", err=True)
 
 
 class Group(click.Group):
@@ -115,8 +116,11 @@ def main(ctx: click.Context, project: str | None) -> None:
     ctx.ensure_object(dict)["project"] = project
 
 
+_OUT_HELP = "Output folder (default: 'output' in [tool.apiscribe], api-docs)."
+
+
 @main.command()
-@click.option("--output", help="Output folder (default: 'output' in [tool.apiscribe], api-docs).")
+@click.option("-o", "--out", "--output", "output", help=_OUT_HELP)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.pass_context
 def generate(ctx: click.Context, output: str | None, quiet: bool) -> None:
@@ -151,24 +155,29 @@ def build(
 
     Runs 'generate' (unless --no-generate), then builds mkdocs.yml with MkDocs: the apiscribe
     MkDocs plugin renders one page per endpoint, an index per section and a home page from
-    api-docs/, and the site goes to site/.
+    the same model, and the site goes to site/. The site is replaced only once it is built;
+    files whose bytes did not change are left as they are.
     """
     config = _config(ctx).with_overrides(site_dir=site_dir)
     outcome = pipeline.build(config, regenerate=not no_generate, strict=strict,
                              progress=scenario_progress(not quiet))
     _report(outcome, quiet, "build")
-    if not quiet:
-        click.echo(f"site built in {config.site_path}", err=True)
     ctx.exit(1 if print_diagnostics(outcome.diagnostics) else 0)
 
 
+def _existing_input(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not is_url(value) and not Path(value).exists():
+        raise click.BadParameter(f"{value!r}: no such file or folder", ctx, param)
+    return value
+
+
 @main.command()
-@click.argument("source", metavar="INPUT")
+@click.argument("source", metavar="INPUT", callback=_existing_input)
 @click.option(
     "--to", "target", required=True, type=click.Choice(pipeline.CONVERT_TARGETS),
     help="The view to write.",
 )
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Output folder.")
 @click.option(
     "--allow-remote-refs", is_flag=True,
@@ -182,17 +191,18 @@ def convert(source: str, target: str, out_dir: str, allow_remote_refs: bool, qui
 
     INPUT is an OpenAPI 3.0/3.1 or Swagger 2.0 document (a JSON or YAML file, or an
     http(s) URL, fetched with a timeout and a size cap), or a folder (or file) of JSON docs
-    in Sentry's format.
+    in Sentry's format. A spec gets the same checks as 'apiscribe check'.
 
     \b
     --to jsondocs  one JSON doc per operation (untouched JSON docs come back byte for byte)
     --to openapi   openapi.json (OpenAPI 3.1)
     --to markdown  the Markdown pages: one per operation, an index per section, a home page
-    --to site      a MkDocs project in DIR/project, built into DIR/site
+    --to site      a MkDocs site in DIR/site, and in DIR/project the mkdocs.yml that
+                   renders it from INPUT (run 'mkdocs serve' there)
 
     Problems are reported with their file, line and JSON pointer; what can be read is still
     converted, and the exit code is 1. A run with errors never overwrites what is already in
-    the output folder.
+    the output folder, and a site that does not build writes nothing.
     """
     outcome = pipeline.convert(source, target, Path(out_dir),
                                allow_remote_refs=allow_remote_refs)
@@ -252,7 +262,9 @@ def check(
     if paths:
         result = runner.check_paths([Path(p) for p in paths], cache_dir=cache)
     else:
-        result = runner.check_project(_config(ctx), stale=not no_stale, cache_dir=cache)
+        result = runner.check_project(
+            _config(ctx), regenerate=None if no_stale else pipeline.regenerated_tree,
+            cache_dir=cache)
     diagnostics = sorted(set(result.diagnostics))
     click.echo(report.render(fmt, diagnostics, len(result.files)), nl=False)
     if junit:

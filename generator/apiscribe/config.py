@@ -1,7 +1,9 @@
 """Configuration: what the user wrote in ``[tool.apiscribe]``, resolved against defaults.
 
-The raw table is validated here (unknown keys are refused with a "Did you mean" hint); the
-rest of apiscribe only sees the resolved :class:`Config`.
+The raw table is validated here against a declared schema (:data:`TABLE_SCHEMA`: unknown keys
+are refused with a "Did you mean" hint, values of the wrong kind say what was expected); the
+rest of apiscribe only sees the resolved :class:`Config`. Keys may be written with ``_`` or
+``-``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,13 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from jsonschema import Draft202012Validator
+
 from .diagnostics import ApiscribeError
+
+#: The layout of the output folder (``api-docs/``).
+ENDPOINTS_DIR = "endpoints"
+OPENAPI_FILE = "openapi.json"
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,16 @@ class Config:
         return self.root / self.output
 
     @property
+    def endpoints_dir(self) -> Path:
+        """Where the JSON docs go: ``<output>/endpoints``."""
+        return self.output_dir / ENDPOINTS_DIR
+
+    @property
+    def spec_path(self) -> Path:
+        """Where the OpenAPI document goes: ``<output>/openapi.json``."""
+        return self.output_dir / OPENAPI_FILE
+
+    @property
     def docs_path(self) -> Path:
         return self.root / self.docs_dir
 
@@ -66,10 +84,25 @@ class Config:
         return replace(self, **given)
 
 
-_FIELD_TYPES = {f.name: f.type for f in fields(Config) if f.name != "root"}
-_KEY_NAMES = {name.replace("_", "-"): name for name in _FIELD_TYPES} | {
-    name: name for name in _FIELD_TYPES
+_TEXT = {"type": "string"}
+_STRINGS = {"anyOf": [_TEXT, {"type": "array", "items": _TEXT}]}
+_SECONDS = {"type": "number"}
+_TABLE = {"type": "object", "additionalProperties": _TEXT}
+#: What each key of ``[tool.apiscribe]`` holds; every other key of :class:`Config` is a string.
+_KINDS: dict[str, tuple[dict[str, Any], str]] = {
+    "pythonpath": (_STRINGS, "a list of strings"),
+    "server_timeout": (_SECONDS, "a number"),
+    "request_timeout": (_SECONDS, "a number"),
+    "extra_env": (_TABLE, "a table of strings"),
 }
+_NAMES = [f.name for f in fields(Config) if f.name != "root"]
+TABLE_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "properties": {name: _KINDS.get(name, (_TEXT, ""))[0] for name in _NAMES},
+}
+_VALIDATOR = Draft202012Validator(TABLE_SCHEMA)
+_KEY_NAMES = {name.replace("_", "-"): name for name in _NAMES} | {name: name for name in _NAMES}
 
 
 def find_project_root(start: Path) -> Path:
@@ -103,33 +136,21 @@ def load_config(root: Path) -> Config:
     if not isinstance(table, dict):
         raise ApiscribeError(f"{path}: no [tool.apiscribe] table")
     values: dict[str, Any] = {}
+    spelled: dict[str, str] = {}
     for key, value in table.items():
         name = _KEY_NAMES.get(key)
         if name is None:
             close = difflib.get_close_matches(key, sorted(_KEY_NAMES), n=1)
             hint = f"Did you mean '{close[0]}'?" if close else ""
             raise ApiscribeError(f"{path}: [tool.apiscribe]: unknown key '{key}'", hint=hint)
-        values[name] = _coerce(path, key, name, value)
-    return Config(root=root.resolve(), **values)
-
-
-def _coerce(path: Path, key: str, name: str, value: Any) -> Any:
-    kind = str(_FIELD_TYPES[name])
-    where = f"{path}: [tool.apiscribe].{key}"
-    if kind.startswith("tuple"):
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ApiscribeError(f"{where}: expected a list of strings")
-        return tuple(value)
-    if kind.startswith("dict"):
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            raise ApiscribeError(f"{where}: expected a table of strings")
-        return dict(value)
-    if kind == "float":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ApiscribeError(f"{where}: expected a number")
-        return float(value)
-    if not isinstance(value, str):
-        raise ApiscribeError(f"{where}: expected a string")
-    return value
+        values[name], spelled[name] = value, key
+    for err in sorted(_VALIDATOR.iter_errors(values), key=lambda e: list(e.absolute_path)):
+        name = str(err.absolute_path[0])
+        expected = _KINDS.get(name, (_TEXT, "a string"))[1]
+        raise ApiscribeError(f"{path}: [tool.apiscribe].{spelled[name]}: expected {expected}")
+    if isinstance(values.get("pythonpath"), str):
+        values["pythonpath"] = [values["pythonpath"]]
+    converted: dict[str, Any] = {name: tuple(value) if isinstance(value, list) else
+                 float(value) if _KINDS.get(name, ({}, ""))[0] is _SECONDS else value
+                 for name, value in values.items()}
+    return Config(root=root.resolve(), **converted)

@@ -1,8 +1,10 @@
-"""One diagnostic type for every problem apiscribe reports, and the base exception."""
+"""One diagnostic type for every problem apiscribe reports, the one way to print them, and the
+base exception."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -39,16 +41,40 @@ class Diagnostic:
     endpoint: str = ""
     hint: str = ""
 
-    def format(self) -> str:
+    def headline(self) -> str:
+        """``file:line: level code: message (endpoint NAME) [/pointer]``."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         text = f"{where}: {self.level} {self.code}: {self.message}"
         if self.endpoint:
             text += f" (endpoint {self.endpoint})"
         if self.pointer:
-            text += f" [at {self.pointer}]"
-        if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f" [{self.pointer}]"
         return text
+
+    def format(self) -> str:
+        """:meth:`headline`, and the hint on a line of its own."""
+        return self.headline() + (f"\n    hint: {self.hint}" if self.hint else "")
+
+
+def summary(diagnostics: Sequence[Diagnostic], files: int | None = None) -> str:
+    """The line that ends every run, then one line per code::
+
+        3 file(s) checked: 1 error(s), 2 warning(s)
+          no-example: 2
+          spec-invalid: 1
+    """
+    levels = Counter(d.level for d in diagnostics)
+    head = f"{levels['error']} error(s), {levels['warning']} warning(s)"
+    if files is not None:
+        head = f"{files} file(s) checked: {head}"
+    codes = Counter(d.code for d in diagnostics)
+    return "\n".join([head, *(f"  {code}: {n}" for code, n in sorted(codes.items()))])
+
+
+def report_text(diagnostics: Sequence[Diagnostic], files: int | None = None) -> str:
+    """Every diagnostic (sorted by file, line and code), then the summary."""
+    ordered = sorted(diagnostics, key=lambda d: (d.file, d.line, d.code, d.message, d.pointer))
+    return "".join(d.format() + "\n" for d in ordered) + summary(ordered, files) + "\n"
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

@@ -1,38 +1,49 @@
 """The pipeline, stage by stage: load → record → render → write → build.
 
 Every command of the command line is a short function here. Problems in the user's input come
-back as diagnostics; only a broken environment raises :class:`ApiscribeError`.
+back as diagnostics; only a broken environment raises :class:`ApiscribeError`. The site is
+always built from the model the command has in memory (:func:`apiscribe.site.build_site`), so
+``build`` and ``convert --to site`` go through the same code.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Config
+from .config import ENDPOINTS_DIR, OPENAPI_FILE, Config
 from .diagnostics import ApiscribeError, Diagnostic, has_errors, warning
+from .documents.fetch import is_url
+from .formats.jsondoc import SCHEMA_FILENAME, schema_text
 from .model import ApiModel, Endpoint
+from .sources import Loaded, load_input
 from .views import jsondocs as jsondocs_view
 from .views import markdown as markdown_view
 from .views import openapi as openapi_view
-from .writer import WriteReport, write_tree
+from .writer import WriteReport, merge, write_tree
 
 Progress = Callable[[str], None]
 
-ENDPOINTS_DIR = "endpoints"
-OPENAPI_FILE = "openapi.json"
+__all__ = ["CONVERT_TARGETS", "ENDPOINTS_DIR", "OPENAPI_FILE", "Outcome", "build", "convert",
+           "generate", "regenerate"]
+
 CONVERT_TARGETS = ("jsondocs", "openapi", "markdown", "site")
 
 
 @dataclass
 class Outcome:
-    """What a command produced: the model, every diagnostic, and what was written."""
+    """What a command produced: the model, every diagnostic, what was written, and, when a
+    site was built, where it is."""
 
     model: ApiModel
     diagnostics: list[Diagnostic] = field(default_factory=list)
     report: WriteReport = field(default_factory=WriteReport)
+    site: Path | None = None
 
 
 # -- stages ------------------------------------------------------------------------------
@@ -62,8 +73,6 @@ def record_examples(
 def render_api_docs(model: ApiModel) -> dict[str, str]:
     """The committed outputs: JSON docs under ``endpoints/``, ``openapi.json``, and the
     JSON Schema of the JSON-doc format (``jsondoc.schema.json``) for other tools to use."""
-    from .checks.schema import SCHEMA_FILENAME, schema_text
-
     tree = {f"{ENDPOINTS_DIR}/{path}": text for path, text in jsondocs_view.render(model).items()}
     tree.update(openapi_view.render(model))
     tree[SCHEMA_FILENAME] = schema_text()
@@ -78,7 +87,7 @@ def keep_committed(
     An endpoint whose docstring or scenario is broken must not overwrite its last good doc:
     the committed version stays in every view, and the run still fails.
     """
-    from .sources import jsondocs as jsondocs_source
+    from .sources.jsondocs import load_file
 
     broken = {d.endpoint for d in diagnostics if d.level == "error" and d.endpoint}
     if not broken:
@@ -92,11 +101,27 @@ def keep_committed(
                 continue
             committed = output_dir / ENDPOINTS_DIR / section.slug / f"{endpoint.name}.md"
             if committed.is_file():
-                old, _ = jsondocs_source.load_file(committed, section=section.slug)
+                old, _ = load_file(committed, section=section.slug)
                 if old is not None:
                     endpoints.append(old)
         sections.append(dataclasses.replace(section, endpoints=tuple(endpoints)))
     return dataclasses.replace(model, sections=tuple(s for s in sections if s.endpoints))
+
+
+def spec_checks(loaded: Loaded) -> list[Diagnostic]:
+    """A read spec's diagnostics and the spec checks ``check`` runs on it: one diagnostic per
+    problem (an import problem at a place where the spec checks found an error is that
+    error)."""
+    spec = loaded.spec
+    if spec is None or spec.document is None:
+        return list(loaded.diagnostics)
+    from .checks.specs import check_document
+
+    checked = check_document(spec.document, spec.file, spec.lines, base_uri=spec.base_uri)
+    places = {(d.file, d.pointer) for d in checked if d.level == "error"}
+    kept = [d for d in loaded.diagnostics
+            if not (d.level == "error" and (d.file, d.pointer) in places)]
+    return sorted(set(kept + checked))
 
 
 # -- commands ----------------------------------------------------------------------------
@@ -114,6 +139,13 @@ def regenerate(
     return model, diagnostics, render_api_docs(model)
 
 
+def regenerated_tree(config: Config) -> tuple[list[Diagnostic], dict[str, str]]:
+    """What ``check`` compares with the committed docs: :func:`regenerate`'s diagnostics and
+    tree."""
+    _, diagnostics, tree = regenerate(config)
+    return diagnostics, tree
+
+
 def generate(config: Config, *, progress: Progress | None = None) -> Outcome:
     """``apiscribe generate``: the configured app → ``api-docs/``."""
     model, diagnostics, tree = regenerate(config, progress=progress)
@@ -123,14 +155,21 @@ def generate(config: Config, *, progress: Progress | None = None) -> Outcome:
 
 def load_api_docs(config: Config) -> tuple[ApiModel, list[Diagnostic]]:
     """The model as committed in ``api-docs/`` (for ``build --no-generate``)."""
-    from .sources import jsondocs as jsondocs_source
+    from .sources.jsondocs import load_folder
 
-    folder = config.output_dir / ENDPOINTS_DIR
+    folder = config.endpoints_dir
     if not folder.is_dir():
         raise ApiscribeError(
             f"no JSON docs in {folder}", hint="run 'apiscribe generate' first"
         )
-    return jsondocs_source.load_folder(folder)
+    return load_folder(folder)
+
+
+def _prefix(folder: Path, base: Path) -> str:
+    try:
+        return folder.resolve().relative_to(base.resolve()).as_posix() + "/"
+    except ValueError:
+        return str(folder) + "/"
 
 
 def build(
@@ -140,8 +179,8 @@ def build(
     strict: bool = True,
     progress: Progress | None = None,
 ) -> Outcome:
-    """``apiscribe build``: generate, then render the Markdown and build the MkDocs site."""
-    from . import site
+    """``apiscribe build``: generate, then build the MkDocs site from the same model."""
+    from .site import build_site
 
     if regenerate:
         outcome = generate(config, progress=progress)
@@ -153,54 +192,67 @@ def build(
             f"no MkDocs configuration at {config.mkdocs_path}",
             hint="set mkdocs_config in [tool.apiscribe]",
         )
-    site.build_site(config.mkdocs_path, site_dir=config.site_path, strict=strict)
+    site = build_site(config.mkdocs_path, site_dir=config.site_path, strict=strict,
+                      model=outcome.model)
+    outcome.report = merge((_prefix(config.output_dir, config.root), outcome.report),
+                           (_prefix(config.site_path, config.root), site))
+    outcome.site = config.site_path
     return outcome
 
 
-SPEC_SUFFIXES = (".json", ".yaml", ".yml")
-
-
-def is_url(source: str) -> bool:
-    return source.startswith(("http://", "https://"))
-
-
-def load_input(
-    source: str, *, allow_remote_refs: bool = False
-) -> tuple[ApiModel | None, list[Diagnostic]]:
-    """Read a ``convert`` input: an OpenAPI/Swagger document (file or URL), or a folder or
-    file of JSON docs."""
-    from .sources import jsondocs as jsondocs_source
-
-    if is_url(source):
-        from .sources.openapi import load_spec
-
-        return load_spec(source, allow_remote_refs=allow_remote_refs)
-    path = Path(source)
-    if not path.exists():
-        raise ApiscribeError(f"{source}: no such file or folder")
-    if path.is_file() and path.suffix.lower() in SPEC_SUFFIXES:
-        from .sources.openapi import load_spec
-
-        return load_spec(path, allow_remote_refs=allow_remote_refs)
-    return jsondocs_source.load_folder(path)
+def load(source: str, *, allow_remote_refs: bool = False) -> tuple[ApiModel | None,
+                                                                     list[Diagnostic]]:
+    """Read a ``convert`` input and run the spec checks on a spec: ``(model, diagnostics)``."""
+    loaded = load_input(source, allow_remote_refs=allow_remote_refs)
+    return loaded.model, spec_checks(loaded)
 
 
 def render_target(model: ApiModel, target: str) -> Mapping[str, str]:
-    """The tree ``convert --to TARGET`` writes. ``site`` is a MkDocs project: the Markdown
-    pages under ``docs/`` and a ``mkdocs.yml`` with the navigation; it is then built."""
-    from . import site
-
+    """The tree ``convert --to TARGET`` writes (``site`` is built apart: :func:`convert`)."""
     if target == "jsondocs":
         return jsondocs_view.render(model)
     if target == "openapi":
         return openapi_view.render(model)
     if target == "markdown":
         return markdown_view.render(model)
-    if target == "site":
-        project = {f"docs/{p}": t for p, t in markdown_view.render(model).items()}
-        project["mkdocs.yml"] = site.write_static_mkdocs_config(model)
-        return project
     raise ApiscribeError(f"unknown target {target!r}", hint=f"one of {', '.join(CONVERT_TARGETS)}")
+
+
+def _project(model: ApiModel, source: str, project: Path, allow_remote_refs: bool
+             ) -> dict[str, str]:
+    """The MkDocs project of ``convert --to site``: a mkdocs.yml whose plugin renders the
+    API from the input, so ``mkdocs serve`` in the project shows it as it changes."""
+    from .site import write_mkdocs_config
+
+    given = source if is_url(source) else Path(
+        os.path.relpath(Path(source).resolve(), project.resolve())).as_posix()
+    text = write_mkdocs_config(title=model.title, api_docs=given, site_dir="../site",
+                               allow_remote_refs=allow_remote_refs)
+    return {"mkdocs.yml": text}
+
+
+def _convert_site(model: ApiModel, source: str, out_dir: Path, *, strict: bool,
+                  allow_remote_refs: bool) -> tuple[WriteReport, Path]:
+    """Build the site beside the output first; only a finished build is written."""
+    from .site import build_site
+
+    project = _project(model, source, out_dir / "project", allow_remote_refs)
+    created = not out_dir.exists()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".apiscribe-project-", dir=out_dir))
+    try:
+        write_tree(staging, project)
+        site = build_site(staging / "mkdocs.yml", site_dir=out_dir / "site", strict=strict,
+                          model=model)
+    except BaseException:
+        if created:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    written = write_tree(out_dir / "project", project)
+    (out_dir / "project" / "docs").mkdir(exist_ok=True)
+    return merge(("project/", written), ("site/", site)), out_dir / "site"
 
 
 def convert(
@@ -209,12 +261,12 @@ def convert(
     """``apiscribe convert INPUT --to TARGET --out DIR``.
 
     A run with errors still renders what it could, but only into an empty or new output
-    folder: nothing already in the output folder is overwritten by a failed run.
+    folder: nothing already in the output folder is overwritten by a failed run. A site is
+    written only once it is built.
     """
-    model, diagnostics = load_input(source, allow_remote_refs=allow_remote_refs)
+    model, diagnostics = load(source, allow_remote_refs=allow_remote_refs)
     if model is None:
         return Outcome(ApiModel(title=""), diagnostics)
-    tree = render_target(model, target)
     if has_errors(diagnostics) and out_dir.is_dir() and any(out_dir.iterdir()):
         diagnostics.append(warning(
             "output-kept", "the input has errors, so nothing in the output folder was changed",
@@ -222,11 +274,7 @@ def convert(
         ))
         return Outcome(model, diagnostics)
     if target == "site":
-        from . import site
-
-        report = write_tree(out_dir / "project", tree)
-        site.build_site(out_dir / "project" / "mkdocs.yml", site_dir=out_dir / "site",
-                        strict=not has_errors(diagnostics))
-    else:
-        report = write_tree(out_dir, tree)
-    return Outcome(model, diagnostics, report)
+        report, site = _convert_site(model, source, out_dir, strict=not has_errors(diagnostics),
+                                     allow_remote_refs=allow_remote_refs)
+        return Outcome(model, diagnostics, report, site)
+    return Outcome(model, diagnostics, write_tree(out_dir, render_target(model, target)))

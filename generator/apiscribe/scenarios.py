@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict, TypeVar, Unpack
 
 if TYPE_CHECKING:
     import httpx
@@ -31,32 +31,28 @@ F = TypeVar("F", bound=Callable[..., Any])
 ATTRIBUTE = "__apiscribe_scenarios__"
 
 
+class RequestOptions(TypedDict, total=False):
+    """What a scenario may give a request besides its method and path (as httpx takes them):
+    a JSON body, form ``data``, ``files`` to upload as ``(filename, bytes, media type)``, the
+    query ``params`` and extra ``headers``."""
+
+    json: Any
+    data: dict[str, str]
+    files: dict[str, tuple[str, bytes, str]]
+    params: dict[str, str]
+    headers: dict[str, str]
+
+
 class ScenarioClient(Protocol):
     """What a scenario function receives."""
 
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        data: dict[str, str] | None = None,
-        files: dict[str, tuple[str, bytes, str]] | None = None,
-        params: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> httpx.Response: ...
+    def request(self, method: str, path: str, **options: Unpack[RequestOptions]
+                ) -> httpx.Response:
+        """Send a request and record it."""
 
-    def prepare(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        data: dict[str, str] | None = None,
-        files: dict[str, tuple[str, bytes, str]] | None = None,
-        params: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> httpx.Response: ...
+    def prepare(self, method: str, path: str, **options: Unpack[RequestOptions]
+                ) -> httpx.Response:
+        """Send a request without recording it (set-up work)."""
 
 
 @dataclass(frozen=True)

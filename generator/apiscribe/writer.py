@@ -1,13 +1,17 @@
-"""The one writer: puts a rendered ``{relative path: text}`` tree on disk.
+"""The one writer: puts a rendered ``{relative path: text}`` tree on disk, or a finished folder
+(a built site) in the place of the old one.
 
 Files are replaced atomically (write to a temporary file in the same folder, then
 ``os.replace``) and only when their bytes change. Paths that would land outside the output
-folder are refused.
+folder are refused. Every command counts what it wrote the same way: a :class:`WriteReport`
+of the files whose bytes changed, those left as they were, and those removed.
 """
 
 from __future__ import annotations
 
+import filecmp
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -80,3 +84,53 @@ def write_tree(
                 report.removed.append(rel)
     return report
 
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def replace_tree(source: Path, target: Path) -> WriteReport:
+    """Put the finished folder ``source`` in the place of ``target``, and remove ``source``.
+
+    A missing ``target`` is ``source`` renamed. Otherwise each file of ``target`` whose bytes
+    differ is replaced atomically by its counterpart, the others are left as they are, and the
+    files ``source`` does not have are removed (with the folders they leave empty).
+    """
+    files = _files(source)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+        return WriteReport(written=files)
+    report = WriteReport()
+    for rel in files:
+        new, old = source / rel, target / rel
+        if old.is_file() and filecmp.cmp(new, old, shallow=False):
+            report.unchanged.append(rel)
+            continue
+        if old.is_dir():
+            shutil.rmtree(old)
+        old.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(new, old)
+        report.written.append(rel)
+    kept = set(files)
+    for existing in sorted(target.rglob("*"), reverse=True):
+        rel = existing.relative_to(target).as_posix()
+        if existing.is_file() and rel not in kept:
+            existing.unlink()
+            report.removed.append(rel)
+        elif existing.is_dir() and not any(existing.iterdir()):
+            existing.rmdir()
+    report.removed.sort()
+    shutil.rmtree(source, ignore_errors=True)
+    return report
+
+
+def merge(*parts: tuple[str, WriteReport]) -> WriteReport:
+    """One report of several writes: ``(folder prefix, report)`` pairs."""
+    out = WriteReport()
+    for prefix, report in parts:
+        out.written += [prefix + p for p in report.written]
+        out.unchanged += [prefix + p for p in report.unchanged]
+        out.removed += [prefix + p for p in report.removed]
+    return out

@@ -11,10 +11,11 @@ from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
 from ..model import HttpRequest
+from ..model.http import FORM, MULTIPART, is_json, media_type_of
+from ..model.types import ARRAY_OF
 
 BodyKind = Literal["json", "form", "multipart"]
 
-_ARRAY_OF = re.compile(r"(?:array|list)\[(.+)\]\Z")
 _DISPOSITION = re.compile(r"^content-disposition:[ \t]*form-data[ \t]*;(.*)$", re.I | re.M)
 _NAME = re.compile(r"""^[ \t]*name[ \t]*=[ \t]*(?:"((?:[^"\\]|\\.)*)"|([^;\s]*))""", re.I)
 
@@ -51,10 +52,6 @@ class BodyFields:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-def _media_type(request: HttpRequest) -> str:
-    return (request.header("Content-Type") or "").split(";", 1)[0].strip().lower()
-
-
 def _multipart_names(body: str) -> tuple[str, ...]:
     if body.startswith('"'):
         # Sentry's recorder showed multipart bodies as one JSON string.
@@ -79,8 +76,8 @@ def request_fields(request: HttpRequest) -> BodyFields | None:
     body = request.body
     if not body:
         return None
-    media = _media_type(request)
-    if media == "application/json" or media.endswith("+json"):
+    media = media_type_of(request.header("Content-Type"))
+    if is_json(media):
         try:
             value = json.loads(body)
         except ValueError:
@@ -88,10 +85,10 @@ def request_fields(request: HttpRequest) -> BodyFields | None:
         if not isinstance(value, dict):
             return None
         return BodyFields("json", tuple(value), value)
-    if media == "application/x-www-form-urlencoded":
+    if media == FORM:
         pairs = parse_qsl(body, keep_blank_values=True)
         return BodyFields("form", tuple(name for name, _ in pairs))
-    if media == "multipart/form-data":
+    if media == MULTIPART:
         return BodyFields("multipart", _multipart_names(body))
     return None
 
@@ -144,7 +141,7 @@ def misfit(value: Any, type_name: str) -> tuple[int | None, Any, str] | None:
     if value is None:
         return None
     wanted = type_name.strip().lower()
-    array_of = _ARRAY_OF.match(wanted)
+    array_of = ARRAY_OF.match(wanted)
     if array_of:
         if not isinstance(value, list):
             return None, value, TYPE_MEANINGS["array"]

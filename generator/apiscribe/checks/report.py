@@ -7,39 +7,9 @@ from collections import Counter
 from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, report_text, summary
 
 FORMATS = ("text", "github", "json")
-
-
-def line_text(d: Diagnostic) -> str:
-    """``file:line: level code: message`` with the JSON pointer where there is one."""
-    where = f"{d.file}:{d.line}" if d.line else d.file
-    text = f"{where}: {d.level} {d.code}: {d.message}"
-    if d.pointer:
-        text += f" [{d.pointer}]"
-    return text
-
-
-def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
-    levels = Counter(d.level for d in diagnostics)
-    codes = Counter(d.code for d in diagnostics)
-    head = (
-        f"{files} file(s) checked: {levels['error']} error(s), {levels['warning']} warning(s)"
-    )
-    if not codes:
-        return head
-    return head + "\n" + "\n".join(f"  {code}: {n}" for code, n in sorted(codes.items()))
-
-
-def text_report(diagnostics: Sequence[Diagnostic], files: int) -> str:
-    lines = []
-    for d in diagnostics:
-        lines.append(line_text(d))
-        if d.hint:
-            lines.append(f"    hint: {d.hint}")
-    lines.append(summary(diagnostics, files))
-    return "\n".join(lines) + "\n"
 
 
 def _escape_data(value: str) -> str:
@@ -105,10 +75,10 @@ def junit_report(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str
             failure = ET.SubElement(case, "failure", {
                 "message": f"{len(errors)} error(s)", "type": errors[0].code,
             })
-            failure.text = "\n".join(line_text(d) for d in errors)
+            failure.text = "\n".join(d.headline() for d in errors)
         warnings = [d for d in found if d.level == "warning"]
         if warnings:
-            ET.SubElement(case, "system-out").text = "\n".join(line_text(d) for d in warnings)
+            ET.SubElement(case, "system-out").text = "\n".join(d.headline() for d in warnings)
     ET.indent(suite)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, "unicode") + "\n"
 
@@ -118,4 +88,4 @@ def render(fmt: str, diagnostics: Sequence[Diagnostic], files: int) -> str:
         return github_report(diagnostics, files)
     if fmt == "json":
         return json_report(diagnostics, files)
-    return text_report(diagnostics, files)
+    return report_text(diagnostics, files)

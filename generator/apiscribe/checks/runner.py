@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import Config
+from ..config import ENDPOINTS_DIR, Config
 from ..diagnostics import ApiscribeError, Diagnostic, error
+from ..documents.load import DOCUMENT_SUFFIXES as SPEC_SUFFIXES
+from ..formats import jsondoc, jsondoc_index
 from ..model import Endpoint
-from ..sources import jsondocs as jsondocs_source
-from . import schema, truth
+from . import truth
 
 JSONDOC_SUFFIXES = (".md",)
-SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 #: Files apiscribe itself writes next to JSON docs that are neither docs nor specs.
-OWN_FILES = ("sections.json", schema.SCHEMA_FILENAME)
+OWN_FILES = (jsondoc_index.FILENAME, jsondoc.SCHEMA_FILENAME)
 _SPEC_MARK = re.compile(rb"""(^|[{,\s])["']?(openapi|swagger)["']?\s*:""", re.MULTILINE)
 
 
@@ -80,68 +80,34 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Path], list[Diagno
     return docs, specs, problems
 
 
-def check_jsondocs(files: Iterable[Path]) -> CheckResult:
-    """Format (front matter + JSON Schema) and truth checks for JSON docs."""
+def check_jsondocs(files: Iterable[Path], *, own: bool = False) -> CheckResult:
+    """The JSON-doc format and the truth checks, for JSON docs; ``own`` says they are
+    generated from this project's code (see :class:`~apiscribe.checks.truth.DocPlace`)."""
     result = CheckResult()
-    loaded: list[tuple[Endpoint, str]] = []
+    loaded: list[tuple[Endpoint, truth.DocPlace]] = []
     found: set[Diagnostic] = set()
     for path in files:
         shown = display_path(path)
         result.files.append(shown)
-        found.update(schema.validate_jsondoc_file(path, display=shown))
-        endpoint, problems = jsondocs_source.load_file(path, display=shown)
-        found.update(problems)
-        if endpoint is not None:
-            loaded.append((endpoint, shown))
+        read = jsondoc.read_file(path, display=shown, missing_keys=True)
+        found.update(read.diagnostics)
+        if read.endpoint is not None:
+            loaded.append((read.endpoint, truth.DocPlace(shown, read.lines, own)))
     found.update(truth.check_endpoints(loaded))
     result.diagnostics = sorted(found)
     return result
 
 
 def check_specs(files: Iterable[Path], *, cache_dir: Path | None = None) -> CheckResult:
-    """OpenAPI/Swagger validation (every error) and example-versus-schema checks."""
+    """The spec checks (:func:`apiscribe.checks.specs.check_document`) of each file."""
     from .specs import check_spec_file
 
     result = CheckResult()
     for path in files:
         shown = display_path(path)
         result.files.append(shown)
-        found = check_spec_file(path, display=shown, cache_dir=cache_dir)
-        result.diagnostics += found
-        if not any(d.code in _UNREADABLE for d in found):
-            result.diagnostics += example_checks(path, shown, cache_dir=cache_dir)
+        result.diagnostics += check_spec_file(path, display=shown, cache_dir=cache_dir)
     return result
-
-
-def example_checks(path: Path, shown: str, *, cache_dir: Path | None = None
-                   ) -> list[Diagnostic]:
-    """Every example of a spec against its schema; cached by content hash like verdicts
-    (the checks read nothing but the document's own bytes)."""
-    from . import spec_cache
-    from .responses import check_openapi_examples
-    from .spec_loading import parse_document
-
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return []  # already reported by the spec validation
-    key = spec_cache.cache_key(data, path.suffix + "#examples") if cache_dir else ""
-    if cache_dir is not None:
-        cached = spec_cache.read_entry(cache_dir, key, shown)
-        if cached is not None:
-            return cached
-    document, _, lines = parse_document(data, path)
-    found = (
-        check_openapi_examples(document, file=shown, line_of=lines.line_of)
-        if isinstance(document, dict) else []
-    )
-    if cache_dir is not None:
-        spec_cache.write_entry(cache_dir, key, found)
-    return found
-
-
-#: Spec diagnostics after which the document cannot be read for the example checks.
-_UNREADABLE = frozenset({"unreadable", "bad-utf8", "bad-json", "bad-yaml", "duplicate-key"})
 
 
 def check_paths(paths: Sequence[Path], *, cache_dir: Path | None = None) -> CheckResult:
@@ -153,14 +119,17 @@ def check_paths(paths: Sequence[Path], *, cache_dir: Path | None = None) -> Chec
     return result
 
 
-def staleness(config: Config) -> list[Diagnostic]:
-    """Regenerate in memory and compare with what is committed in the output folder."""
-    from .. import pipeline
+#: Regenerates the configured project's docs in memory: ``(diagnostics, {path: text})``
+#: (the pipeline's regeneration; ``check`` is handed it, so checks do not run the pipeline).
+Regenerate = Callable[[Config], tuple[list[Diagnostic], Mapping[str, str]]]
 
+
+def staleness(config: Config, regenerate: Regenerate) -> list[Diagnostic]:
+    """Regenerate in memory and compare with what is committed in the output folder."""
     out = config.output_dir
     shown = display_path(out)
     try:
-        _, diagnostics, tree = pipeline.regenerate(config)
+        diagnostics, tree = regenerate(config)
     except ApiscribeError as exc:
         return [error("generator-failed", f"the generator failed: {exc.message}",
                       file=shown, hint=exc.hint)]
@@ -168,7 +137,7 @@ def staleness(config: Config) -> list[Diagnostic]:
         return [error("generator-failed",
                       f"the generator crashed: {type(exc).__name__}: {exc}", file=shown)]
     found = [d for d in diagnostics if d.level == "error"]
-    owned = {p.relative_to(out).as_posix() for p in out.glob(f"{pipeline.ENDPOINTS_DIR}/**/*.md")}
+    owned = {p.relative_to(out).as_posix() for p in out.glob(f"{ENDPOINTS_DIR}/**/*.md")}
     hint = "run 'apiscribe generate' and commit the result"
     for rel in sorted(set(tree) | owned):
         target = out / rel
@@ -194,20 +163,19 @@ def _first_difference(path: Path, expected: str) -> int:
     return min(len(actual), len(expected.split("\n"))) + 1
 
 
-def check_project(config: Config, *, stale: bool = True, cache_dir: Path | None = None
-                  ) -> CheckResult:
-    """The configured project: its committed JSON docs and spec, and their staleness."""
+def check_project(config: Config, *, regenerate: Regenerate | None = None,
+                  cache_dir: Path | None = None) -> CheckResult:
+    """The configured project: its committed JSON docs and spec, and (with ``regenerate``)
+    their staleness."""
     out = config.output_dir
     if not out.is_dir():
         raise ApiscribeError(f"no generated docs at {out}", hint="run 'apiscribe generate'")
-    from ..pipeline import ENDPOINTS_DIR, OPENAPI_FILE
-
-    result = check_jsondocs(sorted((out / ENDPOINTS_DIR).rglob("*.md")))
-    spec = out / OPENAPI_FILE
+    result = check_jsondocs(sorted(config.endpoints_dir.rglob("*.md")), own=True)
+    spec = config.spec_path
     if spec.is_file():
         spec_result = check_specs([spec], cache_dir=cache_dir)
         result.files += spec_result.files
         result.diagnostics += spec_result.diagnostics
-    if stale:
-        result.diagnostics += staleness(config)
+    if regenerate is not None:
+        result.diagnostics += staleness(config, regenerate)
     return result

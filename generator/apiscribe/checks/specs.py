@@ -1,8 +1,14 @@
-"""Validating OpenAPI 3.x and Swagger 2.0 documents: every error, with file, line and pointer.
+"""The spec checks: every error in an OpenAPI 3.x or Swagger 2.0 document, with file, line and
+pointer, and every example against the schema beside it. ``check`` and ``convert`` both run
+:func:`check_document`.
 
 Verdicts and messages are openapi-spec-validator's. A valid document is proved valid by a fast
-path (compiled meta-schemas and the validator's keyword checks replayed over plain data); any
-other document goes through the validator itself. Results can be cached by content hash.
+path (:mod:`apiscribe.checks.fast`: compiled meta-schemas and the validator's keyword checks
+replayed over plain data); any other document goes through the validator itself. Two of the
+validator's findings are problems the importer names too, so they get the importer's code
+and wording: a repeated operationId (``duplicate-operation-id``, at the operationId) and a
+path template name no parameter declares (``undeclared-path-parameter``). Results can be
+cached by content hash.
 """
 
 from __future__ import annotations
@@ -15,59 +21,29 @@ from typing import Any
 from jsonschema.exceptions import ValidationError, best_match
 
 from ..diagnostics import Diagnostic, error
-from ..pointers import child, escape_token, unescape_token
-from . import spec_cache
-from .spec_fastpath import meta_schema_accepts, prove_valid
-from .spec_loading import LineIndex, load_document, parse_document, read_bytes
-from .spec_validator import KIND, PLACE, REF, default_checker, spec_errors
+from ..documents.lines import LineIndex
+from ..documents.load import parse_document, read_bytes
+from ..documents.pointer import join, pointer_of
+from ..documents.refs import real_pointer, ref_sites
+from ..documents.specs import (
+    duplicate_operation_id,
+    not_a_spec,
+    spec_version,
+    undeclared_path_parameter,
+)
+from ..model.routes import METHODS
+from . import cache
+from .fast.fastpath import meta_schema_accepts, prove_valid
+from .fast.validator import KIND, PLACE, REF, default_checker, spec_errors
+from .spec_examples import check_openapi_examples
 
-__all__ = [
-    "LineIndex",
-    "check_spec_file",
-    "load_document",
-    "spec_version",
-    "validate_document",
-    "validate_spec",
-]
+__all__ = ["check_document", "check_spec_file", "validate_document", "validate_spec"]
 
-VERSIONS = {("swagger", "2", "0"): "2.0", ("openapi", "3", "0"): "3.0",
-            ("openapi", "3", "1"): "3.1", ("openapi", "3", "2"): "3.2"}
-_VERSION_RE = re.compile(r"(?P<major>\d+)\.(?P<minor>\d+)(\..*)?")
 _MESSAGE_LIMIT = 500
 CODE = "spec-invalid"
-
-
-def spec_version(document: Any) -> str | None:
-    """"2.0", "3.0", "3.1" or "3.2", detected as openapi-spec-validator does; else None."""
-    if not isinstance(document, dict):
-        return None
-    for (keyword, major, minor), name in VERSIONS.items():
-        value = document.get(keyword)
-        if isinstance(value, str):
-            match = _VERSION_RE.match(value)
-            if match and (match["major"], match["minor"]) == (major, minor):
-                return name
-    return None
-
-
-def _unknown_version(document: Any, file: str, lines: LineIndex) -> Diagnostic:
-    code = "unknown-spec-version"
-    if not isinstance(document, dict):
-        kind = "a list" if isinstance(document, list) else f"a {type(document).__name__} value"
-        if document is None:
-            kind = "empty"
-        message = f"not an OpenAPI or Swagger document: the top level is {kind}, not a mapping"
-        return error(code, message, file=file, line=1)
-    for keyword in ("openapi", "swagger"):
-        if keyword in document:
-            message = (
-                f"unsupported {keyword} version {document[keyword]!r} "
-                "(known: Swagger 2.0, OpenAPI 3.0, 3.1 and 3.2)"
-            )
-            pointer = "/" + keyword
-            return error(code, message, file=file, line=lines.line_of(pointer), pointer=pointer)
-    message = "not an OpenAPI or Swagger document: no 'openapi' or 'swagger' field"
-    return error(code, message, file=file, line=lines.line_of(""), pointer="")
+_DUPLICATE_ID = re.compile(r"Operation ID '(.*)' for '(\w+)' in '(.*)' is not unique\Z")
+_UNRESOLVED = re.compile(r"Path parameter '(.*)' for '(\w+)' operation in '(.*)' was not "
+                         r"resolved\Z")
 
 
 def _short(text: str, limit: int = _MESSAGE_LIMIT) -> str:
@@ -76,76 +52,54 @@ def _short(text: str, limit: int = _MESSAGE_LIMIT) -> str:
     return f"{text[:limit]}... ({len(text) - limit} more characters)"
 
 
-def _local_target(document: Any, ref: str) -> tuple[Any, str] | None:
-    if not ref.startswith("#/") and ref != "#":
-        return None
-    node = document
-    pointer = ""
-    for segment in ref[2:].split("/") if ref != "#" else []:
-        key = unescape_token(segment)
-        found, node = child(node, key)
-        if not found:
-            return None
-        pointer += "/" + escape_token(key)
-    return node, pointer
+def _first_user(document: Any, operation_id: str, method: str, path: str) -> str:
+    """The first operation (document order) other than ``method path`` with that id."""
+    paths = document.get("paths") if isinstance(document, dict) else None
+    for route, item in paths.items() if isinstance(paths, dict) else ():
+        for verb in METHODS:
+            op = item.get(verb) if isinstance(item, dict) else None
+            if isinstance(op, dict) and op.get("operationId") == operation_id and (
+                    (route, verb) != (path, method)):
+                return f"{verb.upper()} {route}"
+    return "another operation"
 
 
-def real_pointer(document: Any, parts: tuple[Any, ...]) -> str:
-    """The pointer of the node the validator reached through ``parts``, references followed."""
-    node = document
-    pointer = ""
-    for part in parts:
-        hops = 0
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and part != "$ref":
-            target = _local_target(document, node["$ref"])
-            hops += 1
-            if target is None or hops > 64:
-                return pointer
-            node, pointer = target
-        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        if in_list or (isinstance(node, dict) and part in node):
-            node = node[part]
-        else:
-            return pointer
-        pointer += "/" + escape_token(part)
-    return pointer
-
-
-def _reference_site(document: Any, pointer: str, ref: str) -> str | None:
-    """The pointer of the first ``$ref`` under ``pointer`` whose value ends with ``ref``."""
-    found = _local_target(document, "#" + pointer) if pointer else (document, "")
-    if found is None:
-        return None
-    stack: list[tuple[Any, str]] = [found]
-    while stack:
-        node, here = stack.pop()
-        if isinstance(node, dict):
-            value = node.get("$ref")
-            if isinstance(value, str) and value.endswith(ref):
-                return here + "/$ref"
-            children = [(v, f"{here}/{escape_token(k)}") for k, v in node.items()]
-        elif isinstance(node, list):
-            children = [(v, f"{here}/{i}") for i, v in enumerate(node)]
-        else:
-            continue
-        stack.extend(reversed(children))
+def _named(err: ValidationError, document: Any, lines: LineIndex, file: str
+           ) -> Diagnostic | None:
+    """The importer's diagnostic for a validator finding it also names, else None."""
+    message = str(err.message)
+    found = _DUPLICATE_ID.match(message)
+    if found:
+        operation_id, method, path = found.groups()
+        text, hint = duplicate_operation_id(operation_id, f"{method.upper()} {path}",
+                                            _first_user(document, operation_id, method, path))
+        pointer = join("/paths", path, method, "operationId")
+        return error("duplicate-operation-id", text, file=file, line=lines.line_of(pointer),
+                     pointer=pointer, hint=hint)
+    found = _UNRESOLVED.match(message)
+    if found:
+        name, method, path = found.groups()
+        text, hint = undeclared_path_parameter(name, method, path)
+        pointer = join("/paths", path, method)
+        return error("undeclared-path-parameter", text, file=file,
+                     line=lines.line_of(pointer), pointer=pointer, hint=hint)
     return None
 
 
 def _diagnostic(err: ValidationError, document: Any, lines: LineIndex, file: str) -> Diagnostic:
+    named = _named(err, document, lines, file)
+    if named is not None:
+        return named
     place = getattr(err, PLACE, None)
-    if place is None:  # a meta-schema error: its path is a plain path in the document
-        pointer = "".join("/" + escape_token(p) for p in err.absolute_path)
-    else:
-        pointer = real_pointer(document, place)
+    # A meta-schema error has no place: its path is a plain path in the document.
+    pointer = pointer_of(err.absolute_path) if place is None else real_pointer(document, place)
     if getattr(err, KIND, "") == "unresolvable":
         ref = getattr(err, REF, "")
-        pointer = (_reference_site(document, pointer, ref)
-                   or _reference_site(document, "", ref) or pointer)
+        pointer = ref_sites(document, pointer, ref) or ref_sites(document, "", ref) or pointer
     hint = ""
     if err.context:
         likely = best_match(err.context)
-        where = "".join("/" + escape_token(p) for p in likely.absolute_path)
+        where = pointer_of(likely.absolute_path)
         hint = f"probably: {_short(likely.message, 200)} (at {where or '/'})"
     return error(CODE, _short(err.message), file=file, line=lines.line_of(pointer),
                  pointer=pointer, hint=hint)
@@ -158,23 +112,35 @@ def validate_document(
     file = str(path)
     version = spec_version(document)
     if version is None:
-        return [_unknown_version(document, file, lines)]
+        return [not_a_spec(document, file, lines)]
     base_uri = base_uri or path.resolve().as_uri()
     meta_ok: bool | None = None
-    if version in ("2.0", "3.0"):  # compiled: cheap enough to answer before anything else
-        meta_ok = meta_schema_accepts(document, version)
-    if version != "3.2":
-        proven, _ = prove_valid(
-            document, version, default_checker(document, version, base_uri), meta_ok=meta_ok
-        )
-        if proven:
-            return []
+    try:
+        if version in ("2.0", "3.0"):  # compiled: cheap enough to answer before anything else
+            meta_ok = meta_schema_accepts(document, version)
+        if version != "3.2":
+            proven, _ = prove_valid(
+                document, version, default_checker(document, version, base_uri),
+                meta_ok=meta_ok)
+            if proven:
+                return []
+    except RecursionError:  # nested past the proof's depth: the validator decides
+        meta_ok = None
     errors = spec_errors(document, version, base_uri, meta_ok=meta_ok)
     kinds = [getattr(e, KIND, "") for e in errors]
     if any(kind != "crash" for kind in kinds):  # a crash follows from the other errors
         errors = [e for e, kind in zip(errors, kinds, strict=True) if kind != "crash"]
-    diagnostics = {_diagnostic(e, document, lines, file) for e in errors}
-    return sorted(diagnostics)
+    return sorted({_diagnostic(e, document, lines, file) for e in errors})
+
+
+def check_document(document: Any, file: str, lines: LineIndex, *, base_uri: str
+                   ) -> list[Diagnostic]:
+    """The spec checks of a parsed document: validity, then (when the document is an OpenAPI
+    or Swagger one) every example against its schema."""
+    found = validate_document(document, Path(file), lines, base_uri=base_uri)
+    if isinstance(document, dict) and spec_version(document) is not None:
+        found += check_openapi_examples(document, file=file, line_of=lines.line_of)
+    return sorted(set(found))
 
 
 def _has_outside_references(document: Any) -> bool:
@@ -192,9 +158,10 @@ def _has_outside_references(document: Any) -> bool:
 
 
 def validate_spec(path: Path, *, cache_dir: Path | None = None) -> list[Diagnostic]:
-    """Load and validate one OpenAPI/Swagger file; every problem as a diagnostic (sorted).
+    """Load and check one OpenAPI/Swagger file (:func:`check_document`); every problem as a
+    diagnostic (sorted).
 
-    With ``cache_dir``, verdicts are cached by content hash there (nothing is written
+    With ``cache_dir``, results are cached by content hash there (nothing is written
     elsewhere); documents that reference other files are not cached. Without it, nothing is
     written at all.
     """
@@ -202,16 +169,16 @@ def validate_spec(path: Path, *, cache_dir: Path | None = None) -> list[Diagnost
     data, problems = read_bytes(path)
     if data is None:
         return problems
-    key = spec_cache.cache_key(data, path.suffix) if cache_dir is not None else ""
+    key = cache.cache_key(data, path.suffix) if cache_dir is not None else ""
     if cache_dir is not None:
-        cached = spec_cache.read_entry(cache_dir, key, file)
+        cached = cache.read_entry(cache_dir, key, file)
         if cached is not None:
             return cached
     document, problems, lines = parse_document(data, path)
     if document is not None:
-        problems = validate_document(document, path, lines)
+        problems = check_document(document, file, lines, base_uri=path.resolve().as_uri())
     if cache_dir is not None and not _has_outside_references(document):
-        spec_cache.write_entry(cache_dir, key, problems)
+        cache.write_entry(cache_dir, key, problems)
     return problems
 
 

@@ -1,60 +1,54 @@
 """The truth of every example: checks that catch docs that lie.
 
 Each check is a small function named after the problem it finds. It takes an endpoint and
-the file to name in diagnostics (``display``), and yields diagnostics whose line is the line
-of the key in the endpoint's JSON doc (as the JSON-doc view writes it, so the file's own
-line for a doc read from disk). :func:`check_endpoints` runs them all.
+the place of its JSON doc (:class:`DocPlace`: the file to name, the line of each JSON pointer
+in it as the JSON-doc reader found them, and whether the docs are generated from this
+project's own code, which decides the hints), and yields diagnostics.
+:func:`check_endpoints` runs them all.
 """
 
 from __future__ import annotations
 
 import difflib
-import functools
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from .. import httptext
 from ..diagnostics import Diagnostic, error, warning
+from ..documents.lines import LineIndex
+from ..formats import httptext
+from ..formats.jsondoc import ERROR_EXAMPLE_MARK, PARAMETER_LISTS
 from ..model import Endpoint, HttpRequest, HttpResponse
-from ..sources.jsondocs import _Located, _Reader, _split
-from ..views.jsondocs import ERROR_EXAMPLE_MARK, render_endpoint
+from ..model.routes import RouteTemplate
 from .bodies import misfit, request_fields
-from .responses import SchemaUnchecked, check_openapi_examples, schema_errors
+from .spec_examples import SchemaUnchecked, schema_errors
 
-__all__ = ["CHECKS", "check_endpoints", "check_openapi_examples"]
-
-_PLACEHOLDER = re.compile(r"\{([^{}/]*)\}")
-_LISTS = ("path_parameters", "query_parameters", "parameters")
+__all__ = ["CHECKS", "DocPlace", "check_endpoints"]
 
 
-@functools.lru_cache(maxsize=512)
-def _located(ep: Endpoint) -> _Located | None:
-    parts = _split(render_endpoint(ep), _Reader("", ""))
-    if parts is None:
-        return None
-    located = _Located(parts.json_text, parts.first_line)
-    located.walk(0, "")
-    return located
+@dataclass(frozen=True)
+class DocPlace:
+    """Where an endpoint's JSON doc is: the file named in diagnostics, the line of each JSON
+    pointer in it, and whether the docs are generated from this project's code (``own``:
+    hints then speak of docstrings and scenarios; else of the JSON doc itself)."""
+
+    file: str
+    lines: LineIndex = field(default_factory=lambda: LineIndex({}))
+    own: bool = False
 
 
-def _line(ep: Endpoint, pointer: str) -> int:
-    located = _located(ep)
-    return located.line_of(pointer) if located is not None else 1
-
-
-def _error(ep: Endpoint, display: str, code: str, pointer: str, message: str,
+def _error(ep: Endpoint, at: DocPlace, code: str, pointer: str, message: str,
            hint: str = "") -> Diagnostic:
-    return error(code, message, file=display, line=_line(ep, pointer), pointer=pointer,
+    return error(code, message, file=at.file, line=at.lines.line_of(pointer), pointer=pointer,
                  endpoint=ep.name, hint=hint)
 
 
-def _warning(ep: Endpoint, display: str, code: str, pointer: str, message: str,
+def _warning(ep: Endpoint, at: DocPlace, code: str, pointer: str, message: str,
              hint: str = "") -> Diagnostic:
-    return warning(code, message, file=display, line=_line(ep, pointer), pointer=pointer,
-                   endpoint=ep.name, hint=hint)
+    return warning(code, message, file=at.file, line=at.lines.line_of(pointer),
+                   pointer=pointer, endpoint=ep.name, hint=hint)
 
 
 def _request(ep: Endpoint) -> HttpRequest | None:
@@ -71,17 +65,6 @@ def _response(ep: Endpoint) -> HttpResponse | None:
     return httptext.parse_response(text) if text else None
 
 
-def _route_names(api_path: str) -> list[str]:
-    return _PLACEHOLDER.findall(api_path)
-
-
-def _route_pattern(api_path: str) -> re.Pattern[str]:
-    pieces = _PLACEHOLDER.split(api_path)
-    # split() alternates literal text and placeholder names: keep the text, match a segment.
-    return re.compile("".join(re.escape(p) if i % 2 == 0 else "[^/]+"
-                              for i, p in enumerate(pieces)))
-
-
 def _request_path(request: HttpRequest) -> str:
     target = request.target
     if "://" in target:
@@ -94,7 +77,11 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def unparsed_example(ep: Endpoint, display: str) -> Iterator[Diagnostic]:
+def _list_key(location: str) -> str:
+    return next(key for key, where in PARAMETER_LISTS.items() if where == location)
+
+
+def unparsed_example(ep: Endpoint, at: DocPlace) -> Iterator[Diagnostic]:
     """``unparsed-example`` (warning): example text that is not HTTP apiscribe can read."""
     parsers: tuple[tuple[str, str, Callable[[str], object]], ...] = (
         ("example_request", ep.example.request_text, httptext.parse_request),
@@ -102,7 +89,7 @@ def unparsed_example(ep: Endpoint, display: str) -> Iterator[Diagnostic]:
     )
     for key, text, parse in parsers:
         if text and parse(text) is None:
-            yield _warning(ep, display, "unparsed-example", f"/{key}",
+            yield _warning(ep, at, "unparsed-example", f"/{key}",
                            f"{key!r} is not HTTP text that apiscribe can parse, so the "
                            "example is not checked",
                            "a start line, 'Name: value' header lines, and the body after "
@@ -110,114 +97,120 @@ def unparsed_example(ep: Endpoint, display: str) -> Iterator[Diagnostic]:
             return
 
 
-def example_path_does_not_match_route(ep: Endpoint, display: str) -> Iterator[Diagnostic]:
+def example_path_does_not_match_route(ep: Endpoint, at: DocPlace) -> Iterator[Diagnostic]:
     """``example-path-mismatch``: the example request goes to another route."""
     request = _request(ep)
     if request is None or not ep.api_path:
         return
     path = _request_path(request)
-    if not _route_pattern(ep.api_path).fullmatch(path):
-        yield _error(ep, display, "example-path-mismatch", "/example_request",
+    if not RouteTemplate(ep.api_path).matches(path):
+        yield _error(ep, at, "example-path-mismatch", "/example_request",
                      f"example request path {path} does not match the route {ep.api_path}",
                      "record the example against the documented route")
 
 
-def example_method_differs(ep: Endpoint, display: str) -> Iterator[Diagnostic]:
+def example_method_differs(ep: Endpoint, at: DocPlace) -> Iterator[Diagnostic]:
     """``example-method-mismatch``: the example request uses another method."""
     request = _request(ep)
     if request is not None and ep.method and request.method != ep.method:
-        yield _error(ep, display, "example-method-mismatch", "/example_request",
+        yield _error(ep, at, "example-method-mismatch", "/example_request",
                      f"example request method {request.method} differs from the "
                      f"endpoint's method {ep.method}")
 
 
-def error_example_not_marked(ep: Endpoint, display: str) -> Iterator[Diagnostic]:
+def error_example_not_marked(ep: Endpoint, at: DocPlace) -> Iterator[Diagnostic]:
     """``error-example``: the example response is an error, and not on purpose."""
     response = _response(ep)
     if response is None or response.status < 400 or ep.example.marked_error:
         return
     status = f"{response.status} {response.reason}".strip()
-    yield _error(ep, display, "error-example", "/example_response",
+    hint = ("record a successful response; if the error is the point, mark its scenario: "
+            "@scenario(..., error_example=True)") if at.own else (
+            "show a successful response; if the error is the point, mark it: add the line "
+            f"'{ERROR_EXAMPLE_MARK}' after the '#' header lines of the JSON doc")
+    yield _error(ep, at, "error-example", "/example_response",
                  f"example response is an error ({status}) but is not marked as an error "
-                 "example",
-                 "record a successful response; if the error is the point, mark it: add "
-                 f"the line '{ERROR_EXAMPLE_MARK}' after the '#' header lines of the JSON "
-                 "doc, or use @scenario(..., error_example=True)")
+                 "example", hint)
 
 
-def path_parameter_not_in_route(ep: Endpoint, display: str) -> Iterator[Diagnostic]:
+def path_parameter_not_in_route(ep: Endpoint, at: DocPlace) -> Iterator[Diagnostic]:
     """``unknown-path-parameter``: a documented path parameter the route does not have."""
     if not ep.api_path:
         return
-    names = _route_names(ep.api_path)
-    documented = {p.name for p in ep.path_parameters or ()}
+    names = RouteTemplate(ep.api_path).names
+    documented = {p.name for p in ep.parameters_in("path")}
     spare = [name for name in names if name not in documented]
-    for index, param in enumerate(ep.path_parameters or ()):
+    for index, param in enumerate(ep.parameters_in("path")):
         if param.name not in names:
             close = difflib.get_close_matches(param.name, spare, n=1, cutoff=0.5)
             hint = (f"did you mean {close[0]!r}?" if close else
                     f"remove it, or add {{{param.name}}} to the route")
-            yield _error(ep, display, "unknown-path-parameter",
+            yield _error(ep, at, "unknown-path-parameter",
                          f"/path_parameters/{index}/name",
                          f"path parameter {param.name!r} is not in the route {ep.api_path}",
                          hint)
 
 
-def route_parameter_undocumented(ep: Endpoint, display: str) -> Iterator[Diagnostic]:
+def route_parameter_undocumented(ep: Endpoint, at: DocPlace) -> Iterator[Diagnostic]:
     """``undocumented-path-parameter``: a route parameter no path parameter documents."""
-    documented = {p.name for p in ep.path_parameters or ()}
-    for name in dict.fromkeys(_route_names(ep.api_path)):
+    documented = {p.name for p in ep.parameters_in("path")}
+    for name in dict.fromkeys(RouteTemplate(ep.api_path).names):
         if name in documented:
             continue
-        elsewhere = [key for key in _LISTS[1:]
-                     if any(p.name == name for p in getattr(ep, key) or ())]
-        hint = (f"it is documented in {elsewhere[0]!r}; make it a path parameter (:pparam)"
-                if elsewhere else
-                f"document it with ':pparam <type> {name}: ...' (a 'path_parameters' entry)")
-        yield _error(ep, display, "undocumented-path-parameter", "/path_parameters",
+        elsewhere = [_list_key(location) for location in ("query", "body")
+                     if any(p.name == name for p in ep.parameters_in(location))]
+        if elsewhere:
+            hint = (f"it is documented in {elsewhere[0]!r}; make it a path parameter"
+                    + (" (:pparam)" if at.own else ""))
+        elif at.own:
+            hint = f"document it with ':pparam <type> {name}: ...' in the docstring"
+        else:
+            hint = f"add a 'path_parameters' entry named {name!r}"
+        yield _error(ep, at, "undocumented-path-parameter", "/path_parameters",
                      f"route parameter {{{name}}} of {ep.api_path} is not documented as a "
                      "path parameter", hint)
 
 
-def body_field_undocumented(ep: Endpoint, display: str) -> Iterator[Diagnostic]:
+def body_field_undocumented(ep: Endpoint, at: DocPlace) -> Iterator[Diagnostic]:
     """``undocumented-body-field``: the example request sends a field no ``:param`` names."""
     request = _request(ep)
     fields = request_fields(request) if request is not None else None
     if fields is None:
         return
-    documented = [p.name for p in ep.parameters or ()]
+    documented = [p.name for p in ep.parameters_in("body")]
     for name in dict.fromkeys(fields.names):
         if name in documented:
             continue
         close = difflib.get_close_matches(name, documented, n=1)
+        where = f"':param <type> {name}: ...' in the docstring" if at.own else (
+            f"a 'parameters' entry named {name!r}")
         hint = (f"did you mean {close[0]!r}?" if close else
-                f"document it with ':param <type> {name}: ...' (a 'parameters' entry), or "
-                "leave it out of the example")
-        yield _error(ep, display, "undocumented-body-field", "/example_request",
+                f"document it with {where}, or leave it out of the example")
+        yield _error(ep, at, "undocumented-body-field", "/example_request",
                      f"example request body field {name!r} is not a documented parameter",
                      hint)
 
 
-def body_field_contradicts_type(ep: Endpoint, display: str) -> Iterator[Diagnostic]:
+def body_field_contradicts_type(ep: Endpoint, at: DocPlace) -> Iterator[Diagnostic]:
     """``body-field-type``: a JSON body value that does not fit its documented type."""
     request = _request(ep)
     fields = request_fields(request) if request is not None else None
     if fields is None or fields.kind != "json":
         return
-    types = {p.name: p.type for p in ep.parameters or ()}
+    types = {p.name: p.type_name for p in ep.parameters_in("body")}
     for name, value in fields.values.items():
         problem = misfit(value, types[name]) if name in types else None
         if problem is None:
             continue
         index, shown, meaning = problem
         item = f" item {index}" if index is not None else ""
-        yield _error(ep, display, "body-field-type", "/example_request",
+        yield _error(ep, at, "body-field-type", "/example_request",
                      f"example request body field {name!r}{item} is {_short(shown)}: not "
                      f"{meaning} (documented type {types[name]})")
 
 
 def response_fails_schema(
-    ep: Endpoint, display: str, schema: dict[str, Any] | None = None
+    ep: Endpoint, at: DocPlace, schema: dict[str, Any] | None = None
 ) -> Iterator[Diagnostic]:
     """``response-schema``: the example response body does not fit the documented schema.
 
@@ -229,22 +222,22 @@ def response_fails_schema(
     try:
         body = json.loads(response.body)
     except ValueError:
-        yield _error(ep, display, "response-schema", "/example_response",
+        yield _error(ep, at, "response-schema", "/example_response",
                      "example response body is not JSON, but a schema documents it")
         return
     try:
         problems = schema_errors(schema, body)
     except SchemaUnchecked as exc:
-        yield _warning(ep, display, "schema-unchecked", "/example_response",
+        yield _warning(ep, at, "schema-unchecked", "/example_response",
                        f"cannot check the example response against its schema: {exc}")
         return
     for where, message in problems:
-        yield _error(ep, display, "response-schema", "/example_response",
+        yield _error(ep, at, "response-schema", "/example_response",
                      f"example response body does not match its schema at {where or '/'}: "
                      f"{message}")
 
 
-def content_length_mismatch(ep: Endpoint, display: str) -> Iterator[Diagnostic]:
+def content_length_mismatch(ep: Endpoint, at: DocPlace) -> Iterator[Diagnostic]:
     """``content-length`` (warning): a Content-Length header that is not the body shown."""
     request, response = _request(ep), _response(ep)
     messages: list[tuple[str, str, HttpRequest | HttpResponse | None]] = [
@@ -258,13 +251,13 @@ def content_length_mismatch(ep: Endpoint, display: str) -> Iterator[Diagnostic]:
             continue
         size = len((message.body or "").encode("utf-8"))
         if declared.strip() != str(size):
-            yield _warning(ep, display, "content-length", pointer,
+            yield _warning(ep, at, "content-length", pointer,
                            f"example {what} says Content-Length: {declared.strip()}, but "
                            f"its body is {size} bytes",
                            "show the body as it was sent, or fix the header")
 
 
-def missing_example(ep: Endpoint, display: str) -> Iterator[Diagnostic]:
+def missing_example(ep: Endpoint, at: DocPlace) -> Iterator[Diagnostic]:
     """``no-example`` (warning): no example request, or no example response."""
     request, response = ep.example.request_text, ep.example.response_text
     if request and response:
@@ -275,37 +268,40 @@ def missing_example(ep: Endpoint, display: str) -> Iterator[Diagnostic]:
         message = "an example request, but no example response"
     else:
         message = "an example response, but no example request"
-    yield _warning(ep, display, "no-example",
-                   "/example_response" if request else "/example_request", message,
-                   "attach a scenario (@attach_scenarios) that calls this endpoint")
+    hint = ("attach a scenario (@attach_scenarios) that calls this endpoint" if at.own else
+            "add the example as raw HTTP text to 'example_request' and 'example_response'")
+    yield _warning(ep, at, "no-example",
+                   "/example_response" if request else "/example_request", message, hint)
 
 
-def missing_authentication(ep: Endpoint, display: str) -> Iterator[Diagnostic]:
+def missing_authentication(ep: Endpoint, at: DocPlace) -> Iterator[Diagnostic]:
     """``no-authentication`` (warning): the doc does not say what authentication it needs."""
     if not ep.authentication.strip():
-        yield _warning(ep, display, "no-authentication", "/authentication",
+        where = "':auth: required' in its docstring" if at.own else "'required'"
+        yield _warning(ep, at, "no-authentication", "/authentication",
                        "'authentication' is empty",
-                       "say what the endpoint needs, e.g. ':auth: required' in its docstring")
+                       f"say what the endpoint needs, e.g. {where}")
 
 
-def duplicate_method_and_path(items: Sequence[tuple[Endpoint, str]]) -> Iterator[Diagnostic]:
+def duplicate_method_and_path(items: Sequence[tuple[Endpoint, DocPlace]]
+                              ) -> Iterator[Diagnostic]:
     """``duplicate-endpoint``: two docs document the same method and route."""
-    groups: dict[tuple[str, str], list[tuple[Endpoint, str]]] = {}
-    for ep, display in items:
+    groups: dict[tuple[str, str], list[tuple[Endpoint, DocPlace]]] = {}
+    for ep, at in items:
         if ep.api_path:
-            key = (ep.method, _PLACEHOLDER.sub("{}", ep.api_path))
-            groups.setdefault(key, []).append((ep, display))
+            key = (ep.method, RouteTemplate(ep.api_path).same_route())
+            groups.setdefault(key, []).append((ep, at))
     for group in groups.values():
-        for index, (ep, display) in enumerate(group):
-            others = sorted(d if d != display else f"{d} ({other.name})"
+        for index, (ep, at) in enumerate(group):
+            others = sorted(d.file if d.file != at.file else f"{d.file} ({other.name})"
                             for i, (other, d) in enumerate(group) if i != index)
             if others:
-                yield _error(ep, display, "duplicate-endpoint", "/api_path",
+                yield _error(ep, at, "duplicate-endpoint", "/api_path",
                              f"{ep.method} {ep.api_path} is also documented by "
                              f"{', '.join(others)}", "keep one doc per method and route")
 
 
-EndpointCheck = Callable[[Endpoint, str], Iterable[Diagnostic]]
+EndpointCheck = Callable[[Endpoint, DocPlace], Iterable[Diagnostic]]
 
 #: The checks that look at one endpoint at a time, by name.
 ENDPOINT_CHECKS: dict[str, EndpointCheck] = {
@@ -333,11 +329,11 @@ CHECKS: dict[str, Callable[..., Iterable[Diagnostic]]] = {
 }
 
 
-def check_endpoints(items: Sequence[tuple[Endpoint, str]]) -> list[Diagnostic]:
-    """Run every check on ``(endpoint, display file)`` pairs; sorted diagnostics."""
+def check_endpoints(items: Sequence[tuple[Endpoint, DocPlace]]) -> list[Diagnostic]:
+    """Run every check on ``(endpoint, place of its doc)`` pairs; sorted diagnostics."""
     found: list[Diagnostic] = []
-    for ep, display in items:
+    for ep, at in items:
         for check in ENDPOINT_CHECKS.values():
-            found.extend(check(ep, display))
+            found.extend(check(ep, at))
     found.extend(duplicate_method_and_path(items))
     return sorted(found)

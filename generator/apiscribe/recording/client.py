@@ -9,11 +9,12 @@ until :mod:`apiscribe.recording.normalize` decides how to show them.
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any
+from typing import Unpack
 
 import httpx
 
 from ..model import Exchange, Header, HttpRequest, HttpResponse
+from ..scenarios import RequestOptions
 
 #: The multipart boundary of every upload, so that recorded bodies are the same on each run.
 BOUNDARY = "apiscribe-boundary"
@@ -66,58 +67,33 @@ class RecordingClient:
             base_url=base_url, timeout=timeout, headers=WIRE_DEFAULTS, follow_redirects=False
         )
 
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        data: dict[str, str] | None = None,
-        files: dict[str, tuple[str, bytes, str]] | None = None,
-        params: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> httpx.Response:
+    def request(self, method: str, path: str, **options: Unpack[RequestOptions]
+                ) -> httpx.Response:
         """Send a request and record it."""
-        response = self._send(method, path, json, data, files, params, headers)
+        response = self._send(method, path, options)
         self._recorded.append(raw_exchange(response, self.scenario))
         return response
 
-    def prepare(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        data: dict[str, str] | None = None,
-        files: dict[str, tuple[str, bytes, str]] | None = None,
-        params: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> httpx.Response:
+    def prepare(self, method: str, path: str, **options: Unpack[RequestOptions]
+                ) -> httpx.Response:
         """Send a request without recording it (set-up work)."""
-        return self._send(method, path, json, data, files, params, headers)
+        return self._send(method, path, options)
 
     def take(self) -> list[Exchange]:
         """The exchanges recorded since the last call, oldest first."""
         recorded, self._recorded = self._recorded, []
         return recorded
 
-    def _send(
-        self,
-        method: str,
-        path: str,
-        json: Any,
-        data: dict[str, str] | None,
-        files: dict[str, tuple[str, bytes, str]] | None,
-        params: dict[str, str] | None,
-        headers: dict[str, str] | None,
-    ) -> httpx.Response:
+    def _send(self, method: str, path: str, options: RequestOptions) -> httpx.Response:
         wire = httpx.Headers({"Authorization": f"Bearer {self.token}"})
-        wire.update(headers or {})
+        wire.update(options.get("headers") or {})
+        files = options.get("files")
         if files and "content-type" not in wire:
             # httpx takes the boundary from an explicit Content-Type header.
             wire["Content-Type"] = f"multipart/form-data; boundary={BOUNDARY}"
         request = self._http.build_request(
-            method.upper(), path, json=json, data=data, files=files, params=params, headers=wire
+            method.upper(), path, json=options.get("json"), data=options.get("data"),
+            files=files, params=options.get("params"), headers=wire,
         )
         return self._http.send(request)
 

@@ -30,8 +30,9 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from ..httptext import py2_dumps
+from ..formats.jsondoc import py2_dumps
 from ..model import Exchange, Header, HttpRequest, HttpResponse
+from ..model.http import is_json
 
 #: The instant the first volatile timestamp of a run becomes.
 BASE_INSTANT = datetime(2024, 1, 1, 12, 0, 0, tzinfo=UTC)
@@ -66,14 +67,6 @@ def reason_phrase(status: int, sent: str = "") -> str:
         return HTTPStatus(status).phrase.upper()
     except ValueError:
         return sent.upper()
-
-
-def is_json(content_type: str | None) -> bool:
-    """Whether a ``Content-Type`` value names JSON (``application/json``, ``*/*+json``)."""
-    if not content_type:
-        return False
-    media = content_type.split(";", 1)[0].strip().lower()
-    return media == "application/json" or media.endswith("+json")
 
 
 def stand_in_uuid(index: int) -> uuid.UUID:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import importlib
-import re
 import sys
 import traceback
 from collections.abc import Callable, Iterable
@@ -22,13 +21,12 @@ from pathlib import Path
 from .. import scenarios as registry
 from ..config import Config
 from ..diagnostics import ApiscribeError, Diagnostic, error, warning
-from ..httptext import format_request, format_response
+from ..formats.httptext import format_request, format_response
 from ..model import ApiModel, Endpoint, Example, Exchange
+from ..model.routes import RouteTemplate
 from .client import RecordingClient
 from .normalize import Normalizer
 from .server import AppServer
-
-_PARAMETER = re.compile(r"\{[^{}/]*\}")
 
 #: Timestamps within this distance of the recording's clock are treated as volatile (made by
 #: the run) and replaced; others are fixed data and kept.
@@ -37,8 +35,7 @@ VOLATILE_WINDOW = timedelta(days=2)
 
 def path_matches(api_path: str, path: str) -> bool:
     """Whether ``path`` fits the ``api_path`` template (``{name}`` is one path segment)."""
-    literal = _PARAMETER.split(api_path)
-    return re.fullmatch("[^/]+".join(re.escape(part) for part in literal), path) is not None
+    return RouteTemplate(api_path).matches(path)
 
 
 def hits(endpoint: Endpoint, exchange: Exchange) -> bool:

@@ -22,7 +22,7 @@ import httpx
 
 from ..config import Config
 from ..diagnostics import ApiscribeError
-from .serve import READY
+from .app_process import READY
 
 
 class AppServer:
@@ -42,7 +42,8 @@ class AppServer:
 
     @property
     def command(self) -> list[str]:
-        cmd = [sys.executable, "-m", "apiscribe.recording.serve", "--app", self.config.wsgi]
+        cmd = [sys.executable, "-m", "apiscribe.recording.app_process",
+               "--app", self.config.wsgi]
         if self.config.setup:
             cmd += ["--setup", self.config.setup]
         return cmd

@@ -29,12 +29,13 @@ from typing import Any
 
 from ..config import Config
 from ..diagnostics import ApiscribeError, Diagnostic, error, warning
-from ..docstrings import locate, parse_docstring
-from ..model import ApiModel, Endpoint, Section, SourceLocation
+from ..model import ApiModel, Endpoint, RequestBody, Section, SourceLocation
+from ..names import slug, title_of
 from ..scenarios import scenarios_of
+from .docstrings import locate, parse_docstring
 
-#: The HTTP methods documented, in the order they appear in each section.
-METHODS = ("get", "post", "put", "patch", "delete")
+#: The methods of a view class that are documented, in the order they appear in a section.
+DOCUMENTED_METHODS = ("get", "post", "put", "patch", "delete")
 #: Class name endings left out of endpoint names.
 NAME_SUFFIXES = ("APIView", "Endpoint", "View")
 
@@ -42,7 +43,6 @@ _SAFE_SEGMENT = re.compile(r"[a-z0-9-]+")
 _ROUTE_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")
 _NAMED_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>")
 _REGEX_META = frozenset(".^$*+?{}[]|)")
-_WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _SAFE_HINT = "use only lowercase letters a-z, digits and '-'"
 
 
@@ -78,7 +78,8 @@ def load(config: Config) -> tuple[ApiModel, list[Diagnostic]]:
         value = getattr(route.view, "doc_section", None)
         if value is None:
             continue
-        methods = [(m, getattr(route.view, m)) for m in METHODS if hasattr(route.view, m)]
+        methods = [(m, getattr(route.view, m)) for m in DOCUMENTED_METHODS
+                   if hasattr(route.view, m)]
         if not methods and route.view not in bare:
             bare.add(route.view)
             diagnostics.append(_no_methods(config, route.view))
@@ -94,10 +95,10 @@ def load(config: Config) -> tuple[ApiModel, list[Diagnostic]]:
             endpoints.append(endpoint)
 
     sections = []
-    for slug, title in titles.items():
-        members = [ep for ep in endpoints if ep.section == slug]
+    for key, title in titles.items():
+        members = [ep for ep in endpoints if ep.section == key]
         ordered = tuple(replace(ep, sidebar_order=i) for i, ep in enumerate(members, 1))
-        sections.append(Section(slug=slug, title=title, endpoints=ordered))
+        sections.append(Section(slug=key, title=title, endpoints=ordered))
     model = ApiModel(
         title=config.title,
         sections=tuple(sections),
@@ -305,12 +306,12 @@ def _endpoint(
     if not _SAFE_SEGMENT.fullmatch(name):
         report("invalid-endpoint-name", f"endpoint name '{name}' is not a safe path segment",
                where.def_line, f"rename the view class; {_SAFE_HINT}")
-    slug = _section(section_value)[0]
+    section = _section(section_value)[0]
     if not isinstance(section_value, Enum | str):
         report("invalid-section", f"doc_section of {view.__name__} must be an Enum member or "
                f"a string, not {type(section_value).__name__}", where.def_line)
-    elif not _SAFE_SEGMENT.fullmatch(slug):
-        report("invalid-section", f"section '{slug}' of {view.__name__} is not a safe path "
+    elif not _SAFE_SEGMENT.fullmatch(section):
+        report("invalid-section", f"section '{section}' of {view.__name__} is not a safe path "
                "segment", where.def_line, _SAFE_HINT)
     for problem in route.problems:
         found.append(error(problem.code, problem.message, file=problem.file, line=problem.line,
@@ -334,16 +335,16 @@ def _endpoint(
 
     endpoint = Endpoint(
         name=name,
-        section=slug,
+        section=section,
         method=method.upper(),
         api_path=route.api_path,
         title=parsed.title,
         description=parsed.description,
         warning=parsed.warning,
         authentication=parsed.auth or "",
-        path_parameters=parsed.path_params or None,
-        query_parameters=parsed.query_params or None,
-        parameters=parsed.body_params or None,
+        operation_id=name,
+        parameters=parsed.path_params + parsed.query_params,
+        request_body=RequestBody(fields=parsed.body_params) if parsed.body_params else None,
         source=SourceLocation(where.file, where.def_line),
         scenarios=scenarios_of(func),
     )
@@ -370,7 +371,8 @@ def _no_methods(config: Config, view: type) -> Diagnostic:
         file, line = "", 0
     return warning(
         "no-documented-methods",
-        f"{view.__name__} has a doc_section but none of the methods {', '.join(METHODS)}",
+        f"{view.__name__} has a doc_section but none of the methods "
+        f"{', '.join(DOCUMENTED_METHODS)}",
         file=_display(file, config.root) if file else f"<{view.__module__}>", line=line,
         hint="viewsets are not supported: document APIView classes",
     )
@@ -383,18 +385,17 @@ def _kebab(class_name: str) -> str:
         if base.endswith(suffix) and base != suffix:
             base = base[: -len(suffix)]
             break
-    words = _WORD_BREAK.sub("-", base)
-    return re.sub(r"[-_\s]+", "-", words).strip("-").lower()
+    return slug(base)
 
 
 def _section(value: object) -> tuple[str, str]:
     """The slug and title of a ``doc_section`` value."""
     if isinstance(value, Enum):
-        slug = value.name.lower().replace("_", "-")
+        name = slug(value.name)
         if isinstance(value.value, str):
-            return slug, value.value
-        return slug, value.name.replace("_", " ").title()
-    return str(value), str(value).replace("-", " ").replace("_", " ").title()
+            return name, value.value
+        return name, title_of(value.name.lower())
+    return str(value), title_of(str(value))
 
 
 def _display(path: str, root: Path) -> str:

@@ -1,8 +1,8 @@
 """The Markdown view: Jinja2-rendered pages for MkDocs Material.
 
 ``render(model)`` gives ``index.md`` (the home page), ``<section>/index.md`` (one per section),
-``<section>/<endpoint-name>.md`` (one per endpoint) and, when the model has named schemas
-(an imported spec's components), ``schemas.md`` listing each with its own table. Python builds
+``<section>/<endpoint-name>.md`` (one per endpoint) and, when the model has named schemas,
+``schemas.md`` listing each with its own table. Python builds
 one small context per page (the dataclasses of :mod:`apiscribe.views.pages`: the whole
 template contract, re-exported here); each template sees only ``page``.
 
@@ -11,24 +11,24 @@ Untrusted text is escaped where it lands, by the filters in :data:`FILTERS` (see
 ``title``, HTML-escaped, because the theme prints page titles as they are. The example code
 (curl, Python, JavaScript) comes from :mod:`apiscribe.views.samples`.
 
-Endpoints imported from a spec (``Endpoint.operation``) also show header and cookie
-parameters, the request body and every response with their schemas, and, when nothing was
-recorded, an example built from the spec (see :mod:`apiscribe.views.markdown_operation`).
-Webhooks are gathered into a section of their own (:func:`page_sections`).
+What an endpoint documents (parameters by location, the request body and every response with
+their schemas) and, when nothing was recorded, an example built from it, come from
+:mod:`apiscribe.views.operation_parts`. Webhooks are gathered into a section of their own
+(:func:`page_sections`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import re
 from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
 
-from ..httptext import format_request, format_response
-from ..model import ApiModel, Endpoint, Parameter, Section
+from ..formats.httptext import format_request, format_response
+from ..model import ApiModel, Endpoint, Section
+from ..names import file_name, unique
 from .markdown_filters import (
     FILTERS,
     md_cell,
@@ -39,7 +39,7 @@ from .markdown_filters import (
     md_prose,
     meta_title,
 )
-from .markdown_operation import ExampleParts, OperationView, example_parts
+from .operation_parts import ExampleParts, OperationView, example_parts
 from .pages import (
     CodeSample,
     EndpointLink,
@@ -51,9 +51,8 @@ from .pages import (
     SectionLink,
     SectionPage,
 )
-from .refs import component_schemas
 from .samples import code_samples
-from .schemas import SCHEMAS_PAGE, SchemaTables, schema_anchors, schema_links
+from .schema_tables import SCHEMAS_PAGE, SchemaTables, schema_anchors, schema_links
 
 __all__ = [
     "FILTERS", "SCHEMAS_PAGE", "TEMPLATES", "CodeSample", "EndpointLink", "EndpointPage",
@@ -73,7 +72,6 @@ TEMPLATES: dict[type[Page], str] = {
 }
 
 WEBHOOKS = Section("webhooks", "Webhooks", (), "Requests the API sends to your server.")
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.@+-]+")
 
 # -- templates ----------------------------------------------------------------------------
 
@@ -107,25 +105,8 @@ def render_page(page: Page) -> str:
 # -- contexts -----------------------------------------------------------------------------
 
 
-def _safe_name(name: str, fallback: str) -> str:
-    """A file-name-safe form of a slug or endpoint name (unchanged when already safe)."""
-    return _UNSAFE_NAME.sub("-", name).strip(".-") or fallback
-
-
-def _unique(names: list[str], reserved: set[str]) -> list[str]:
-    taken, out = set(reserved), []
-    for name in names:
-        candidate, n = name, 1
-        while candidate in taken:
-            n += 1
-            candidate = f"{name}-{n}"
-        taken.add(candidate)
-        out.append(candidate)
-    return out
-
-
 def _is_webhook(ep: Endpoint) -> bool:
-    return ep.operation is not None and ep.operation.webhook
+    return ep.webhook
 
 
 def page_sections(model: ApiModel) -> tuple[Section, ...]:
@@ -145,7 +126,7 @@ def page_sections(model: ApiModel) -> tuple[Section, ...]:
 
 def has_schemas_page(model: ApiModel) -> bool:
     """Whether the pages include :data:`SCHEMAS_PAGE` (the model has named schemas)."""
-    return bool(component_schemas(model.components))
+    return bool(model.schemas)
 
 
 def page_paths(model: ApiModel) -> dict[str, list[tuple[str, Endpoint]]]:
@@ -159,20 +140,13 @@ def page_paths(model: ApiModel) -> dict[str, list[tuple[str, Endpoint]]]:
     """
     sections = page_sections(model)
     reserved = {SCHEMAS_PAGE.removesuffix(".md")} if has_schemas_page(model) else set()
-    slugs = _unique([_safe_name(s.slug, "section") for s in sections], reserved)
+    slugs = unique([file_name(s.slug, "section") for s in sections], reserved)
     layout: dict[str, list[tuple[str, Endpoint]]] = {}
     for slug, section in zip(slugs, sections, strict=True):
         ordered = sorted(section.endpoints, key=lambda ep: ep.sidebar_order)  # stable
-        stems = _unique([_safe_name(ep.name, "endpoint") for ep in ordered], {"index"})
+        stems = unique([file_name(ep.name, "endpoint") for ep in ordered], {"index"})
         layout[slug] = list(zip(stems, ordered, strict=True))
     return layout
-
-
-def _param_table(heading: str, params: tuple[Parameter, ...] | None) -> list[ParamTable]:
-    if not params:
-        return []
-    rows = tuple(ParamRow(p.name, p.type, p.description, p.required) for p in params)
-    return [ParamTable(heading, rows)]
 
 
 def _recorded(model: ApiModel, ep: Endpoint) -> ExampleParts:
@@ -201,7 +175,7 @@ def _recorded(model: ApiModel, ep: Endpoint) -> ExampleParts:
 
 def _tables(model: ApiModel, page_dir_depth: int) -> SchemaTables:
     page = "../" * page_dir_depth + SCHEMAS_PAGE
-    return SchemaTables(model.components, schema_links(model.components, page))
+    return SchemaTables(model.schemas, schema_links(model.schemas, page))
 
 
 def endpoint_page(
@@ -209,39 +183,36 @@ def endpoint_page(
 ) -> EndpointPage:
     """The page of one endpoint (in a section folder: ``tables`` links schemas from there)."""
     examples = _recorded(model, ep)
-    if ep.example.is_empty and ep.operation is not None:
+    if ep.example.is_empty:
         examples = example_parts(model, ep) or examples
-    page = EndpointPage(
-        title=ep.title or ep.name,
+    parts = OperationView(model, tables or _tables(model, 1)).parts(ep)
+    return EndpointPage(
+        title=ep.display_title,
         method=ep.method.upper(),
         path=ep.api_path,
         description=ep.description,
         warning=ep.warning or None,
         authentication=ep.authentication,
-        parameter_tables=tuple(
-            _param_table("Path parameters", ep.path_parameters)
-            + _param_table("Query parameters", ep.query_parameters)
-            + _param_table("Body parameters", ep.parameters)
-        ),
+        parameter_tables=parts.parameter_tables,
         request_samples=examples.request_samples,
         response=examples.response,
         has_example=bool(examples.request_samples)
         or examples.response is not None
         or examples.response_ref is not None,
+        deprecated=parts.deprecated,
+        webhook=parts.webhook,
+        security=parts.security,
+        request_body=parts.request_body,
+        responses=parts.responses,
         request_note=examples.request_note,
         response_note=examples.response_note,
         response_ref=examples.response_ref,
     )
-    if ep.operation is None:
-        return page
-    parts = OperationView(model, tables or _tables(model, 1)).parts(ep, ep.operation)
-    fields = {f.name: getattr(parts, f.name) for f in dataclasses.fields(parts)}
-    return dataclasses.replace(page, **fields)
 
 
 def section_page(section: Section, pages: list[tuple[str, Endpoint]]) -> SectionPage:
     links = tuple(
-        EndpointLink(ep.method.upper(), ep.api_path, ep.title or ep.name, quote(f"{stem}.md"))
+        EndpointLink(ep.method.upper(), ep.api_path, ep.display_title, quote(f"{stem}.md"))
         for stem, ep in pages
     )
     return SectionPage(section.title or section.slug, section.description, links)
@@ -249,7 +220,7 @@ def section_page(section: Section, pages: list[tuple[str, Endpoint]]) -> Section
 
 def schemas_page(model: ApiModel) -> SchemasPage:
     """Every named schema of the model, each with its own table (linked from the others)."""
-    anchors = schema_anchors(model.components)
+    anchors = schema_anchors(model.schemas)
     return SchemasPage("Schemas", _tables(model, 0).named(anchors))
 
 

@@ -5,8 +5,8 @@ Each template gets one ``page``: :class:`HomePage` (``index.md.j2``), :class:`Se
 (``schemas.md.j2``). The other classes are the parts those pages hold. Python decides every
 value; templates only format (and escape, through the view's filters).
 
-Fields added for endpoints imported from a spec default to empty, so an endpoint read from
-code or JSON docs renders as before.
+Fields for what an endpoint may not document (a request body's media types, responses,
+security) default to empty.
 """
 
 from __future__ import annotations
@@ -187,9 +187,9 @@ class EndpointPage:
     label examples that were not recorded (empty for recorded ones). ``response_ref`` replaces
     ``response`` when the body would repeat an example shown under Responses.
 
-    For an endpoint imported from a spec: ``deprecated``, ``webhook``, ``security`` (one line
-    per accepted requirement; ``("None",)`` when the operation needs none), ``request_body``
-    and ``responses`` (every documented status).
+    Then what the endpoint documents: ``deprecated``, ``webhook``, ``security`` (one line per
+    accepted requirement; ``("None",)`` when the operation needs none), ``request_body`` (its
+    media types) and ``responses`` (every documented status).
     """
 
     title: str

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..model import HttpRequest
+from ..model.http import is_json
 
 _SKIPPED_HEADERS = {"host", "content-length", "connection", "transfer-encoding"}
 _SHELL_SAFE = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -82,11 +83,6 @@ def form_parts(request: HttpRequest) -> list[FormPart] | None:
     return parts
 
 
-def _is_json(content_type: str | None) -> bool:
-    media = (content_type or "").split(";", 1)[0].strip().lower()
-    return media == "application/json" or media.endswith("+json")
-
-
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"not JSON: {name}")
 
@@ -139,7 +135,7 @@ def _headers(request: HttpRequest, form: list[FormPart] | None) -> list[tuple[st
 
 
 def _json_body(request: HttpRequest) -> tuple[bool, Any]:
-    if not request.body or not _is_json(request.header("Content-Type")):
+    if not request.body or not is_json(request.header("Content-Type")):
         return False, None
     try:
         return True, _parse_json(request.body)
@@ -224,10 +220,10 @@ def python(url: str, request: HttpRequest, response_is_json: bool) -> str:
     headers = _headers(request, form)
     if headers:
         lines.append(f"    headers={_header_literal(headers, python=True, indent='    ')},")
-    is_json, value = _json_body(request)
+    json_body, value = _json_body(request)
     if form is not None:
         lines += _python_form(form)
-    elif is_json:
+    elif json_body:
         lines.append(f"    json={_literal(value, python=True, indent='    ')},")
     elif request.body:
         lines.append(f"    content={string_literal(request.body)},")
@@ -259,10 +255,10 @@ def javascript(url: str, request: HttpRequest, response_is_json: bool) -> str:
     headers = _headers(request, form)
     if headers:
         lines.append(f"  headers: {_header_literal(headers, python=False, indent='  ')},")
-    is_json, value = _json_body(request)
+    json_body, value = _json_body(request)
     if form is not None:
         lines.append("  body: form,")
-    elif is_json:
+    elif json_body:
         lines.append(f"  body: JSON.stringify({_literal(value, python=False, indent='  ')}),")
     elif request.body:
         lines.append(f"  body: {string_literal(request.body)},")
@@ -277,7 +273,7 @@ def code_samples(
 ) -> list[Sample]:
     """The example request in every language: ``[(label, language, code), ...]``."""
     url = request_url(base_url, request)
-    response_is_json = _is_json(response_content_type)
+    response_is_json = is_json(response_content_type)
     return [
         ("HTTP", "http", raw),
         ("curl", "bash", curl(url, request)),

@@ -2,7 +2,7 @@
 
 Deterministic and depth-limited. The rules, in order:
 
-- a ``$ref`` is followed into the spec's components; a schema already being expanded (a
+- a ``$ref`` is followed to the model's named schema; a schema already being expanded (a
   recursive one) is left out of its object, or gives an empty array;
 - the schema's own ``example`` (or first of ``examples``), then ``const``, ``default`` and the
   first ``enum`` value, are used as they are;
@@ -18,10 +18,11 @@ Views wrap the value in a ``NamedExample(generated=True)`` and label it as gener
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from ..model import JsonValue, NamedExample
-from .refs import ref_of, resolve
+from ..model.dialect import named_target, ref_of
 
 Direction = Literal["request", "response"]
 MAX_DEPTH = 6
@@ -64,26 +65,28 @@ _OMIT = _Omit()
 
 def synthesize(
     schema: JsonValue,
-    components: JsonValue = None,
+    schemas: Mapping[str, JsonValue] | None = None,
     *,
     direction: Direction | None = None,
     max_depth: int = MAX_DEPTH,
 ) -> JsonValue:
     """An example value of ``schema`` (see the module's rules); ``None`` when it says nothing."""
-    value = _Synth(components, direction, max_depth).value(schema, 0, ())
+    value = _Synth(schemas or {}, direction, max_depth).value(schema, 0, ())
     return None if isinstance(value, _Omit) else value
 
 
 def generated_example(
-    schema: JsonValue, components: JsonValue = None, *, direction: Direction | None = None
+    schema: JsonValue, schemas: Mapping[str, JsonValue] | None = None, *,
+    direction: Direction | None = None,
 ) -> NamedExample:
     """The synthesized value as a spec's single ``example``, marked as generated."""
-    return NamedExample("", synthesize(schema, components, direction=direction), generated=True)
+    return NamedExample("", synthesize(schema, schemas, direction=direction), generated=True)
 
 
 class _Synth:
-    def __init__(self, components: JsonValue, direction: Direction | None, max_depth: int):
-        self.components = components
+    def __init__(self, schemas: Mapping[str, JsonValue], direction: Direction | None,
+                 max_depth: int):
+        self.schemas = schemas
         self.direction = direction
         self.max_depth = max_depth
 
@@ -94,7 +97,7 @@ class _Synth:
         if ref is not None:
             if ref in stack:
                 return _OMIT
-            return self.value(resolve(ref, self.components), depth, (*stack, ref))
+            return self.value(named_target(schema, self.schemas), depth, (*stack, ref))
         if "example" in schema:
             return schema["example"]
         examples = schema.get("examples")
@@ -173,8 +176,7 @@ class _Synth:
         flag = {"request": "readOnly", "response": "writeOnly"}.get(self.direction or "")
         if flag is None or not isinstance(schema, dict):
             return False
-        ref = ref_of(schema)
-        target = resolve(ref, self.components) if ref is not None else None
+        target = named_target(schema, self.schemas)
         return schema.get(flag) is True or (isinstance(target, dict) and target.get(flag) is True)
 
 

@@ -1,0 +1,1 @@
+"""The fast proof of validity behind the spec checks (see :mod:`.fastpath`)."""

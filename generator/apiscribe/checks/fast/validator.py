@@ -1,0 +1,153 @@
+"""openapi-spec-validator run the way ``apiscribe check`` needs it: every error, each with a place.
+
+The validator's keyword checks (unique operationIds, path parameters, ...) raise errors without a
+path. Subclasses of its keyword validators stamp each error with the document path being checked,
+keep going after an unresolvable ``$ref`` (the validator stops at the first), and skip work that
+a compiled check already proved unnecessary. Messages are always the validator's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any
+
+from jsonschema.exceptions import ValidationError
+from jsonschema_path import SchemaPath
+from openapi_spec_validator import (
+    OpenAPIV2SpecValidator,
+    OpenAPIV30SpecValidator,
+    OpenAPIV31SpecValidator,
+    OpenAPIV32SpecValidator,
+)
+from openapi_spec_validator.validation import keywords
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+from openapi_spec_validator.validation.validators import SpecValidator
+from referencing.exceptions import PointerToNowhere, Unresolvable
+
+from .fastpath import Parts, draft4_schema_check
+
+VALIDATOR_CLASSES: dict[str, type[SpecValidator]] = {
+    "2.0": OpenAPIV2SpecValidator,
+    "3.0": OpenAPIV30SpecValidator,
+    "3.1": OpenAPIV31SpecValidator,
+    "3.2": OpenAPIV32SpecValidator,
+}
+
+# Attributes set on errors found by the keyword checks.
+PLACE = "apiscribe_place"  # the document path (references followed) of the problem
+KIND = "apiscribe_kind"  # "", "unresolvable" or "crash"
+REF = "apiscribe_ref"  # for "unresolvable": the reference, or the end of it
+
+
+class _IdList(list[int]):
+    """The validator's list of visited schema ids, with constant-time membership."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._members: set[int] = set()
+
+    def append(self, item: int) -> None:
+        super().append(item)
+        self._members.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
+
+
+def _stopped(exc: Exception, place: Parts) -> ValidationError:
+    ref = ""
+    if isinstance(exc, PointerToNowhere):
+        message = f"unresolvable reference: nothing at '#{exc.ref}'"
+        kind, ref = "unresolvable", f"#{exc.ref}"
+    elif isinstance(exc, Unresolvable):
+        message = f"unresolvable reference '{exc.ref}'"
+        kind, ref = "unresolvable", str(exc.ref)
+    else:
+        message = f"the validator stopped here: {type(exc).__name__}: {exc}"
+        kind = "crash"
+    err = OpenAPIValidationError(message)
+    setattr(err, PLACE, place)
+    setattr(err, KIND, kind)
+    setattr(err, REF, ref)
+    return err
+
+
+def _locating(kind: type[keywords.KeywordValidator]) -> type[keywords.KeywordValidator]:
+    extra: Parts = ("default",) if issubclass(kind, keywords.ValueValidator) else ()
+    namespace: dict[str, Any] = {}
+    parent: Any = kind
+
+    def __call__(self: Any, *args: Any, **kwargs: Any) -> Iterator[ValidationError]:
+        base = next((a for a in args if isinstance(a, SchemaPath)), None)
+        place: Parts = tuple(base.parts) if base is not None else ()
+        try:
+            for err in parent.__call__(self, *args, **kwargs):
+                if getattr(err, PLACE, None) is None:
+                    setattr(err, PLACE, place + extra + tuple(err.absolute_path))
+                    setattr(err, KIND, "")
+                yield err
+        except Exception as exc:  # the validator stops here; report it and go on with the rest
+            yield _stopped(exc, place)
+
+    namespace["__call__"] = __call__
+    if issubclass(kind, keywords.SchemaValidator):
+
+        def __init__(self: Any, registry: Any) -> None:
+            parent.__init__(self, registry)
+            self.visited_schema_ids = _IdList()
+            self.meta_checked_schema_ids = _IdList()
+
+        namespace["__init__"] = __init__
+    if issubclass(kind, keywords.OpenAPIV30SchemaValidator):
+
+        def _validate_schema_meta(self: Any, schema: Any, schema_value: Any) -> Any:
+            if draft4_schema_check()(schema_value):
+                return None
+            return parent._validate_schema_meta(self, schema, schema_value)
+
+        namespace["_validate_schema_meta"] = _validate_schema_meta
+    return type(f"Located{kind.__name__}", (kind,), namespace)
+
+
+@cache
+def located_class(version: str) -> type[SpecValidator]:
+    """The validator class of ``version`` with place-stamping keyword validators."""
+    base = VALIDATOR_CLASSES[version]
+    kinds = {name: _locating(kind) for name, kind in base.keyword_validators.items()}
+    return type(f"Located{base.__name__}", (base,), {"keyword_validators": kinds})
+
+
+def spec_errors(
+    document: Any, version: str, base_uri: str, *, meta_ok: bool | None = None
+) -> list[ValidationError]:
+    """Every error openapi-spec-validator finds, in its order.
+
+    The same two steps as ``SpecValidator.iter_errors``: the meta-schema, then the keyword
+    checks. ``meta_ok=True`` skips the first (a compiled check already proved it finds nothing).
+    """
+    validator = located_class(version)(document, base_uri=base_uri)
+    errors: list[ValidationError] = []
+    if meta_ok is not True:
+        try:
+            errors += validator.schema_validator.iter_errors(document)
+        except Exception as exc:  # e.g. a document nested too deeply for jsonschema
+            errors.append(_stopped(exc, ()))
+    errors += validator.root_validator(validator.schema_path)
+    return errors
+
+
+def default_checker(document: Any, version: str, base_uri: str) -> Callable[[Parts, Any], bool]:
+    """Checks a ``default`` whose schema holds references exactly as the validator does."""
+    made: list[SpecValidator] = []
+
+    def is_valid(parts: Parts, value: Any) -> bool:
+        if not made:
+            made.append(VALIDATOR_CLASSES[version](document, base_uri=base_uri))
+        node = made[0].schema_path
+        for part in parts:
+            node = node / part
+        checker: Any = made[0].keyword_validators_registry["default"]
+        return next(iter(checker(node, value)), None) is None
+
+    return is_valid

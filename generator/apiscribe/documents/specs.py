@@ -1,0 +1,61 @@
+"""What kind of OpenAPI document a parsed file is: the one place that reads its version."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..diagnostics import Diagnostic, error
+from .lines import LineIndex
+
+#: (keyword, major, minor) → the version name, as openapi-spec-validator detects them.
+VERSIONS = {("swagger", "2", "0"): "2.0", ("openapi", "3", "0"): "3.0",
+            ("openapi", "3", "1"): "3.1", ("openapi", "3", "2"): "3.2"}
+_VERSION = re.compile(r"(?P<major>\d+)\.(?P<minor>\d+)(\..*)?")
+
+
+def spec_version(document: Any) -> str | None:
+    """``"2.0"``, ``"3.0"``, ``"3.1"`` or ``"3.2"``; ``None`` for anything else."""
+    if not isinstance(document, dict):
+        return None
+    for (keyword, major, minor), name in VERSIONS.items():
+        value = document.get(keyword)
+        if isinstance(value, str):
+            match = _VERSION.match(value)
+            if match and (match["major"], match["minor"]) == (major, minor):
+                return name
+    return None
+
+
+def not_a_spec(document: Any, file: str, lines: LineIndex) -> Diagnostic:
+    """The ``unknown-spec-version`` diagnostic of a document :func:`spec_version` refuses."""
+    code = "unknown-spec-version"
+    if not isinstance(document, dict):
+        kind = "a list" if isinstance(document, list) else f"a {type(document).__name__} value"
+        if document is None:
+            kind = "empty"
+        message = f"not an OpenAPI or Swagger document: the top level is {kind}, not a mapping"
+        return error(code, message, file=file, line=1)
+    for keyword in ("openapi", "swagger"):
+        if keyword in document:
+            message = (f"unsupported {keyword} version {document[keyword]!r} "
+                       "(known: Swagger 2.0, OpenAPI 3.0, 3.1 and 3.2)")
+            pointer = "/" + keyword
+            return error(code, message, file=file, line=lines.line_of(pointer), pointer=pointer)
+    message = "not an OpenAPI or Swagger document: no 'openapi' or 'swagger' field"
+    return error(code, message, file=file, line=lines.line_of(""))
+
+
+# -- problems that both the importer and the spec checks find: one wording ----------------
+
+
+def duplicate_operation_id(operation_id: str, label: str, first: str) -> tuple[str, str]:
+    """The message and hint of an operationId that ``first`` (``GET /a``) already uses."""
+    return (f"operationId '{operation_id}' of {label} is already used by {first}",
+            "operationIds must be unique")
+
+
+def undeclared_path_parameter(name: str, method: str, path: str) -> tuple[str, str]:
+    """The message and hint of a path template name no parameter declares."""
+    return (f"path parameter '{name}' of {method.upper()} {path} is not declared",
+            f"add a parameter with 'in: path', 'name: {name}' and 'required: true'")

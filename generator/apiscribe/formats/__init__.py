@@ -1,0 +1,1 @@
+"""apiscribe's own file formats: the JSON doc (and its index), and raw HTTP text."""

@@ -1,0 +1,97 @@
+"""The OpenAPI importer: an OpenAPI 3.0/3.1 or Swagger 2.0 document (a file or an http(s)
+URL) into the model, so that every view works from an existing spec.
+
+It refuses only what it cannot read: a spec with problems is imported as far as it goes, and
+each problem is a diagnostic naming the file, the JSON pointer and the line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urldefrag, urlsplit
+
+from ...diagnostics import Diagnostic, error
+from ...documents.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, FetchError, fetch, is_url
+from ...documents.lines import LineIndex
+from ...documents.load import load_document, parse_document
+from ...documents.refs import Doc, Resolver
+from ...documents.specs import not_a_spec, spec_version
+from ...model import ApiModel
+from .reader import SpecReader
+from .swagger import SwaggerReader
+
+__all__ = ["SpecInput", "load_spec", "read_spec"]
+
+#: The version of a document → the dialect its schemas are read in.
+_DIALECTS = {"2.0": "2.0", "3.0": "3.0", "3.1": "3.1", "3.2": "3.1"}
+
+
+@dataclass(frozen=True)
+class SpecInput:
+    """A read spec: the model (``None`` when the input cannot be read at all), every
+    diagnostic, and the parsed document with its lines and its name in diagnostics (what the
+    spec checks read, so the input is parsed once)."""
+
+    model: ApiModel | None
+    diagnostics: list[Diagnostic]
+    document: Any = None
+    lines: LineIndex = dataclasses.field(default_factory=lambda: LineIndex({}))
+    file: str = ""
+    base_uri: str = ""
+
+
+def read_spec(
+    source: str | Path,
+    *,
+    allow_remote_refs: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> SpecInput:
+    """Read a spec into the model. http(s) references are followed only with
+    ``allow_remote_refs``; ``timeout`` (seconds) and ``max_bytes`` bound every download."""
+    if isinstance(source, str) and is_url(source):
+        url = urldefrag(source)[0]
+        try:
+            data = fetch(url, timeout=timeout, max_bytes=max_bytes)
+        except FetchError as exc:
+            return SpecInput(None, [error("unreadable", exc.message, file=source, hint=exc.hint)])
+        name = Path(urlsplit(url).path).name or "document"
+        document, problems, lines = parse_document(data, Path(name))
+        problems = [dataclasses.replace(p, file=source) for p in problems]
+        key, file, base_uri = url, source, url
+    else:
+        path = Path(source)
+        document, problems, lines = load_document(path)
+        key, file, base_uri = str(path.resolve()), str(path), path.resolve().as_uri()
+    if document is None:
+        return SpecInput(None, problems)
+    version = spec_version(document)
+    if version is None:
+        return SpecInput(None, [*problems, not_a_spec(document, file, lines)])
+    resolver = Resolver(Doc(key, file, document, lines, _DIALECTS[version]),
+                        allow_remote=allow_remote_refs, timeout=timeout, max_bytes=max_bytes)
+    reader = SwaggerReader(resolver) if version == "2.0" else SpecReader(resolver)
+    try:
+        model = reader.read()
+    except RecursionError:
+        message = "the document is nested too deeply to import"
+        return SpecInput(None, [*problems, *resolver.diagnostics,
+                                error("too-deep", message, file=file)])
+    return SpecInput(model, sorted([*problems, *resolver.diagnostics]), document, lines, file,
+                     base_uri)
+
+
+def load_spec(
+    source: str | Path,
+    *,
+    allow_remote_refs: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> tuple[ApiModel | None, list[Diagnostic]]:
+    """:func:`read_spec`, as ``(model, diagnostics)``."""
+    read = read_spec(source, allow_remote_refs=allow_remote_refs, timeout=timeout,
+                     max_bytes=max_bytes)
+    return read.model, read.diagnostics
