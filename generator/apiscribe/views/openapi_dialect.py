@@ -55,13 +55,21 @@ def _down(schema: dict[str, Any]) -> None:
         schema.setdefault("example", examples[0])
     if schema.get("type") == "string" and "format" not in schema:
         if schema.get("contentEncoding") == "base64":
-            schema["format"] = "byte"
+            _after_type(schema, "format", "byte")
         elif "contentMediaType" in schema:
-            schema["format"] = "binary"
+            _after_type(schema, "format", "binary")
     if schema.get("type") == "array" and "items" not in schema:
-        schema["items"] = {}
+        _after_type(schema, "items", {})
     for key in _NOT_IN_30 & schema.keys():
         del schema[key]
+
+
+def _after_type(schema: dict[str, Any], key: str, value: Any) -> None:
+    """Add ``key`` right after ``type``, where a schema written for 3.0 has it."""
+    items = list(schema.items())
+    at = next(i for i, (name, _) in enumerate(items) if name == "type") + 1
+    schema.clear()
+    schema.update([*items[:at], (key, value), *items[at:]])
 
 
 def _schema_30(schema: dict[str, Any]) -> None:

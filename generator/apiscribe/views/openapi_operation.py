@@ -80,9 +80,11 @@ def examples_fields(examples: tuple[NamedExample, ...]) -> dict[str, Any]:
 def parameter_object(param: Parameter) -> dict[str, Any]:
     """A parameter object (a header object without ``name`` and ``in``)."""
     item: dict[str, Any] = {"name": param.name, "in": param.location}
+    if param.location == "path":  # always required: said first
+        item["required"] = True
     if param.description:
         item["description"] = param.description
-    if param.required or param.location == "path":
+    if param.required:
         item["required"] = True
     if param.deprecated:
         item["deprecated"] = True

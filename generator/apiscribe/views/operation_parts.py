@@ -147,8 +147,8 @@ class OperationView:
         security = effective_security(self.model, ep)
         if not isinstance(security, list):
             return ()
-        if not security:
-            return (NO_SECURITY,)
+        if not security:  # no credentials: said once, by the endpoint's own text if it has one
+            return () if ep.authentication else (NO_SECURITY,)
         lines = []
         for requirement in security:
             if not isinstance(requirement, dict):

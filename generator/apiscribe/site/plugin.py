@@ -1,0 +1,216 @@
+"""The ``apiscribe`` MkDocs plugin: the API pages, rendered from the model into the build.
+
+The model comes from one of two places:
+
+- handed over by :func:`~.build.build_site`, which ``apiscribe build`` and ``apiscribe
+  convert --to site`` call with the model the command has in memory; nothing is read back
+  from disk;
+- on a plain ``mkdocs build`` or ``mkdocs serve``, read from the plugin's ``api_docs`` option
+  (relative to mkdocs.yml): a JSON docs folder, or an OpenAPI/Swagger file or URL, through the
+  same sources as ``apiscribe convert``. ``mkdocs serve`` reloads when it changes. With
+  ``api_docs: ""`` the plugin renders nothing: the API pages are in docs_dir already.
+
+The plugin renders the Markdown view, adds each page as a generated file (a page of the
+user's own with the same path wins), and sets the navigation unless mkdocs.yml has its own.
+It keeps the API pages' code blocks out of the search index (:mod:`.search`) and renders
+pages in forked workers during ``mkdocs build`` (:mod:`.workers`).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from ..diagnostics import ApiscribeError, Diagnostic, has_errors
+from ..documents.fetch import is_url
+from ..model import ApiModel
+from ..views import markdown
+from .mkdocs_yml import DEFAULT_API_DOCS, site_nav
+from .search import SearchFilter, material_search
+from .workers import PageWorkers, other_handlers, worker_count
+
+log = get_plugin_logger(__name__)
+
+
+# mkdocs declares Config.__init_subclass__ and BasePlugin.__init_subclass__ without types.
+class ApiscribePluginConfig(Config):  # type: ignore[no-untyped-call]
+    # What the API pages are rendered from, relative to mkdocs.yml: a JSON docs folder, or an
+    # OpenAPI/Swagger file or URL; "" when the pages are in docs_dir already.
+    api_docs = config_options.Type(str, default=DEFAULT_API_DOCS)
+    # Whether `$ref`s of an API description may reach http(s) URLs.
+    allow_remote_refs = config_options.Type(bool, default=False)
+    # Whether the code blocks of the API pages go into the search index.
+    index_code = config_options.Type(bool, default=False)
+    # Processes that convert the pages' Markdown during `mkdocs build`: 0 means one per CPU,
+    # 1 only MkDocs' own (see apiscribe.site.workers).
+    workers = config_options.Type(int, default=0)
+
+
+def problems(source: str | Path, diagnostics: Sequence[Diagnostic]) -> str:
+    """The message that stops a build whose input has errors."""
+    errors = [d for d in diagnostics if d.level == "error"]
+    lines = [f"apiscribe: {len(errors)} error(s) in {source}:"]
+    lines += [d.format() for d in sorted(diagnostics)]
+    return "\n".join(lines)
+
+
+def read_model(api_docs: str, base: Path, *, allow_remote_refs: bool = False
+               ) -> tuple[ApiModel, Path | None]:
+    """The model from the ``api_docs`` option, and the local path to watch; errors in the
+    input stop the build (PluginError), warnings are logged."""
+    from ..sources import load_input
+
+    source: str | Path = api_docs if is_url(api_docs) else (base / api_docs).resolve()
+    if isinstance(source, Path) and not source.exists():
+        raise PluginError(f"apiscribe: no JSON docs folder or API description at {source} "
+                          "(the api_docs option)")
+    try:
+        loaded = load_input(str(source), allow_remote_refs=allow_remote_refs)
+    except ApiscribeError as exc:
+        hint = f" ({exc.hint})" if exc.hint else ""
+        raise PluginError(f"apiscribe: {exc.message}{hint}") from exc
+    if loaded.model is None or has_errors(loaded.diagnostics):
+        raise PluginError(problems(source, loaded.diagnostics))
+    for diagnostic in loaded.diagnostics:
+        log.warning(diagnostic.format())
+    return loaded.model, source if isinstance(source, Path) else None
+
+
+class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-untyped-call]
+    """Renders the API reference pages from the model into the MkDocs build."""
+
+    def __init__(self) -> None:
+        #: The model handed over by build_site; None: read ``api_docs``.
+        self.given: ApiModel | None = None
+        self.pages: dict[str, str] = {}
+        self.watched: Path | None = None
+        self._command: str | None = None
+        self._workers = PageWorkers()
+        # src_uri -> the Markdown source of a page a worker renders
+        self._sources: dict[str, str] = {}
+        self._search: Any | None = None  # Material's search plugin, while a worker indexes
+        self._pages: list[Page] = []
+        self.search_filter = SearchFilter(self._is_api_page, lambda: self._search is not None)
+
+    def hand_over(self, model: ApiModel | None) -> None:
+        """Render ``model`` in the next build instead of reading the ``api_docs`` option."""
+        self.given = model
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._command = None if dirty else command
+
+    def on_shutdown(self) -> None:
+        self.given = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self.pages, self.watched = {}, None
+        self.search_filter.index_code = self.config.index_code
+        model = self.given
+        if model is None:
+            if not self.config.api_docs:
+                return config
+            base = Path(config.config_file_path).parent if config.config_file_path else Path()
+            model, self.watched = read_model(self.config.api_docs, base,
+                                             allow_remote_refs=self.config.allow_remote_refs)
+        self.pages = markdown.render(model)
+        if config.nav is None:
+            config.nav = site_nav(model)
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        for src_uri, content in self.pages.items():
+            if files.get_file_from_path(src_uri) is not None:
+                log.info(f"docs_dir has its own {src_uri}; it is used instead of the API page")
+                continue
+            files.append(File.generated(config, src_uri, content=content))
+        return files
+
+    def on_nav(
+        self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
+    ) -> Navigation | None:
+        self._search = None
+        search = material_search(config)
+        if search is not None:
+            self.search_filter.install(search)
+        if self._command not in ("build", "gh-deploy"):
+            return nav
+        workers = worker_count(self.config.workers)
+        reason = self._workers.why_not(config, files, self, workers)
+        if reason is None:
+            # The index can be built elsewhere when nothing else reads pages before it.
+            alone = search is not None and not other_handlers(config, "page_context",
+                                                              {self, search})
+            job = functools.partial(self.search_filter.entries, search) if alone else None
+            self._workers.start(config, files, workers, job)
+        else:
+            log.debug(f"every page is rendered in the build process: {reason}")
+        return nav
+
+    @event_priority(-100)  # last: the source as the other handlers left it
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if not self._workers.take(page.file.src_uri):
+            return markdown
+        self._sources[page.file.src_uri] = markdown
+        return ""  # a worker rendered it: MkDocs renders an empty page in its place
+
+    @event_priority(100)  # first: the other handlers see the worker's HTML
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        content = self._workers.put(page, files)
+        if content is None:
+            return html
+        page.markdown = self._sources.pop(page.file.src_uri)
+        return content
+
+    def on_env(
+        self, env: Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> Environment | None:
+        # Every page is rendered: a worker builds the search index while MkDocs writes pages.
+        self._pages = [f.page for f in files.documentation_pages() if f.page is not None]
+        if self._workers.follow_up(self._pages):  # only when on_nav gave the worker the job
+            log.debug("a worker builds the search index")
+            self._search = material_search(config)
+        return env
+
+    @event_priority(100)  # before the search plugin writes its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        search, self._search = self._search, None
+        if search is not None:
+            entries = self._workers.answer()
+            if entries is None:  # the worker failed: the build indexes the pages itself
+                log.debug("the worker did not build the search index; indexing here")
+                entries = self.search_filter.entries(search, self._pages)
+            search.search_index.entries = entries
+        self._workers.stop()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._search = None
+        self._workers.stop()
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., Any]
+    ) -> LiveReloadServer | None:
+        if self.watched is not None:
+            server.watch(str(self.watched))
+        return server
+
+    def _is_api_page(self, page: Page) -> bool:
+        if self.given is None and not self.config.api_docs:
+            return True  # api_docs "": every page in docs_dir is an API page
+        return page.file.src_uri in self.pages and page.file.generated_by is not None

@@ -1,0 +1,82 @@
+"""What Material's search index reads of the API pages.
+
+The API pages carry code blocks (the request samples and the example bodies of every
+operation). Unless ``index_code`` is set, the index reads those pages without them: it then
+holds the prose, parameter and field tables that readers search, at about half the size, and
+the search plugin parses about a third of the HTML. Only the index sees the difference: the
+page, and every other plugin, keeps the whole content.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.pages import Page
+
+# A code block as Python-Markdown and Pygments write it; <pre> elements cannot nest.
+_CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.S)
+
+
+def material_search(config: MkDocsConfig) -> Any | None:
+    """Material's search plugin, when it is enabled and its index can take entries built
+    elsewhere (``search_index.entries``, ``add_entry_from_context``)."""
+    plugin = config.plugins.get("material/search")
+    index = getattr(plugin, "search_index", None)
+    enabled = getattr(getattr(plugin, "config", None), "enabled", False)
+    if not enabled or not isinstance(getattr(index, "entries", None), list):
+        return None
+    return plugin if callable(getattr(index, "add_entry_from_context", None)) else None
+
+
+class SearchFilter:
+    """Reads pages for the search index: an API page without its code blocks.
+
+    ``is_api_page`` tells the API pages from the user's own; ``paused`` is true while a
+    worker builds the index, so that the build process indexes nothing twice.
+    """
+
+    def __init__(self, is_api_page: Callable[[Page], bool], paused: Callable[[], bool]) -> None:
+        self.index_code = False
+        self._is_api_page = is_api_page
+        self._paused = paused
+
+    def searchable(self, page: Page) -> str | None:
+        """The page's content as the search index reads it."""
+        if self.index_code or page.content is None or not self._is_api_page(page):
+            return page.content
+        return _CODE_BLOCK.sub("", page.content)
+
+    def add(self, add_entry: Callable[[Page], None], page: Page) -> None:
+        """``add_entry(page)`` with the page's content as :meth:`searchable` gives it."""
+        content = page.content
+        page.content = self.searchable(page)
+        try:
+            add_entry(page)
+        finally:
+            page.content = content
+
+    def install(self, search: Any) -> None:
+        """Make Material's search index read pages through :meth:`searchable`, and read
+        nothing while :attr:`paused` says a worker builds the index."""
+        index = search.search_index
+        add_entry = index.add_entry_from_context
+        if getattr(add_entry, "apiscribe", False):
+            return
+
+        def add_searchable_entry(page: Page) -> None:
+            if not self._paused():
+                self.add(add_entry, page)
+
+        add_searchable_entry.apiscribe = True  # type: ignore[attr-defined]
+        index.add_entry_from_context = add_searchable_entry
+
+    def entries(self, search: Any, pages: list[Page]) -> list[dict[str, Any]]:
+        """The search entries of ``pages``, as Material's search plugin makes them one page at
+        a time in ``on_page_context`` (the follow-up job of the first worker)."""
+        index = type(search.search_index)(**search.search_index.config)
+        for page in pages:
+            self.add(index.add_entry_from_context, page)
+        return list(index.entries)

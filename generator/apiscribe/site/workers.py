@@ -1,0 +1,325 @@
+"""Markdown to HTML for part of the pages in forked worker processes, during ``mkdocs build``.
+
+MkDocs converts every page's Markdown in one process, one page after another; on a large API
+reference that is a third of the build. The ``apiscribe`` plugin starts workers once the
+navigation is known (``on_nav``): each worker is a fork of the build, so it has the same
+configuration, files and extensions, and renders a contiguous run of the pages exactly as
+MkDocs would (``Page.read_source`` and ``Page.render``), sending back what rendering sets on a
+page. Meanwhile MkDocs renders the first run itself; when it reaches a page a worker rendered,
+the plugin hands MkDocs an empty Markdown source (``on_page_markdown``) and puts the worker's
+HTML, table of contents, title and anchors in place (``on_page_content``).
+
+Workers run only where that gives the same site: a build that MkDocs announces as one
+(``mkdocs build``, ``gh-deploy``, the first build of ``mkdocs serve --clean``; not ``serve``,
+not ``--dirty``), on a platform where ``fork`` is safe (not macOS), with no other thread
+running (so never in the rebuilds of a running server), and with no other plugin or hook that
+handles the page events a worker skips. The log records a worker makes
+(MkDocs' link warnings, for instance) are replayed in the build process when its page comes
+up, so ``--strict`` counts them. A page a worker could not render, or any worker failure,
+falls back to MkDocs' own rendering of that page, which then fails or warns exactly as it
+would have.
+
+The first worker can also take a follow-up job once every page is rendered (the plugin gives
+it the search index, when no plugin but Material's search reads pages in
+``on_page_context``): the build process sends it the pages it does not have yet
+(:meth:`PageWorkers.follow_up`), the worker runs the job over all pages in build order while
+MkDocs writes the pages, and the build collects the answer at the end
+(:meth:`PageWorkers.answer`); ``None`` there means the build must do the job itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, MutableMapping, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
+
+log = get_plugin_logger(__name__)
+
+#: Page events a worker does not run; with a handler from another plugin, no workers.
+PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content")
+#: Below this many pages, starting a worker costs more than it saves.
+MIN_PAGES = 40
+#: Each worker is a fork of the whole build; a machine with many CPUs gets no more than this.
+MAX_WORKERS = 4
+
+
+@dataclass
+class Rendered:
+    """What ``Page.render`` set on one page, as a worker sends it back."""
+
+    src_uri: str
+    content: str
+    toc: TableOfContents
+    title: str | None
+    anchor_ids: set[str] | None
+    # {src_uri of the linked file: {anchor: original link}}; File objects do not travel
+    links_to_anchors: dict[str, dict[str, str]] | None
+    records: list[logging.LogRecord]
+
+
+@dataclass
+class PageState:
+    """What the follow-up job needs of a page the worker did not render."""
+
+    src_uri: str
+    markdown: str | None
+    content: str | None
+    toc: TableOfContents
+    meta: MutableMapping[str, Any]
+    title: str | None
+
+
+#: A follow-up job: all pages in build order -> a picklable answer.
+FollowUp = Callable[[list[Page]], Any]
+
+
+class _Recorder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # Only the formatted message travels: arguments may not pickle.
+        record.msg, record.args = record.getMessage(), None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        self.records.append(record)
+
+
+def _work(connection: Connection, inherited: Sequence[Connection], pages: Sequence[Page],
+          config: MkDocsConfig, files: Files, follow_up: FollowUp | None) -> None:
+    """A worker: render ``pages`` in order and send the list of results, one per page; then
+    run ``follow_up`` if there is one (see the module docstring).
+
+    The results go in one message at the end, so that the worker never waits for the build
+    process to read from the pipe. The build's ends of the pipes, inherited by the fork, are
+    closed first: if the build dies, this worker's next read or write fails and it ends.
+    """
+    for end in inherited:
+        end.close()
+    try:
+        _render_and_follow(connection, pages, config, files, follow_up)
+    except (EOFError, OSError):  # the build is gone
+        pass
+    finally:
+        connection.close()
+
+
+def _render_and_follow(connection: Connection, pages: Sequence[Page], config: MkDocsConfig,
+                       files: Files, follow_up: FollowUp | None) -> None:
+    recorder = _Recorder()
+    for name in ("mkdocs", ""):  # records go back to the build, not to this process's output
+        logger = logging.getLogger(name)
+        logger.handlers = [recorder]
+        logger.propagate = False
+    results: list[Rendered] = []  # a page missing here is left to the build process
+    for page in pages:
+        recorder.records = []
+        try:
+            config._current_page = page
+            page.read_source(config)
+            page.render(config, files)
+            assert page.content is not None
+            links = page.links_to_anchors
+            results.append(Rendered(
+                page.file.src_uri,
+                page.content,
+                page.toc,
+                page._title_from_render,
+                page.present_anchor_ids,
+                None if links is None else {f.src_uri: d for f, d in links.items()},
+                recorder.records,
+            ))
+        except Exception:  # the build process renders it, and fails or warns as MkDocs does
+            pass
+        finally:
+            config._current_page = None
+    connection.send(results)
+    if follow_up is not None:
+        _follow_up(connection, files, follow_up)
+
+
+def _follow_up(connection: Connection, files: Files, job: FollowUp) -> None:
+    message: tuple[list[str], list[PageState]] | None = connection.recv()
+    if message is None:
+        return
+    order, states = message
+    pages = {f.src_uri: f.page for f in files.documentation_pages() if f.page is not None}
+    for state in states:
+        if (page := pages.get(state.src_uri)) is not None:
+            page.markdown, page.content = state.markdown, state.content
+            page.toc, page.meta, page._title_from_render = state.toc, state.meta, state.title
+    connection.send(job([pages[uri] for uri in order if uri in pages]))
+
+
+def other_handlers(config: MkDocsConfig, event: str, owners: set[object]) -> list[str]:
+    """The plugins (or hooks) besides ``owners`` that handle ``event``."""
+    return [
+        config.plugins._event_origins.get(method, "<unknown>")
+        for method in config.plugins.events.get(event, [])
+        if getattr(method, "__self__", None) not in owners
+    ]
+
+
+def worker_count(setting: int) -> int:
+    """Workers besides the build process: ``setting`` 0 means one per further CPU."""
+    if setting > 0:
+        return min(setting, MAX_WORKERS + 1) - 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(0, min((cpus or 1) - 1, MAX_WORKERS))
+
+
+class PageWorkers:
+    """The workers of one build, and the pages they render (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._owner: dict[str, Connection] = {}
+        self._received: set[Connection] = set()
+        self._results: dict[str, Rendered] = {}
+        self._processes: list[tuple[Connection, multiprocessing.process.BaseProcess]] = []
+        self._follower: Connection | None = None
+        self._follower_pages: set[str] = set()
+        self._following = False
+
+    def why_not(self, config: MkDocsConfig, files: Files, owner: object,
+                workers: int) -> str | None:
+        """Why this build renders every page itself (``None``: workers may start)."""
+        if workers < 1:
+            return "one process is configured (or the machine has one CPU)"
+        if "fork" not in multiprocessing.get_all_start_methods() or sys.platform == "darwin":
+            return "this platform cannot fork safely"
+        if threading.active_count() > 1:
+            return "other threads are running"
+        others = [name for event in PAGE_EVENTS for name in other_handlers(config, event, {owner})]
+        if others:
+            return f"other plugins handle page events ({', '.join(sorted(set(others)))})"
+        if sum(1 for f in files.documentation_pages() if f.page is not None) < MIN_PAGES:
+            return f"fewer than {MIN_PAGES} pages"
+        return None
+
+    def start(self, config: MkDocsConfig, files: Files, workers: int,
+              follow_up: FollowUp | None = None) -> None:
+        """Fork ``workers`` processes, each with a contiguous run of the later pages; the
+        first one keeps ``follow_up`` for later."""
+        pages = [f.page for f in files.documentation_pages() if f.page is not None]
+        share = len(pages) // (workers + 1)
+        context = multiprocessing.get_context("fork")
+        for index in range(workers):
+            first = len(pages) - (workers - index) * share
+            run = pages[first:first + share]
+            here, there = context.Pipe()
+            job = follow_up if index == 0 else None
+            inherited = [end for end, _ in self._processes] + [here]
+            process = context.Process(
+                target=_work, args=(there, inherited, run, config, files, job), daemon=True,
+                name=f"apiscribe-pages-{index + 1}",
+            )
+            process.start()
+            there.close()
+            self._processes.append((here, process))
+            if job is not None:
+                self._follower = here
+            for page in run:
+                self._owner[page.file.src_uri] = here
+        log.debug(f"{workers} worker(s) render {len(self._owner)} of "
+                  f"{len(pages)} pages")
+
+    def take(self, src_uri: str) -> bool:
+        """Whether a worker rendered the page: waits for the worker's results if need be,
+        and replays its log records for the page."""
+        connection = self._owner.pop(src_uri, None)
+        if connection is None:
+            return False
+        if connection not in self._received:
+            self._received.add(connection)
+            try:
+                results: list[Rendered] = connection.recv()
+            except (EOFError, OSError):  # the worker died: its pages fall back
+                results = []
+            self._results.update((result.src_uri, result) for result in results)
+            if connection is self._follower:  # the pages the follow-up job has already
+                self._follower_pages = {result.src_uri for result in results}
+        result = self._results.get(src_uri)
+        if result is None:
+            return False
+        for record in result.records:
+            logging.getLogger(record.name).handle(record)
+        return True
+
+    def put(self, page: Page, files: Files) -> str | None:
+        """The worker's HTML for ``page`` (``None`` if it has none), with the toc, title and
+        anchors that MkDocs' render of the empty source set replaced by the worker's."""
+        result = self._results.pop(page.file.src_uri, None)
+        if result is None:
+            return None
+        page.toc = result.toc
+        page._title_from_render = result.title
+        page.present_anchor_ids = result.anchor_ids
+        if result.links_to_anchors is not None:
+            page.links_to_anchors = {
+                linked: anchors
+                for uri, anchors in result.links_to_anchors.items()
+                if (linked := files.get_file_from_path(uri)) is not None
+            }
+        return result.content
+
+    def follow_up(self, pages: Sequence[Page]) -> bool:
+        """Start the follow-up job over ``pages`` (all of them, rendered, in build order);
+        False when there is no worker to run it."""
+        connection, self._follower = self._follower, None
+        if connection is None or connection not in self._received:
+            return False
+        states = [
+            PageState(page.file.src_uri, page.markdown, page.content, page.toc, page.meta,
+                      page._title_from_render)
+            for page in pages if page.file.src_uri not in self._follower_pages
+        ]
+        try:
+            connection.send(([page.file.src_uri for page in pages], states))
+        except (OSError, ValueError):  # the worker is gone
+            return False
+        self._follower, self._following = connection, True
+        return True
+
+    def answer(self) -> Any | None:
+        """The follow-up job's answer (``None`` if it was not started or the worker failed)."""
+        connection, self._follower = self._follower, None
+        if connection is None or not self._following:
+            return None
+        self._following = False
+        try:
+            return connection.recv()
+        except (EOFError, OSError):
+            return None
+
+    def stop(self) -> None:
+        """End the workers (all of them have finished after a whole build)."""
+        for connection, process in self._processes:
+            if self._follower is not None and not self._following:
+                with contextlib.suppress(OSError, ValueError):
+                    self._follower.send(None)  # no follow-up after all
+            process.join(timeout=0 if self._owner or self._following else 5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+            connection.close()
+        self._processes.clear()
+        self._follower, self._following = None, False
+        self._follower_pages.clear()
+        self._received.clear()
+        self._owner.clear()
+        self._results.clear()
