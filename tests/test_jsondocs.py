@@ -23,7 +23,6 @@ from apiscribe.model import (
     HttpRequest,
     HttpResponse,
     JsonDocForm,
-    Parameter,
     Section,
     SourceLocation,
 )
@@ -430,7 +429,8 @@ def test_minimal_doc_loads_with_absent_keys(tmp_path: Path) -> None:
             id="warning-number",
         ),
         pytest.param(
-            '---\n# h\n{\n  "method": "GET", \n  "query_parameters": {}, \n  "title": "T"\n}\n---\n',
+            '---\n# h\n{\n  "method": "GET", \n  "query_parameters": {}, \n'
+            '  "title": "T"\n}\n---\n',
             (5, "error", "bad-field", "'query_parameters' must be an array or null, "
              "not an object", "/query_parameters"),
             id="parameters-object",
@@ -468,7 +468,7 @@ PARAMETERS = """---
       "type": "string"
     },
     "d"
-  ], 
+  ],\x20
   "title": "T"
 }
 ---

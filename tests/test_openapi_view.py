@@ -468,7 +468,8 @@ def test_awkward_models_still_validate() -> None:
     model = ApiModel(
         "Awkward",
         (
-            Section("a", "Same", (twin, twin, seed_endpoint("twin", "a", "POST", "a/{id}/", "Post"))),
+            Section("a", "Same",
+                    (twin, twin, seed_endpoint("twin", "a", "POST", "a/{id}/", "Post"))),
             Section("b", "Same", (seed_endpoint("nowhere", "b", "GET", "", "No path"),)),
             Section(
                 "c",

@@ -130,7 +130,7 @@ def test_server_that_does_not_start_is_named_and_nothing_is_written(shop: Path) 
     result = apiscribe("generate", cwd=shop)
     assert result.returncode == 1
     assert result.stderr.startswith("Error: the app server did not start (exited with status 1)")
-    assert "-m apiscribe.recording.serve --app shop.missing:application" in result.stderr
+    assert "-m apiscribe.recording.app_process --app shop.missing:application" in result.stderr
     assert "Traceback" not in result.stderr.split("\n")[0]
     assert not (shop / "api-docs").exists()
 

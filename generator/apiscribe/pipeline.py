@@ -267,6 +267,8 @@ def convert(
     model, diagnostics = load(source, allow_remote_refs=allow_remote_refs)
     if model is None:
         return Outcome(ApiModel(title=""), diagnostics)
+    if has_errors(diagnostics) and not model.endpoints:
+        return Outcome(model, diagnostics)  # nothing was read: a failed run writes nothing
     if has_errors(diagnostics) and out_dir.is_dir() and any(out_dir.iterdir()):
         diagnostics.append(warning(
             "output-kept", "the input has errors, so nothing in the output folder was changed",
