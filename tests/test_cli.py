@@ -141,3 +141,19 @@ def test_convert_to_site_builds_a_mkdocs_project(tmp_path: Path) -> None:
     assert "Update an Organization&#39;s Release" in page.read_text() or (
         "Update an Organization's Release" in page.read_text()
     )
+
+
+@needs_corpus
+def test_convert_to_site_with_a_relative_out_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative ``--out`` is the folder under the working directory, not one under the
+    generated project (MkDocs reads a relative site_dir from the mkdocs.yml's folder)."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("convert", str(CORPUS / "sentry-docs"), "--to", "site", "--out", "docs")
+    assert code == 0, err
+    pages = list((tmp_path / "docs" / "site").rglob("*.html"))
+    assert (tmp_path / "docs" / "site" / "index.html") in pages
+    assert f"the site is in docs/site ({len(pages)} HTML page(s))" in out + err
+    assert len(pages) > 50
+    assert not (tmp_path / "docs" / "project" / "docs" / "site").exists()

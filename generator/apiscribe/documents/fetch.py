@@ -6,11 +6,13 @@ Every refusal is a :class:`FetchError` whose message names the URL.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import httpx
-
 from ..diagnostics import ApiscribeError
+
+if TYPE_CHECKING:
+    import httpx
 
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_MAX_BYTES = 50_000_000
@@ -37,6 +39,8 @@ def fetch(
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise FetchError(f"cannot load {url}: only http and https URLs are supported")
+    import httpx  # only a command given a URL pays for the HTTP client's import
+
     deadline = time.monotonic() + timeout
     chunks: list[bytes] = []
     try:

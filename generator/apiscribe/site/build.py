@@ -96,7 +96,7 @@ def build_site(
     try:
         _docs_dir(mkdocs_yml).mkdir(parents=True, exist_ok=True)
         config = load_config(
-            str(mkdocs_yml), site_dir=str(site_dir) if site_dir else None, strict=strict
+            str(mkdocs_yml), site_dir=str(site_dir.resolve()) if site_dir else None, strict=strict
         )
         plugins = _plugins(config, mkdocs_yml) if model is not None else []
         target = Path(config.site_dir)

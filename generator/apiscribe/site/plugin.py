@@ -30,7 +30,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, file_sort_key
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
@@ -136,7 +136,9 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
                 log.info(f"docs_dir has its own {src_uri}; it is used instead of the API page")
                 continue
             files.append(File.generated(config, src_uri, content=content))
-        return files
+        # In the order MkDocs lists a docs folder (index first, then by name), so the pages
+        # are built, and the search index written, as if they were files in docs_dir.
+        return Files(sorted(files, key=file_sort_key))
 
     def on_nav(
         self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
