@@ -16,6 +16,11 @@ from pathlib import Path
 
 import pytest
 
+#: The test apps under ``tests/apps/`` carry their own tests, run by their own pytest
+#: (``tests/test_framework_apps.py`` runs them to record examples), not by this suite.
+collect_ignore_glob = ["apps/*"]
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"

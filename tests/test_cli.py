@@ -20,7 +20,7 @@ def run(*args: str) -> tuple[int, str, str]:
 @pytest.mark.parametrize(
     ("command", "phrase"),
     [
-        ("generate", "Document the configured app into api-docs/."),
+        ("generate", "Document the app into api-docs/."),
         ("build", "Generate, render the Markdown pages and build the MkDocs site."),
         ("convert", "Convert an existing spec or existing docs into one of apiscribe's views."),
     ],

@@ -43,7 +43,9 @@ def scenario_progress(enabled: bool) -> Callable[[str], None] | None:
     return step
 
 
-def _config(ctx: click.Context) -> Config:
+def _config(ctx: click.Context, *, allow_none: bool = False) -> Config:
+    """The project's configuration; with ``allow_none``, the defaults in the current folder
+    when there is no project (an app documented from the command line alone)."""
     obj: dict[str, Any] = ctx.ensure_object(dict)
     project = obj.get("project")
     if project:
@@ -51,6 +53,8 @@ def _config(ctx: click.Context) -> Config:
     try:
         root = find_project_root(Path.cwd())
     except ApiscribeError as exc:
+        if allow_none:
+            return Config(root=Path.cwd())
         raise click.UsageError(f"{exc.message}\nHint: {exc.hint}") from None
     return load_config(root)
 
@@ -81,7 +85,7 @@ class Group(click.Group):
             click.echo(f"Error: {exc.message}", err=True)
             if exc.hint:
                 click.echo(f"Hint: {exc.hint}", err=True)
-            ctx.exit(1)
+            ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
@@ -116,22 +120,54 @@ def main(ctx: click.Context, project: str | None) -> None:
     ctx.ensure_object(dict)["project"] = project
 
 
+#: The settings that say where the configured app is, reset when --app names another one.
+APP_LOCATING: dict[str, Any] = {"pythonpath": (), "django_settings": "", "urlconf": "",
+                                "wsgi": "", "scenarios": "", "setup": "", "recordings": ""}
+
 _OUT_HELP = "Output folder (default: 'output' in [tool.apiscribe], api-docs)."
 
 
 @main.command()
 @click.option("-o", "--out", "--output", "output", help=_OUT_HELP)
+@click.option("--app", metavar="MODULE:OBJECT",
+              help="The app to document, e.g. 'myapi.main:app' or 'myapi:create_app()': a "
+              "FastAPI, Starlette or Flask app, or a Django project's WSGI/ASGI application. "
+              "The framework is told from the object; no pyproject.toml is needed.")
+@click.option("--pythonpath", multiple=True, metavar="DIR",
+              help="A folder to import the app from (repeatable; default: the current one).")
+@click.option("--django-settings", metavar="MODULE", help="Django settings module.")
+@click.option("--urlconf", metavar="MODULE", help="Django URLconf, instead of ROOT_URLCONF.")
+@click.option("--recordings", metavar="PATH",
+              help="Examples recorded from the tests: the file 'pytest --apiscribe-record "
+              "PATH' wrote.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.pass_context
-def generate(ctx: click.Context, output: str | None, quiet: bool) -> None:
-    """Document the configured app into api-docs/.
+def generate(ctx: click.Context, output: str | None, app: str | None,
+             pythonpath: tuple[str, ...], django_settings: str | None, urlconf: str | None,
+             recordings: str | None, quiet: bool) -> None:
+    """Document the app into api-docs/.
 
-    Loads the routes and docstrings, starts the app under waitress on 127.0.0.1 with fresh
-    seed data, records every scenario, and writes api-docs/endpoints/<section>/<name>.md
-    (JSON docs) and api-docs/openapi.json. Files are replaced atomically and only when their
-    bytes change; an endpoint with errors keeps its committed doc. Exits 1 on any error.
+    With --app (or app = "module:object" in [tool.apiscribe]), any FastAPI, Starlette, Flask
+    or Django REST framework app is read through its framework's own metadata (FastAPI's
+    openapi(), drf-spectacular or DRF's schema generator, Flask's url_map), its docstrings
+    add the text, and the examples come from --recordings. Without it, the Django REST
+    framework views that carry a doc_section are read, and their scenarios are recorded
+    against the app under waitress on 127.0.0.1.
+
+    Writes api-docs/endpoints/<section>/<name>.md (JSON docs) and api-docs/openapi.json.
+    Files are replaced atomically and only when their bytes change; an endpoint with errors
+    keeps its committed doc. Exits 1 on any error.
     """
-    config = _config(ctx).with_overrides(output=output)
+    config = _config(ctx, allow_none=app is not None)
+    if app and app != config.app:
+        # Another app than the project's: none of the project's ways to find its app apply.
+        config = config.with_overrides(**APP_LOCATING)
+    config = config.with_overrides(
+        output=output, app=app, django_settings=django_settings, urlconf=urlconf,
+        recordings=str(Path(recordings).resolve()) if recordings else None,
+        pythonpath=tuple(str(Path(p).resolve()) for p in pythonpath) or None)
+    if app and not pythonpath:  # as uvicorn and flask --app do: import from here
+        config = config.with_overrides(pythonpath=(*config.pythonpath, str(Path.cwd())))
     outcome = pipeline.generate(config, progress=scenario_progress(not quiet))
     _report(outcome, quiet, "generate")
     ctx.exit(1 if print_diagnostics(outcome.diagnostics) else 0)
@@ -269,5 +305,39 @@ def check(
     click.echo(report.render(fmt, diagnostics, len(result.files)), nl=False)
     if junit:
         Path(junit).write_text(report.junit_report(diagnostics, result.files), encoding="utf-8")
+    failed = has_errors(diagnostics) or (strict and bool(diagnostics))
+    ctx.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text",
+    show_default=True, help="How to print the diagnostics (github: Actions annotations).",
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.pass_context
+def lint(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool) -> None:
+    """Check endpoint docstrings in Python files, without importing or running them.
+
+    Reads each PATH (a .py file, or a folder searched for them) with Python's ast module.
+    An endpoint docstring is one of an HTTP method (get, post, put, patch, delete) of a class
+    that sets doc_section, or any docstring in the field format (an underlined title, or
+    :pparam, :qparam, :param, :auth: and :warning: fields).
+
+    \b
+    Reports, each with file:line and Class.method: a malformed field, an unknown type or
+    field, a parameter or field given twice, a missing or mis-sized title underline, and a
+    missing :auth: field.
+
+    Exit codes: 0 no errors; 1 errors (or warnings with --strict); 2 usage error. For
+    pre-commit, use the apiscribe-lint hook of this repository.
+    """
+    from .checks import report
+    from .checks.lint import lint_paths
+
+    result = lint_paths(Path(p) for p in paths)
+    diagnostics = sorted(set(result.diagnostics))
+    click.echo(report.render(fmt, diagnostics, result.files), nl=False)
     failed = has_errors(diagnostics) or (strict and bool(diagnostics))
     ctx.exit(1 if failed else 0)

@@ -18,6 +18,9 @@ from jsonschema import Draft202012Validator
 
 from .diagnostics import ApiscribeError
 
+#: The docs' title when neither the config nor the app gives one.
+DEFAULT_TITLE = "API Reference"
+
 #: The layout of the output folder (``api-docs/``).
 ENDPOINTS_DIR = "endpoints"
 OPENAPI_FILE = "openapi.json"
@@ -28,6 +31,8 @@ class Config:
     """Resolved settings. Paths are absolute, anchored at the project root."""
 
     root: Path
+    app: str = ""
+    recordings: str = ""
     framework: str = "drf"
     pythonpath: tuple[str, ...] = ()
     django_settings: str = ""
@@ -38,7 +43,7 @@ class Config:
     token_env: str = ""
     database_env: str = ""
     base_url: str = "https://api.example.com"
-    title: str = "API Reference"
+    title: str = DEFAULT_TITLE
     version: str = "1.0.0"
     output: str = "api-docs"
     docs_dir: str = "docs"

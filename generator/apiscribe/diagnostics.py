@@ -14,13 +14,15 @@ Level = Literal["error", "warning"]
 class ApiscribeError(Exception):
     """A broken environment or a job that cannot go on (not a problem in the user's docs).
 
-    The command line prints ``Error: <message>`` and, when given, a hint; never a traceback.
+    The command line prints ``Error: <message>`` and, when given, a hint; never a traceback,
+    and exits with ``exit_code``: 1, or 2 when what the user named is not usable at all.
     """
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", *, exit_code: int = 1) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.exit_code = exit_code
 
 
 @dataclass(frozen=True, order=True)

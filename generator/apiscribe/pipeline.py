@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import ENDPOINTS_DIR, OPENAPI_FILE, Config
+from .config import DEFAULT_TITLE, ENDPOINTS_DIR, OPENAPI_FILE, Config
 from .diagnostics import ApiscribeError, Diagnostic, has_errors, warning
 from .documents.fetch import is_url
 from .formats.jsondoc import SCHEMA_FILENAME, schema_text
@@ -50,24 +50,61 @@ class Outcome:
 
 
 def load_source(config: Config) -> tuple[ApiModel, list[Diagnostic]]:
-    """Read the configured app's routes and docstrings into the model."""
+    """Read the configured app's routes and docstrings into the model: any app named by
+    ``app`` (``module:object``) through its framework's metadata, else the Django REST
+    framework views that carry a ``doc_section``."""
+    if config.app:
+        from .sources import apps
+
+        return apps.load(
+            config.app, root=config.root, python_paths=config.python_paths,
+            django_settings=config.django_settings, urlconf=config.urlconf,
+            title="" if config.title == DEFAULT_TITLE else config.title,
+            base_url=config.base_url,
+        )
     if config.framework == "drf":
         from .sources import drf
 
         return drf.load(config)
     raise ApiscribeError(
         f"unsupported framework {config.framework!r} in [tool.apiscribe]",
-        hint="supported: 'drf' (Django REST framework)",
+        hint="supported: 'drf' (Django REST framework); any other app is named with "
+        "app = \"module:object\"",
     )
 
 
 def record_examples(
     config: Config, model: ApiModel, progress: Progress | None = None
 ) -> tuple[ApiModel, list[Diagnostic]]:
-    """Run the scenarios against the live app and attach the recorded examples."""
+    """Attach the examples: from the test run's recordings (``recordings``), and by running
+    the scenarios against the live app. Every endpoint left without one is a warning."""
     from .recording.recorder import record
 
-    return record(config, model, progress=progress)
+    diagnostics: list[Diagnostic] = []
+    covered: frozenset[str] = frozenset()
+    if config.recordings:
+        from .recording.recordings import attach, read_recordings
+
+        model, diagnostics = attach(model, read_recordings(config.root / config.recordings))
+        covered = frozenset(ep.name for ep in model.endpoints if not ep.example.is_empty)
+    if config.app:
+        # Scenarios fill in what no test covers; what is still missing is said once.
+        if any(ep.scenarios and ep.name not in covered for ep in model.endpoints):
+            model, recorded = record(config, model, progress=progress, warn_missing=False,
+                                     covered=covered)
+            diagnostics += recorded
+        return model, diagnostics + _no_examples(model, config)
+    model, recorded = record(config, model, progress=progress, covered=covered)
+    return model, diagnostics + recorded
+
+
+def _no_examples(model: ApiModel, config: Config) -> list[Diagnostic]:
+    hint = ("call it from a test, and record with: pytest --apiscribe-record "
+            + (config.recordings or "recordings.json"))
+    return [warning("no-example", f"{ep.method} {ep.api_path} has no recorded example",
+                    file=ep.source.file if ep.source else config.app,
+                    line=ep.source.line if ep.source else 0, endpoint=ep.name, hint=hint)
+            for ep in model.endpoints if ep.example.is_empty]
 
 
 def render_api_docs(model: ApiModel) -> dict[str, str]:
@@ -85,11 +122,16 @@ def keep_committed(
     """Swap each endpoint that has errors for its committed JSON doc, if there is one.
 
     An endpoint whose docstring or scenario is broken must not overwrite its last good doc:
-    the committed version stays in every view, and the run still fails.
+    the committed version stays in every view, and the run still fails. Operations that
+    share an operationId are all broken.
     """
     from .sources.jsondocs import load_file
 
     broken = {d.endpoint for d in diagnostics if d.level == "error" and d.endpoint}
+    # Two operations under one operationId: neither is trusted, so neither doc is replaced.
+    shared = {ep.operation_id for ep in model.endpoints if ep.operation_id and ep.name in {
+        d.endpoint for d in diagnostics if d.code == "duplicate-operation-id"}}
+    broken |= {ep.name for ep in model.endpoints if ep.operation_id in shared}
     if not broken:
         return model
     sections = []

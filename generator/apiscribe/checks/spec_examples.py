@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend, validator_for
 from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator, OAS31Validator
 from referencing import Registry
@@ -54,6 +54,27 @@ def _nullable(cls: Any) -> Any:
 
 _OAS30_READ = _nullable(OAS30ReadValidator)
 _OAS30_WRITE = _nullable(OAS30WriteValidator)
+
+
+def _required_unless(flag: str) -> Any:
+    """``required`` that, as OpenAPI says, does not apply to a ``readOnly`` property in a
+    request or a ``writeOnly`` one in a response (``flag``)."""
+    def required(validator: Any, names: Any, instance: Any, schema: Any) -> Any:
+        if not validator.is_type(instance, "object"):
+            return
+        properties = schema.get("properties") if isinstance(schema, dict) else None
+        for name in names:
+            sub = properties.get(name) if isinstance(properties, dict) else None
+            if isinstance(sub, dict) and sub.get(flag) is True:
+                continue
+            if name not in instance:
+                yield ValidationError(f"{name!r} is a required property")
+
+    return required
+
+
+_OAS31_READ = extend(OAS31Validator, {"required": _required_unless("writeOnly")})
+_OAS31_WRITE = extend(OAS31Validator, {"required": _required_unless("readOnly")})
 
 
 def _short(value: Any) -> str:
@@ -124,7 +145,10 @@ class _Checker:
 
     def example(self, what: str, code: str, schema_at: str, label: str, at: str,
                 value: Any, write: bool) -> None:
-        cls = OAS31Validator if self.modern else _OAS30_WRITE if write else _OAS30_READ
+        if self.modern:
+            cls = _OAS31_WRITE if write else _OAS31_READ
+        else:
+            cls = _OAS30_WRITE if write else _OAS30_READ
         try:
             problems = schema_errors({"$ref": f"{DOCUMENT_URI}#{schema_at}"}, value,
                                      validator_class=cls, registry=self.registry)

@@ -86,6 +86,11 @@ class Parameter:
     extensions: Mapping[str, JsonValue] = field(default_factory=_empty)
 
 
+#: The extension of a media type whose schema apiscribe learned from recorded traffic (the
+#: app declares none): the OpenAPI document carries it, and pages say so.
+LEARNED_EXTENSION = "x-apiscribe-learned"
+
+
 @dataclass(frozen=True)
 class MediaType:
     """One media type of a request body or a response."""

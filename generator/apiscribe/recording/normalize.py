@@ -87,7 +87,8 @@ class Normalizer:
     """Normalizes the exchanges of one run; see the module docstring for what changes.
 
     ``base_url`` is where the docs say the API lives, ``server_url`` the local server that
-    was recorded (``http://127.0.0.1:PORT``) and ``token`` the real credential.
+    was recorded (``http://127.0.0.1:PORT``) and ``token`` the real credential; ``secrets``
+    are other credentials seen (longest first), redacted the same way.
     """
 
     def __init__(
@@ -96,6 +97,7 @@ class Normalizer:
         base_url: str,
         server_url: str,
         token: str,
+        secrets: tuple[str, ...] = (),
         volatile_window: timedelta | None = None,
         now: datetime | None = None,
     ) -> None:
@@ -104,6 +106,7 @@ class Normalizer:
         self.origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else base_url
         local = urlsplit(server_url).netloc
         self._token = token
+        self._secrets = tuple(s for s in secrets if s)
         self._rewrites: list[tuple[re.Pattern[str], str]] = []
         if local:
             for found, replacement in (
@@ -127,6 +130,8 @@ class Normalizer:
         """Redact, rewrite the local address and replace volatile values in one text."""
         if self._token:
             value = value.replace(self._token, TOKEN_PLACEHOLDER)
+        for secret in self._secrets:
+            value = value.replace(secret, TOKEN_PLACEHOLDER)
         for pattern, replacement in self._rewrites:
             value = pattern.sub(replacement, value)
         return _VOLATILE.sub(self._stand_in, value)

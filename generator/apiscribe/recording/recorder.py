@@ -100,20 +100,24 @@ def _quoted(names: list[str]) -> str:
 class _Run:
     """The state of one recording run: what each scenario recorded, and what went wrong."""
 
-    def __init__(self, config: Config, model: ApiModel) -> None:
+    def __init__(self, config: Config, model: ApiModel,
+                 covered: frozenset[str] = frozenset()) -> None:
         self.config = config
-        self.endpoints = model.endpoints
+        # An endpoint that the tests' recordings already gave an example needs no scenario.
+        self.covered = covered
+        self.endpoints = tuple(ep for ep in model.endpoints if ep.name not in covered)
         self.known = registry.registered()
         self.recorded: dict[str, list[Exchange]] = {}
         self.published: dict[str, list[Exchange]] = {}
         self.failed: set[str] = set()
         self.diagnostics: list[Diagnostic] = []
 
-    def check_references(self) -> list[str]:
-        """Diagnose endpoints without scenarios or with unknown ones; return those to run."""
+    def check_references(self, warn_missing: bool = True) -> list[str]:
+        """Diagnose endpoints without scenarios (unless ``warn_missing`` is off) or with
+        unknown ones; return those to run."""
         for endpoint in self.endpoints:
             file, line = _where(endpoint)
-            if not endpoint.scenarios:
+            if not endpoint.scenarios and warn_missing:
                 self.diagnostics.append(warning(
                     "no-scenario",
                     f"{endpoint.method.upper()} {endpoint.api_path} has no example scenario",
@@ -157,6 +161,8 @@ class _Run:
 
     def with_example(self, endpoint: Endpoint) -> Endpoint:
         """The endpoint with its recorded example, or unchanged (with a diagnostic)."""
+        if endpoint.name in self.covered:
+            return endpoint
         ran = [n for n in dict.fromkeys(endpoint.scenarios) if n in self.recorded]
         succeeded = [n for n in ran if n not in self.failed]
         for name in succeeded:
@@ -187,16 +193,20 @@ class _Run:
 
 
 def record(
-    config: Config, model: ApiModel, *, progress: Callable[[str], None] | None = None
+    config: Config, model: ApiModel, *, progress: Callable[[str], None] | None = None,
+    warn_missing: bool = True, covered: frozenset[str] = frozenset(),
 ) -> tuple[ApiModel, list[Diagnostic]]:
-    """Record an example for every endpoint that has scenarios; see the module docstring.
+    """Record an example for every endpoint that has scenarios and is not ``covered`` (given
+    an example by the tests' recordings already); see the module docstring.
 
     Returns the model with the recorded examples (other endpoints are left as they were)
-    and the diagnostics. The server is stopped on every way out, Ctrl-C included.
+    and the diagnostics. The server is stopped on every way out, Ctrl-C included. With
+    ``warn_missing`` off, an endpoint without scenarios is not a warning (the caller says
+    what it still lacks).
     """
     import_scenarios(config)
-    run = _Run(config, model)
-    names = run.check_references()
+    run = _Run(config, model, covered)
+    names = run.check_references(warn_missing)
     if not names:
         return model, run.diagnostics
     with AppServer(config) as server, RecordingClient(

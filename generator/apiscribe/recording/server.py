@@ -1,4 +1,5 @@
-"""Run the user's app under a real WSGI server (waitress) on 127.0.0.1, in a child process.
+"""Run the user's app under a real server on 127.0.0.1, in a child process: waitress for a
+WSGI app, uvicorn for an ASGI one (:mod:`.app_process`).
 
 :class:`AppServer` starts the child with a fresh data folder (the database path goes to the
 app through ``Config.database_env``), a fresh credential (``Config.token_env``), waits until
@@ -41,9 +42,14 @@ class AppServer:
         self._log: Path | None = None
 
     @property
+    def served(self) -> str:
+        """The app object served: ``wsgi`` when set, else the documented ``app``."""
+        return self.config.wsgi or self.config.app
+
+    @property
     def command(self) -> list[str]:
         cmd = [sys.executable, "-m", "apiscribe.recording.app_process",
-               "--app", self.config.wsgi]
+               "--app", self.served]
         if self.config.setup:
             cmd += ["--setup", self.config.setup]
         return cmd
@@ -67,10 +73,10 @@ class AppServer:
         return env
 
     def start(self) -> None:
-        if not self.config.wsgi:
+        if not self.served:
             raise ApiscribeError(
-                "no WSGI application configured",
-                hint="set wsgi = 'module:attr' in [tool.apiscribe]",
+                "no application to serve configured",
+                hint="set app (or wsgi) = 'module:attr' in [tool.apiscribe]",
             )
         self._data_dir = Path(tempfile.mkdtemp(prefix="apiscribe-run-"))
         self._log = self._data_dir / "server.log"

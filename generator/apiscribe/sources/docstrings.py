@@ -106,7 +106,7 @@ def parse_docstring(
                hint="start the docstring with a one-line title")
     else:
         title = lines[0].strip()
-        index = 2 if len(lines) > 1 and _is_underline(lines[1]) else 1
+        index = 2 if len(lines) > 1 and is_underline(lines[1]) else 1
 
     body_start = index
     while index < len(lines) and not _FIELD_START.match(lines[index]):
@@ -169,7 +169,25 @@ def parse_docstring(
     return parsed, sorted(problems, key=lambda item: item.line)
 
 
-def _is_underline(text: str) -> bool:
+def uses_field_format(doc: str) -> bool:
+    """Whether a docstring is written in the field format: an underlined title, or a field
+    only that format has (``:pparam``, ``:qparam``, ``:auth:``, ``:warning:``, or ``:param``
+    with a type and a name). Sphinx's ``:param name:`` and ``:returns:`` do not count."""
+    lines = inspect.cleandoc(doc or "").split("\n")
+    if len(lines) > 1 and is_underline(lines[1]):
+        return True
+    for line in lines:
+        found = _FIELD.match(line.rstrip())
+        if found is None:
+            continue
+        if found["name"] in ("pparam", "qparam", *TEXT_FIELDS) or (
+                found["name"] == "param" and len(found["args"].split()) == 2):
+            return True
+    return False
+
+
+def is_underline(text: str) -> bool:
+    """Whether a line underlines the one above it (one punctuation character, repeated)."""
     stripped = text.strip()
     return bool(stripped) and len(set(stripped)) == 1 and stripped[0] in string.punctuation
 

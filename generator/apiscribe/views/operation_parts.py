@@ -27,6 +27,7 @@ from ..model import (
     RequestBody,
     Response,
 )
+from ..model.api import LEARNED_EXTENSION
 from ..model.http import is_json
 from ..names import heading_anchor
 from .exchanges import built_example, effective_security, example_code
@@ -46,6 +47,8 @@ from .synthesize import Direction, generated_example
 
 #: The label of every example generated from a schema rather than recorded or written.
 GENERATED_NOTE = "Example generated from the schema"
+LEARNED_NOTE = ("Schema learned from the recorded requests and responses: the app declares "
+                "none.")
 #: The label of an example taken from the spec (written by hand, not recorded).
 SPEC_NOTE = "Example from the API description"
 NO_SECURITY = "None"
@@ -191,7 +194,8 @@ class OperationView:
             note = GENERATED_NOTE if example.generated else ""
             views.append(ExampleView(example.summary or example.name, note, language, code))
         schema = self.tables.view(media.schema) if media.schema is not None else None
-        return MediaView(media.media_type, schema, tuple(views))
+        note = LEARNED_NOTE if media.extensions.get(LEARNED_EXTENSION) is True else ""
+        return MediaView(media.media_type, schema, tuple(views), note)
 
 
 def _language(request: HttpRequest) -> str:

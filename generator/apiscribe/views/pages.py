@@ -146,6 +146,8 @@ class MediaView:
     media_type: str
     schema: SchemaView | None
     examples: tuple[ExampleView, ...]
+    #: Said under the heading (a schema learned from recorded traffic).
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from ...model import ApiModel
 from .reader import SpecReader
 from .swagger import SwaggerReader
 
-__all__ = ["SpecInput", "load_spec", "read_spec"]
+__all__ = ["SpecInput", "load_spec", "read_document", "read_spec"]
 
 #: The version of a document → the dialect its schemas are read in.
 _DIALECTS = {"2.0": "2.0", "3.0": "3.0", "3.1": "3.1", "3.2": "3.1"}
@@ -68,6 +68,19 @@ def read_spec(
         key, file, base_uri = str(path.resolve()), str(path), path.resolve().as_uri()
     if document is None:
         return SpecInput(None, problems)
+    return _read(document, problems, lines, key, file, base_uri, allow_remote_refs, timeout,
+                 max_bytes)
+
+
+def read_document(document: Any, name: str) -> SpecInput:
+    """Read a spec that a program made in memory (a framework's ``openapi()``) into the
+    model; ``name`` stands for it in diagnostics. Only local references are followed."""
+    return _read(document, [], LineIndex({}), name, name, "", False, DEFAULT_TIMEOUT,
+                 DEFAULT_MAX_BYTES)
+
+
+def _read(document: Any, problems: list[Diagnostic], lines: LineIndex, key: str, file: str,
+          base_uri: str, allow_remote_refs: bool, timeout: float, max_bytes: int) -> SpecInput:
     version = spec_version(document)
     if version is None:
         return SpecInput(None, [*problems, not_a_spec(document, file, lines)])

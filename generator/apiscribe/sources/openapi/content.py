@@ -85,7 +85,8 @@ class ContentReader:
         return tuple(found)
 
     def fields(self, content: tuple[MediaType, ...]) -> tuple[Parameter, ...] | None:
-        """The top-level properties of the first JSON, form or multipart object schema."""
+        """The top-level properties of the first JSON, form or multipart object schema that
+        a request sends (``readOnly`` ones are the server's, not the request's)."""
         for media in content:
             if not (is_json(media.media_type) or is_form(media.media_type)):
                 continue
@@ -99,6 +100,7 @@ class ContentReader:
                         deprecated=isinstance(schema, dict) and schema.get("deprecated") is True,
                     )
                     for name, schema in properties.items()
+                    if not (isinstance(schema, dict) and schema.get("readOnly") is True)
                 )
         return None
 
