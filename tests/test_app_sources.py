@@ -395,3 +395,113 @@ def test_scenarios_fill_in_what_no_test_covers_under_uvicorn(
     assert '\\"version\\": \\"3.2.1\\"' in version
     status = (root / "api-docs" / "endpoints" / "default" / "status.md").read_text()
     assert '\\"status\\": \\"green\\"' in status
+
+
+DUPLICATES = '''
+from fastapi import FastAPI
+
+app = FastAPI(title="Things")
+
+
+@app.get("/a/{thing_id}", operation_id="FIRST")
+async def read_a(thing_id: int) -> dict[str, int]:
+    """Read from A."""
+    return {"id": thing_id}
+
+
+@app.get("/b/{thing_id}", operation_id="SECOND")
+async def read_b(thing_id: int) -> dict[str, int]:
+    """Read from B."""
+    return {"id": thing_id}
+'''
+
+
+def test_two_routes_under_one_name_overwrite_neither_doc(
+        app_module: tuple[Path, object], monkeypatch: pytest.MonkeyPatch) -> None:
+    root, write = app_module
+    monkeypatch.chdir(root)
+    runner = CliRunner()
+    write("things", DUPLICATES.replace("FIRST", "thing_a").replace("SECOND", "thing_b"))  # type: ignore[operator]
+    first = runner.invoke(main, ["generate", "--app", "things:app", "-o", "out", "-q"])
+    assert first.exit_code == 0, first.output
+    docs = {p: p.read_bytes() for p in (root / "out").rglob("*.md")}
+    assert {p.name for p in docs} == {"read-a.md", "read-b.md"}
+
+    sys.modules.pop("things", None)
+    write("things", DUPLICATES.replace("FIRST", "thing_a").replace("SECOND", "thing_a")  # type: ignore[operator]
+          .replace("Read from", "Now reads from"))
+    with pytest.warns(UserWarning, match="Duplicate Operation ID"):
+        second = runner.invoke(main, ["generate", "--app", "things:app", "-o", "out"])
+    assert second.exit_code == 1
+    assert ("error duplicate-operation-id: operationId 'thing_a' of GET /b/{thing_id} is "
+            "already used by GET /a/{thing_id}") in second.output
+    assert {p: p.read_bytes() for p in (root / "out").rglob("*.md")} == docs
+
+
+def test_a_flask_app_that_flask_smorest_describes_uses_its_spec(
+        app_module: tuple[Path, object]) -> None:
+    root, write = app_module
+    write("smorest_app", SMOREST_APP)  # type: ignore[operator]
+    model, diagnostics = load("smorest_app:create_app()", root=root)
+    routes = _by_route(model)
+    assert set(routes) == {"GET /pets/", "POST /pets/", "GET /pets/{pet_id}"}
+    listing = routes["GET /pets/"]
+    assert [(p.name, p.location) for p in listing.parameters] == [("name", "query")]
+    assert {r.status for r in listing.responses or ()} >= {"200", "422"}
+    add = routes["POST /pets/"]
+    assert add.request_body is not None and add.request_body.content  # marshmallow's schema
+    assert routes["GET /pets/{pet_id}"].parameters[0].schema["type"] == "integer"
+    assert listing.source is not None and listing.source.file == "smorest_app.py"
+    assert model.title == "Pets"
+    assert not [d for d in diagnostics if d.level == "error"]
+
+
+SMOREST_APP = '''
+import marshmallow as ma
+from flask import Flask
+from flask.views import MethodView
+from flask_smorest import Api, Blueprint
+
+
+class PetSchema(ma.Schema):
+    id = ma.fields.Int(dump_only=True)
+    name = ma.fields.String(required=True)
+
+
+class PetQueryArgs(ma.Schema):
+    name = ma.fields.String()
+
+
+blp = Blueprint("pets", "pets", url_prefix="/pets", description="Operations on pets")
+
+
+@blp.route("/")
+class Pets(MethodView):
+    @blp.arguments(PetQueryArgs, location="query")
+    @blp.response(200, PetSchema(many=True))
+    def get(self, args):
+        """List pets"""
+        return []
+
+    @blp.arguments(PetSchema)
+    @blp.response(201, PetSchema)
+    def post(self, new_data):
+        """Add a new pet"""
+        return {"id": 1, **new_data}
+
+
+@blp.route("/<int:pet_id>")
+class PetsById(MethodView):
+    @blp.response(200, PetSchema)
+    def get(self, pet_id):
+        """Get pet by ID"""
+        return {"id": pet_id, "name": "x"}
+
+
+def create_app():
+    app = Flask(__name__)
+    app.config.update(API_TITLE="Pets", API_VERSION="v1", OPENAPI_VERSION="3.0.2")
+    api = Api(app)
+    api.register_blueprint(blp)
+    return app
+'''

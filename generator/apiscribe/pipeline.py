@@ -189,9 +189,12 @@ def regenerated_tree(config: Config) -> tuple[list[Diagnostic], dict[str, str]]:
 
 
 def generate(config: Config, *, progress: Progress | None = None) -> Outcome:
-    """``apiscribe generate``: the configured app → ``api-docs/``."""
+    """``apiscribe generate``: the configured app → ``api-docs/``. JSON docs of endpoints
+    that are gone are removed, but not by a run with errors: it may have lost an endpoint's
+    name (two routes under one), and a failed run loses nothing."""
     model, diagnostics, tree = regenerate(config, progress=progress)
-    report = write_tree(config.output_dir, tree, prune=[f"{ENDPOINTS_DIR}/**/*.md"])
+    prune = [] if has_errors(diagnostics) else [f"{ENDPOINTS_DIR}/**/*.md"]
+    report = write_tree(config.output_dir, tree, prune=prune)
     return Outcome(model, diagnostics, report)
 
 

@@ -46,12 +46,17 @@ def load(app: str, *, root: Path, python_paths: tuple[Path, ...] = (),
         raise ApiscribeError(f"the {described.kind} app {app} gave no readable OpenAPI "
                              "document: " + "; ".join(d.message for d in spec.diagnostics))
     model, found = enrich(spec.model, described.handlers, root)
+    # The importer's diagnostics name endpoints as it did, before enrich renamed them.
+    renamed = {old.name: new.name for old, new in zip(spec.model.endpoints, model.endpoints,
+                                                      strict=True)}
+    read_diagnostics = [replace(d, endpoint=renamed.get(d.endpoint, d.endpoint))
+                        for d in spec.diagnostics]
     if title:
         model = replace(model, title=title)
     if base_url and not (described.document.get("servers") or []):
         model = replace(model, base_url=base_url)
     quiet = tuple(f"/paths/{escape_token(path)}/" for path in described.routes_only)
-    read = [d for d in spec.diagnostics
+    read = [d for d in read_diagnostics
             if not (d.code == "missing-responses" and d.pointer.startswith(quiet))]
     return model, [*described.diagnostics, *read, *found, *_undocumented(model, described)]
 

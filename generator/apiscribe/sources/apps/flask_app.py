@@ -107,7 +107,7 @@ def _apispec(app: Any) -> dict[str, Any] | None:
         from apispec import APISpec
     except ImportError:
         return None
-    for value in _values(app.extensions, depth=3):
+    for value in _values(app.extensions, depth=5):
         spec = value if isinstance(value, APISpec) else getattr(value, "spec", None)
         if isinstance(spec, APISpec):
             document: dict[str, Any] = spec.to_dict()
