@@ -148,3 +148,40 @@ def test_the_site_builds_strict(documented: tuple[App, Path, str]) -> None:
     assert strict.returncode == 0, strict.stderr
     pages = list((out.parent / "strict").rglob("index.html"))
     assert len(pages) > len(list((out / "endpoints").rglob("*.md")))
+
+
+DRF_OWN_SCHEMA = '''
+import json, sys
+from pathlib import Path
+from apiscribe.sources.apps import django_app, import_app
+from apiscribe.sources.apps.enrich import enrich
+from apiscribe.sources.openapi import read_document
+
+app = import_app("shop_project.wsgi:application", (Path.cwd(),))
+described = django_app.describe(app, spectacular=False)
+spec = read_document(described.document, "shop")
+model, found = enrich(spec.model, described.handlers, Path.cwd())
+patch = described.document["paths"]["/api/products/{id}/"]["patch"]
+schema = patch["requestBody"]["content"]["application/json"]["schema"]
+patched = described.document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+print(json.dumps({
+    "routes": sorted(f"{e.method} {e.api_path}" for e in model.endpoints),
+    "titles": sorted(e.title for e in model.endpoints),
+    "patch_required": patched.get("required"),
+    "errors": [d.code for d in [*spec.diagnostics, *found] if d.level == "error"],
+}))
+'''
+
+
+def test_drf_without_drf_spectacular_uses_drfs_own_generator() -> None:
+    """The same app through ``rest_framework.schemas.openapi`` (what a project without
+    drf-spectacular gets): every route, the action summaries, and PATCH bodies partial."""
+    result = run([str(BIN / "python"), "-c", DRF_OWN_SCHEMA], APPS / "drf_shop")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    drf = next(app for app in TEST_APPS if app.folder == "drf_shop")
+    assert set(found["routes"]) == drf.routes
+    assert "Partially update a product" in found["titles"]
+    assert "Add a product to the catalogue." in found["titles"]
+    assert found["patch_required"] is None
+    assert found["errors"] == []

@@ -71,7 +71,27 @@ def _drf_openapi(title: str) -> dict[str, Any]:
     document: dict[str, Any] = generator.get_schema(request=None, public=True) or {}
     document.setdefault("openapi", "3.0.2")
     document.setdefault("paths", {})
+    _partial_patches(document)
     return document
+
+
+def _partial_patches(document: dict[str, Any]) -> None:
+    """DRF serves PATCH with ``partial=True`` (no field is required), but its own generator
+    gives PATCH the serializer's schema, ``required`` and all. Like drf-spectacular, give
+    PATCH a ``Patched<Name>`` copy of the component without ``required``."""
+    schemas = document.get("components", {}).get("schemas", {})
+    prefix = "#/components/schemas/"
+    for item in document["paths"].values():
+        content = (item.get("patch") or {}).get("requestBody", {}).get("content", {})
+        for media in content.values():
+            ref = (media.get("schema") or {}).get("$ref", "")
+            name = ref.removeprefix(prefix)
+            if not ref.startswith(prefix) or name not in schemas:
+                continue
+            patched = f"Patched{name}"
+            if patched not in schemas:
+                schemas[patched] = {k: v for k, v in schemas[name].items() if k != "required"}
+            media["schema"] = {"$ref": prefix + patched}
 
 
 def _handlers() -> Any:
