@@ -125,3 +125,25 @@ def test_the_pre_commit_hook_runs_lint() -> None:
     (hook,) = [h for h in hooks if h["id"] == "apiscribe-lint"]
     assert hook["entry"] == "apiscribe lint"
     assert hook["language"] == "python" and hook["types"] == ["python"]
+
+
+def test_lint_finds_defects_put_into_a_real_endpoint_source(tmp_path: Path) -> None:
+    """The reference API's teams endpoints, with three defects a team might commit."""
+    text = (ROOT / "examples" / "refapi" / "api" / "endpoints" / "teams.py").read_text()
+    lines = text.splitlines()
+    auth = lines.index("        :auth: required")  # the first endpoint's
+    underline = lines.index("        ````````````````````````````")
+    lines[auth] = "        :auht: required"
+    lines[underline] = "        ``````````"
+    cursor = next(i for i, line in enumerate(lines) if ":qparam string cursor:" in line)
+    lines[cursor] = lines[cursor].replace(":qparam string cursor:", ":qparam strin cursor:")
+    broken = tmp_path / "teams.py"
+    broken.write_text("\n".join(lines) + "\n")
+    found = {(d.code, d.line, d.endpoint) for d in lint_paths([broken]).diagnostics}
+    where = "OrganizationTeamsEndpoint.get"
+    assert found == {
+        ("unknown-field", auth + 1, where),
+        ("no-authentication", underline, where),
+        ("underline-length", underline + 1, where),
+        ("unknown-type", cursor + 1, where),
+    }
