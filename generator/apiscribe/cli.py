@@ -20,7 +20,7 @@ import click
 from . import __version__, pipeline
 from .config import Config, find_project_root, load_config
 from .diagnostics import ApiscribeError, Diagnostic, has_errors, report_text
-from .documents.fetch import is_url
+from .documents.fetch import DEFAULT_TIMEOUT, is_url
 
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic], *, strict: bool = False) -> bool:
@@ -220,9 +220,13 @@ def _existing_input(ctx: click.Context, param: click.Parameter, value: str) -> s
     help="Let $ref reach http(s) URLs (off by default; references outside the input's "
     "folder are always refused).",
 )
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
+    metavar="SECONDS", help="How long a download (an http(s) INPUT or remote $ref) may take.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
-def convert(source: str, target: str, out_dir: str, allow_remote_refs: bool, quiet: bool
-            ) -> None:
+def convert(source: str, target: str, out_dir: str, allow_remote_refs: bool, timeout: float,
+            quiet: bool) -> None:
     """Convert an existing spec or existing docs into one of apiscribe's views.
 
     INPUT is an OpenAPI 3.0/3.1 or Swagger 2.0 document (a JSON or YAML file, or an
@@ -241,7 +245,7 @@ def convert(source: str, target: str, out_dir: str, allow_remote_refs: bool, qui
     the output folder, and a site that does not build writes nothing.
     """
     outcome = pipeline.convert(source, target, Path(out_dir),
-                               allow_remote_refs=allow_remote_refs)
+                               allow_remote_refs=allow_remote_refs, timeout=timeout)
     _report(outcome, quiet, "convert")
     sys.exit(1 if print_diagnostics(outcome.diagnostics) else 0)
 
@@ -269,10 +273,15 @@ def default_cache_dir() -> Path:
     help="Cache spec verdicts by content hash here (default: $XDG_CACHE_HOME/apiscribe).",
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write the verdict cache.")
+@click.option(
+    "--allow-remote-refs", is_flag=True,
+    help="Follow http(s) $refs of a spec (off by default: a spec could otherwise make "
+    "apiscribe fetch from any host, internal ones included).",
+)
 @click.pass_context
 def check(
     ctx: click.Context, paths: tuple[str, ...], fmt: str, junit: str | None, strict: bool,
-    no_stale: bool, cache_dir: str | None, no_cache: bool,
+    no_stale: bool, cache_dir: str | None, no_cache: bool, allow_remote_refs: bool,
 ) -> None:
     """Validate docs and specs, and catch examples that lie (the CI gate).
 
@@ -296,7 +305,8 @@ def check(
 
     cache = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()
     if paths:
-        result = runner.check_paths([Path(p) for p in paths], cache_dir=cache)
+        result = runner.check_paths([Path(p) for p in paths], cache_dir=cache,
+                                    allow_remote=allow_remote_refs)
     else:
         result = runner.check_project(
             _config(ctx), regenerate=None if no_stale else pipeline.regenerated_tree,

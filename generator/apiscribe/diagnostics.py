@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from .redact import redact_text
+
 Level = Literal["error", "warning"]
 
 
@@ -87,11 +89,15 @@ def error(
     code: str, message: str, *, file: str, line: int = 0, pointer: str = "",
     endpoint: str = "", hint: str = "",
 ) -> Diagnostic:
-    return Diagnostic(file, line, "error", code, message, pointer, endpoint, hint)
+    """An error; a credential quoted in its text is redacted (:mod:`apiscribe.redact`)."""
+    return Diagnostic(file, line, "error", code, redact_text(message), pointer, endpoint,
+                      redact_text(hint))
 
 
 def warning(
     code: str, message: str, *, file: str, line: int = 0, pointer: str = "",
     endpoint: str = "", hint: str = "",
 ) -> Diagnostic:
-    return Diagnostic(file, line, "warning", code, message, pointer, endpoint, hint)
+    """A warning; a credential quoted in its text is redacted (:mod:`apiscribe.redact`)."""
+    return Diagnostic(file, line, "warning", code, redact_text(message), pointer, endpoint,
+                      redact_text(hint))

@@ -18,9 +18,10 @@ from pathlib import Path
 
 from .config import DEFAULT_TITLE, ENDPOINTS_DIR, OPENAPI_FILE, Config
 from .diagnostics import ApiscribeError, Diagnostic, has_errors, warning
-from .documents.fetch import is_url
+from .documents.fetch import DEFAULT_TIMEOUT, is_url
 from .formats.jsondoc import SCHEMA_FILENAME, schema_text
 from .model import ApiModel, Endpoint
+from .redact import redact_model, scan_tree
 from .sources import Loaded, load_input
 from .views import jsondocs as jsondocs_view
 from .views import markdown as markdown_view
@@ -150,7 +151,7 @@ def keep_committed(
     return dataclasses.replace(model, sections=tuple(s for s in sections if s.endpoints))
 
 
-def spec_checks(loaded: Loaded) -> list[Diagnostic]:
+def spec_checks(loaded: Loaded, *, allow_remote_refs: bool = False) -> list[Diagnostic]:
     """A read spec's diagnostics and the spec checks ``check`` runs on it: one diagnostic per
     problem (an import problem at a place where the spec checks found an error is that
     error)."""
@@ -159,7 +160,8 @@ def spec_checks(loaded: Loaded) -> list[Diagnostic]:
         return list(loaded.diagnostics)
     from .checks.specs import check_document
 
-    checked = check_document(spec.document, spec.file, spec.lines, base_uri=spec.base_uri)
+    checked = check_document(spec.document, spec.file, spec.lines, base_uri=spec.base_uri,
+                             allow_remote=allow_remote_refs)
     places = {(d.file, d.pointer) for d in checked if d.level == "error"}
     kept = [d for d in loaded.diagnostics
             if not (d.level == "error" and (d.file, d.pointer) in places)]
@@ -177,7 +179,7 @@ def regenerate(
     model, diagnostics = load_source(config)
     model, recorded = record_examples(config, model, progress)
     diagnostics += recorded
-    model = keep_committed(model, diagnostics, config.output_dir)
+    model = redact_model(keep_committed(model, diagnostics, config.output_dir))
     return model, diagnostics, render_api_docs(model)
 
 
@@ -193,6 +195,9 @@ def generate(config: Config, *, progress: Progress | None = None) -> Outcome:
     that are gone are removed, but not by a run with errors: it may have lost an endpoint's
     name (two routes under one), and a failed run loses nothing."""
     model, diagnostics, tree = regenerate(config, progress=progress)
+    leaks = scan_tree(tree, where=f"{config.output}/")
+    if leaks:  # the last line of defence: publish nothing
+        return Outcome(model, diagnostics + leaks)
     prune = [] if has_errors(diagnostics) else [f"{ENDPOINTS_DIR}/**/*.md"]
     report = write_tree(config.output_dir, tree, prune=prune)
     return Outcome(model, diagnostics, report)
@@ -207,7 +212,8 @@ def load_api_docs(config: Config) -> tuple[ApiModel, list[Diagnostic]]:
         raise ApiscribeError(
             f"no JSON docs in {folder}", hint="run 'apiscribe generate' first"
         )
-    return load_folder(folder)
+    model, diagnostics = load_folder(folder)
+    return redact_model(model), diagnostics
 
 
 def _prefix(folder: Path, base: Path) -> str:
@@ -245,11 +251,13 @@ def build(
     return outcome
 
 
-def load(source: str, *, allow_remote_refs: bool = False) -> tuple[ApiModel | None,
+def load(source: str, *, allow_remote_refs: bool = False,
+         timeout: float = DEFAULT_TIMEOUT) -> tuple[ApiModel | None,
                                                                      list[Diagnostic]]:
     """Read a ``convert`` input and run the spec checks on a spec: ``(model, diagnostics)``."""
-    loaded = load_input(source, allow_remote_refs=allow_remote_refs)
-    return loaded.model, spec_checks(loaded)
+    loaded = load_input(source, allow_remote_refs=allow_remote_refs, timeout=timeout)
+    model = redact_model(loaded.model) if loaded.model is not None else None
+    return model, spec_checks(loaded, allow_remote_refs=allow_remote_refs)
 
 
 def render_target(model: ApiModel, target: str) -> Mapping[str, str]:
@@ -301,7 +309,8 @@ def _convert_site(model: ApiModel, source: str, out_dir: Path, *, strict: bool,
 
 
 def convert(
-    source: str, target: str, out_dir: Path, *, allow_remote_refs: bool = False
+    source: str, target: str, out_dir: Path, *, allow_remote_refs: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> Outcome:
     """``apiscribe convert INPUT --to TARGET --out DIR``.
 
@@ -309,7 +318,7 @@ def convert(
     folder: nothing already in the output folder is overwritten by a failed run. A site is
     written only once it is built.
     """
-    model, diagnostics = load(source, allow_remote_refs=allow_remote_refs)
+    model, diagnostics = load(source, allow_remote_refs=allow_remote_refs, timeout=timeout)
     if model is None:
         return Outcome(ApiModel(title=""), diagnostics)
     if has_errors(diagnostics) and not model.endpoints:
@@ -324,4 +333,8 @@ def convert(
         report, site = _convert_site(model, source, out_dir, strict=not has_errors(diagnostics),
                                      allow_remote_refs=allow_remote_refs)
         return Outcome(model, diagnostics, report, site)
-    return Outcome(model, diagnostics, write_tree(out_dir, render_target(model, target)))
+    tree = render_target(model, target)
+    leaks = scan_tree(tree, where=f"{out_dir}/")
+    if leaks:  # the last line of defence: publish nothing
+        return Outcome(model, diagnostics + leaks)
+    return Outcome(model, diagnostics, write_tree(out_dir, tree))

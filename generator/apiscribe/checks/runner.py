@@ -98,7 +98,8 @@ def check_jsondocs(files: Iterable[Path], *, own: bool = False) -> CheckResult:
     return result
 
 
-def check_specs(files: Iterable[Path], *, cache_dir: Path | None = None) -> CheckResult:
+def check_specs(files: Iterable[Path], *, cache_dir: Path | None = None,
+                allow_remote: bool = False) -> CheckResult:
     """The spec checks (:func:`apiscribe.checks.specs.check_document`) of each file."""
     from .specs import check_spec_file
 
@@ -106,14 +107,16 @@ def check_specs(files: Iterable[Path], *, cache_dir: Path | None = None) -> Chec
     for path in files:
         shown = display_path(path)
         result.files.append(shown)
-        result.diagnostics += check_spec_file(path, display=shown, cache_dir=cache_dir)
+        result.diagnostics += check_spec_file(path, display=shown, cache_dir=cache_dir,
+                                              allow_remote=allow_remote)
     return result
 
 
-def check_paths(paths: Sequence[Path], *, cache_dir: Path | None = None) -> CheckResult:
+def check_paths(paths: Sequence[Path], *, cache_dir: Path | None = None,
+                allow_remote: bool = False) -> CheckResult:
     docs, specs, problems = discover(paths)
     result = check_jsondocs(docs)
-    spec_result = check_specs(specs, cache_dir=cache_dir)
+    spec_result = check_specs(specs, cache_dir=cache_dir, allow_remote=allow_remote)
     result.files += spec_result.files
     result.diagnostics = problems + result.diagnostics + spec_result.diagnostics
     return result

@@ -23,8 +23,8 @@ from jsonschema.exceptions import ValidationError, best_match
 from ..diagnostics import Diagnostic, error
 from ..documents.lines import LineIndex
 from ..documents.load import parse_document, read_bytes
-from ..documents.pointer import join, pointer_of
-from ..documents.refs import real_pointer, ref_sites
+from ..documents.pointer import join, pointer_of, resolve, tokens
+from ..documents.refs import outside_folder, real_pointer, ref_sites, remote_refused
 from ..documents.specs import (
     duplicate_operation_id,
     not_a_spec,
@@ -34,7 +34,7 @@ from ..documents.specs import (
 from ..model.routes import METHODS
 from . import cache
 from .fast.fastpath import meta_schema_accepts, prove_valid
-from .fast.validator import KIND, PLACE, REF, default_checker, spec_errors
+from .fast.validator import KIND, PLACE, REF, REFUSED, default_checker, spec_errors
 from .spec_examples import check_openapi_examples
 
 __all__ = ["check_document", "check_spec_file", "validate_document", "validate_spec"]
@@ -93,6 +93,16 @@ def _diagnostic(err: ValidationError, document: Any, lines: LineIndex, file: str
     place = getattr(err, PLACE, None)
     # A meta-schema error has no place: its path is a plain path in the document.
     pointer = pointer_of(err.absolute_path) if place is None else real_pointer(document, place)
+    refused = getattr(err, REFUSED, None)
+    if refused is not None:  # where the importer reports it: at the reference itself
+        ref = getattr(err, REF, "")
+        site = ref_sites(document, pointer, ref) or ref_sites(document, "", ref) or pointer
+        at = site if site.endswith("/$ref") else f"{site}/$ref"
+        found, written, _ = resolve(document, tokens(at))
+        ref = written if found and isinstance(written, str) else ref
+        code, message, hint = (remote_refused(ref) if refused.code == "ref-remote-refused"
+                               else outside_folder(ref, file))
+        return error(code, message, file=file, line=lines.line_of(at), pointer=at, hint=hint)
     if getattr(err, KIND, "") == "unresolvable":
         ref = getattr(err, REF, "")
         pointer = ref_sites(document, pointer, ref) or ref_sites(document, "", ref) or pointer
@@ -106,7 +116,8 @@ def _diagnostic(err: ValidationError, document: Any, lines: LineIndex, file: str
 
 
 def validate_document(
-    document: Any, path: Path, lines: LineIndex, *, base_uri: str = ""
+    document: Any, path: Path, lines: LineIndex, *, base_uri: str = "",
+    allow_remote: bool = False,
 ) -> list[Diagnostic]:
     """Every problem openapi-spec-validator finds in a loaded document (sorted)."""
     file = str(path)
@@ -120,24 +131,28 @@ def validate_document(
             meta_ok = meta_schema_accepts(document, version)
         if version != "3.2":
             proven, _ = prove_valid(
-                document, version, default_checker(document, version, base_uri),
+                document, version,
+                default_checker(document, version, base_uri, allow_remote=allow_remote),
                 meta_ok=meta_ok)
             if proven:
                 return []
     except RecursionError:  # nested past the proof's depth: the validator decides
         meta_ok = None
-    errors = spec_errors(document, version, base_uri, meta_ok=meta_ok)
+    errors = spec_errors(document, version, base_uri, meta_ok=meta_ok,
+                         allow_remote=allow_remote)
     kinds = [getattr(e, KIND, "") for e in errors]
     if any(kind != "crash" for kind in kinds):  # a crash follows from the other errors
         errors = [e for e, kind in zip(errors, kinds, strict=True) if kind != "crash"]
     return sorted({_diagnostic(e, document, lines, file) for e in errors})
 
 
-def check_document(document: Any, file: str, lines: LineIndex, *, base_uri: str
-                   ) -> list[Diagnostic]:
+def check_document(document: Any, file: str, lines: LineIndex, *, base_uri: str,
+                   allow_remote: bool = False) -> list[Diagnostic]:
     """The spec checks of a parsed document: validity, then (when the document is an OpenAPI
-    or Swagger one) every example against its schema."""
-    found = validate_document(document, Path(file), lines, base_uri=base_uri)
+    or Swagger one) every example against its schema. Referenced documents are read under
+    the reference policy: the input's folder, and http(s) only with ``allow_remote``."""
+    found = validate_document(document, Path(file), lines, base_uri=base_uri,
+                              allow_remote=allow_remote)
     if isinstance(document, dict) and spec_version(document) is not None:
         found += check_openapi_examples(document, file=file, line_of=lines.line_of)
     return sorted(set(found))
@@ -157,7 +172,8 @@ def _has_outside_references(document: Any) -> bool:
     return False
 
 
-def validate_spec(path: Path, *, cache_dir: Path | None = None) -> list[Diagnostic]:
+def validate_spec(path: Path, *, cache_dir: Path | None = None,
+                  allow_remote: bool = False) -> list[Diagnostic]:
     """Load and check one OpenAPI/Swagger file (:func:`check_document`); every problem as a
     diagnostic (sorted).
 
@@ -176,17 +192,19 @@ def validate_spec(path: Path, *, cache_dir: Path | None = None) -> list[Diagnost
             return cached
     document, problems, lines = parse_document(data, path)
     if document is not None:
-        problems = check_document(document, file, lines, base_uri=path.resolve().as_uri())
+        problems = check_document(document, file, lines, base_uri=path.resolve().as_uri(),
+                                  allow_remote=allow_remote)
     if cache_dir is not None and not _has_outside_references(document):
         cache.write_entry(cache_dir, key, problems)
     return problems
 
 
 def check_spec_file(
-    path: Path, *, display: str | None = None, cache_dir: Path | None = None
+    path: Path, *, display: str | None = None, cache_dir: Path | None = None,
+    allow_remote: bool = False,
 ) -> list[Diagnostic]:
     """:func:`validate_spec`, with diagnostics naming the file as ``display`` when given."""
-    found = validate_spec(path, cache_dir=cache_dir)
+    found = validate_spec(path, cache_dir=cache_dir, allow_remote=allow_remote)
     if display is None:
         return found
     return [dataclasses.replace(d, file=display) for d in found]

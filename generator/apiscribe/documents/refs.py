@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from urllib.request import url2pathname
 
 from referencing import Registry, Resource
 from referencing.exceptions import Unretrievable
@@ -55,6 +56,88 @@ Place = tuple[str, str]
 
 class _Unreadable(Exception):
     """A referenced document that cannot be read; the message says why."""
+
+
+def remote_refused(ref: str) -> tuple[str, str, str]:
+    """The code, message and hint of a remote reference the policy refuses."""
+    return ("ref-remote-refused", f"$ref '{ref}' is a remote reference: refused",
+            "allow remote references to follow it (--allow-remote-refs)")
+
+
+def outside_folder(ref: str, root_file: str) -> tuple[str, str, str]:
+    """The code, message and hint of a reference that leaves the input's folder."""
+    return ("ref-outside-folder", f"$ref '{ref}' points outside the folder of {root_file}: "
+            "refused", "keep referenced files in the input's folder or below it")
+
+
+class RefRefused(Exception):
+    """A reference the policy refuses, raised where a library asks for a document (its
+    message names the reference, never the target's content)."""
+
+    def __init__(self, code: str, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.hint = hint
+
+
+class _EveryScheme(dict[str, Callable[[str], Any]]):
+    """Handlers for every URI scheme: a library that falls back to ``urlopen`` for schemes
+    it has no handler for (``ftp:``, ``data:``…) finds one here."""
+
+    def __init__(self, handler: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._handler = handler
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __getitem__(self, key: str) -> Callable[[str], Any]:
+        return self._handler
+
+    def get(self, key: str, default: Any = None) -> Callable[[str], Any]:
+        return self._handler
+
+
+def guarded_handlers(base_uri: str, *, allow_remote: bool = False,
+                     timeout: float = 20.0, max_bytes: int = 50_000_000
+                     ) -> dict[str, Callable[[str], Any]]:
+    """URI handlers for a validator (``jsonschema-path``) that read documents under the same
+    policy as :class:`Resolver`: files under the folder of ``base_uri``, http(s) only when
+    ``allow_remote`` (or under the folder of a document loaded from a URL). A refused
+    reference raises :class:`RefRefused`; nothing outside is read or fetched."""
+    root = urlsplit(base_uri)
+    remote_root = root.scheme in ("http", "https")
+    folder_url = base_uri.rsplit("/", 1)[0] + "/"
+    folder = Path(url2pathname(root.path)).parent if root.scheme == "file" else None
+    root_file = Path(url2pathname(root.path)).name or base_uri
+
+    def load(uri: str) -> Any:
+        target = urldefrag(uri)[0]
+        parts = urlsplit(target)
+        scheme = parts.scheme.lower()
+        if scheme in ("http", "https"):
+            if not (allow_remote or (remote_root and target.startswith(folder_url))):
+                raise RefRefused(*remote_refused(uri))
+            try:
+                data = fetch(target, timeout=timeout, max_bytes=max_bytes)
+            except FetchError as exc:
+                raise _Unreadable(exc.message) from None
+            name = Path(parts.path).name or "document"
+        else:
+            path = Path(url2pathname(parts.path)).resolve() if scheme == "file" else None
+            if path is None or folder is None or not path.is_relative_to(folder.resolve()):
+                raise RefRefused(*outside_folder(uri, root_file))
+            read, problems = read_bytes(path)
+            if read is None:
+                raise _Unreadable(problems[0].message)
+            data, name = read, path.name
+        document, _, _ = parse_document(data, Path(name))
+        if document is None:
+            raise _Unreadable(f"{uri} is not a readable JSON or YAML document")
+        return document
+
+    return _EveryScheme(load)
 
 
 class Resolver:
@@ -136,9 +219,8 @@ class Resolver:
         if scheme in ("http", "https") or (not scheme and is_url(doc.key)):
             url = urldefrag(urljoin(doc.key, address))[0]
             if not self.allow_remote and not self._under_root_url(url):
-                self.report("ref-remote-refused", f"$ref '{ref}' is a remote reference: refused",
-                            doc, site, hint="allow remote references to follow it "
-                            "(--allow-remote-refs)")
+                code, message, hint = remote_refused(ref)
+                self.report(code, message, doc, site, hint=hint)
                 return None
             return self._load(url, url, ref, doc, site)
         if scheme or address.startswith(("/", "\\")):
@@ -156,9 +238,8 @@ class Resolver:
         return is_url(self.root.key) and url.startswith(self._folder_url)
 
     def _outside(self, ref: str, doc: Doc, site: str) -> None:
-        self.report("ref-outside-folder", f"$ref '{ref}' points outside the folder of "
-                    f"{self.root.file}: refused", doc, site,
-                    hint="keep referenced files in the input's folder or below it")
+        code, message, hint = outside_folder(ref, self.root.file)
+        self.report(code, message, doc, site, hint=hint)
 
     def _load(self, key: str, display: str, ref: str, doc: Doc, site: str) -> Doc | None:
         """The document at ``key`` (allowed by the policy), read through the registry."""

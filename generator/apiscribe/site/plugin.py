@@ -37,6 +37,7 @@ from mkdocs.structure.pages import Page
 from ..diagnostics import ApiscribeError, Diagnostic, has_errors
 from ..documents.fetch import is_url
 from ..model import ApiModel
+from ..redact import redact_model, scan_tree
 from ..views import markdown
 from .mkdocs_yml import DEFAULT_API_DOCS, site_nav
 from .search import SearchFilter, material_search
@@ -86,7 +87,7 @@ def read_model(api_docs: str, base: Path, *, allow_remote_refs: bool = False
         raise PluginError(problems(source, loaded.diagnostics))
     for diagnostic in loaded.diagnostics:
         log.warning(diagnostic.format())
-    return loaded.model, source if isinstance(source, Path) else None
+    return redact_model(loaded.model), source if isinstance(source, Path) else None
 
 
 class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-untyped-call]
@@ -126,6 +127,10 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
             model, self.watched = read_model(self.config.api_docs, base,
                                              allow_remote_refs=self.config.allow_remote_refs)
         self.pages = markdown.render(model)
+        leaks = scan_tree(self.pages)
+        if leaks:  # the last line of defence: build nothing
+            raise PluginError("\n".join(["apiscribe: the pages would publish a credential:",
+                                         *[d.format() for d in leaks]]))
         if config.nav is None:
             config.nav = site_nav(model)
         return config

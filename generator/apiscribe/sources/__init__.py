@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import ApiscribeError, Diagnostic
-from ..documents.fetch import is_url
+from ..documents.fetch import DEFAULT_TIMEOUT, is_url
 from ..documents.load import DOCUMENT_SUFFIXES
 from ..model import ApiModel
 from .openapi import SpecInput
@@ -37,12 +37,14 @@ def is_spec(source: str) -> bool:
                               and Path(source).suffix.lower() in DOCUMENT_SUFFIXES)
 
 
-def load_input(source: str, *, allow_remote_refs: bool = False) -> Loaded:
-    """Read an OpenAPI/Swagger document (file or URL), or a folder or file of JSON docs."""
+def load_input(source: str, *, allow_remote_refs: bool = False,
+               timeout: float = DEFAULT_TIMEOUT) -> Loaded:
+    """Read an OpenAPI/Swagger document (file or URL), or a folder or file of JSON docs;
+    ``timeout`` bounds each download."""
     if is_spec(source):
         from .openapi import read_spec
 
-        spec = read_spec(source, allow_remote_refs=allow_remote_refs)
+        spec = read_spec(source, allow_remote_refs=allow_remote_refs, timeout=timeout)
         return Loaded(spec.model, spec.diagnostics, spec)
     if not Path(source).exists():
         raise ApiscribeError(f"{source}: no such file or folder")

@@ -25,6 +25,7 @@ from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 from openapi_spec_validator.validation.validators import SpecValidator
 from referencing.exceptions import PointerToNowhere, Unresolvable
 
+from ...documents.refs import RefRefused, guarded_handlers
 from .fastpath import Parts, draft4_schema_check
 
 VALIDATOR_CLASSES: dict[str, type[SpecValidator]] = {
@@ -36,8 +37,9 @@ VALIDATOR_CLASSES: dict[str, type[SpecValidator]] = {
 
 # Attributes set on errors found by the keyword checks.
 PLACE = "apiscribe_place"  # the document path (references followed) of the problem
-KIND = "apiscribe_kind"  # "", "unresolvable" or "crash"
+KIND = "apiscribe_kind"  # "", "unresolvable", "refused" or "crash"
 REF = "apiscribe_ref"  # for "unresolvable": the reference, or the end of it
+REFUSED = "apiscribe_refused"  # for "refused": the policy's RefRefused
 
 
 class _IdList(list[int]):
@@ -55,8 +57,26 @@ class _IdList(list[int]):
         return item in self._members
 
 
+def _refusal(exc: BaseException) -> RefRefused | None:
+    """The policy's refusal behind an exception, if any (libraries wrap it)."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None or isinstance(seen, RefRefused):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def _stopped(exc: Exception, place: Parts) -> ValidationError:
     ref = ""
+    refused = _refusal(exc)
+    if refused is not None:
+        err = OpenAPIValidationError(refused.message)
+        setattr(err, PLACE, place)
+        setattr(err, KIND, "refused")
+        setattr(err, REF, str(getattr(exc, "ref", "")))
+        setattr(err, REFUSED, refused)
+        return err
     if isinstance(exc, PointerToNowhere):
         message = f"unresolvable reference: nothing at '#{exc.ref}'"
         kind, ref = "unresolvable", f"#{exc.ref}"
@@ -118,15 +138,25 @@ def located_class(version: str) -> type[SpecValidator]:
     return type(f"Located{base.__name__}", (base,), {"keyword_validators": kinds})
 
 
+def _guarded(cls: type[SpecValidator], base_uri: str, allow_remote: bool
+             ) -> type[SpecValidator]:
+    """``cls`` reading referenced documents only as the reference policy allows."""
+    handlers = guarded_handlers(base_uri, allow_remote=allow_remote)
+    return type(cls.__name__, (cls,), {"resolver_handlers": handlers})
+
+
 def spec_errors(
-    document: Any, version: str, base_uri: str, *, meta_ok: bool | None = None
+    document: Any, version: str, base_uri: str, *, meta_ok: bool | None = None,
+    allow_remote: bool = False,
 ) -> list[ValidationError]:
     """Every error openapi-spec-validator finds, in its order.
 
     The same two steps as ``SpecValidator.iter_errors``: the meta-schema, then the keyword
     checks. ``meta_ok=True`` skips the first (a compiled check already proved it finds nothing).
+    Referenced documents are read under the reference policy (``allow_remote`` for http).
     """
-    validator = located_class(version)(document, base_uri=base_uri)
+    validator = _guarded(located_class(version), base_uri, allow_remote)(
+        document, base_uri=base_uri)
     errors: list[ValidationError] = []
     if meta_ok is not True:
         try:
@@ -137,13 +167,15 @@ def spec_errors(
     return errors
 
 
-def default_checker(document: Any, version: str, base_uri: str) -> Callable[[Parts, Any], bool]:
+def default_checker(document: Any, version: str, base_uri: str, *, allow_remote: bool = False
+                    ) -> Callable[[Parts, Any], bool]:
     """Checks a ``default`` whose schema holds references exactly as the validator does."""
     made: list[SpecValidator] = []
 
     def is_valid(parts: Parts, value: Any) -> bool:
         if not made:
-            made.append(VALIDATOR_CLASSES[version](document, base_uri=base_uri))
+            guarded = _guarded(VALIDATOR_CLASSES[version], base_uri, allow_remote)
+            made.append(guarded(document, base_uri=base_uri))
         node = made[0].schema_path
         for part in parts:
             node = node / part

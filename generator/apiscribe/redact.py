@@ -1,0 +1,230 @@
+"""Secrets kept out of every output: one redaction for every input path, and a last scan.
+
+Docs tools publish what they are given, and examples are where credentials end up: a
+recorded request, a team's JSON doc, a spec's example, a test recording. :func:`redact_model`
+runs once on the model whatever the source, before any view renders it, and
+:func:`redact_text` on every diagnostic's text (:mod:`apiscribe.diagnostics`). Replaced by
+``<token>`` (placeholders such as ``<token>`` or ``{your-key}`` are left alone):
+
+- credentials in HTTP header lines: ``Authorization`` and ``Proxy-Authorization`` (the
+  scheme is kept: ``Bearer <token>``), ``Cookie`` and ``Set-Cookie`` values, and the value of
+  ``X-Api-Key``, ``X-Auth-Token`` and the like;
+- query parameters such as ``?api_key=``, ``access_token=``, ``client_secret=``;
+- the password of a URL (``https://user:<token>@host``);
+- JSON fields and form fields such as ``password``, ``client_secret``, ``access_token``,
+  ``refresh_token``, ``api_key``, ``private_key`` (in example texts and example values);
+- well-known key formats anywhere: AWS access key ids, Google API keys, Stripe, GitHub and
+  Slack tokens, JSON Web Tokens and PEM private keys.
+
+:func:`scan_tree` is the last line: before anything is written, a header line whose name
+looks like a credential's and whose value looks random (long, high entropy) fails the run and
+names the file, so a credential in a header nobody listed is not published.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .model.http import Header
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
+
+PLACEHOLDER = "<token>"
+
+#: JSON and form field names whose values are credentials (compared lower-case, without
+#: ``-`` and ``_``).
+SECRET_FIELDS = frozenset({
+    "password", "passwd", "pwd", "clientsecret", "accesstoken", "refreshtoken", "idtoken",
+    "apikey", "apisecret", "secretkey", "privatekey", "awssecretaccesskey", "authtoken",
+    "sessiontoken", "secrettoken",
+})
+#: Header names (lower-case) whose whole value is a credential.
+SECRET_HEADERS = frozenset({
+    "x-api-key", "api-key", "apikey", "x-apikey", "x-auth-token", "x-access-token",
+    "x-amz-security-token", "x-csrf-token", "x-xsrf-token", "x-session-token", "x-token",
+    "private-token", "x-goog-api-key",
+})
+#: Query parameter names (lower-case) whose values are credentials.
+SECRET_PARAMETERS = frozenset({
+    "api_key", "apikey", "api-key", "access_token", "token", "key", "secret", "client_secret",
+    "password", "auth", "signature", "sig", "x-amz-signature", "x-amz-credential",
+    "x-amz-security-token", "refresh_token", "id_token", "session_token",
+})
+
+_PLACEHOLDER_VALUE = re.compile(r"\A(?:<[^<>]*>|\{[^{}]*\}|\*+|x+|\.\.\.)\Z", re.IGNORECASE)
+#: What every rule below needs to find, lower-cased: a text with none of these is left as it
+#: is without running the rules (most texts, and a plain substring test is fast).
+_MARKERS = ("akia", "asia", "agpa", "aida", "aroa", "anpa", "anva", "aipa", "aiza", "_live_",
+            "_test_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "eyj",
+            "private key", "://", "=", "http/", "passw", "pwd", "secret", "token", "api_key",
+            "apikey", "api-key", "private_key", "privatekey")
+
+
+def _suspect(text: str) -> bool:
+    lowered = text.lower()
+    return any(marker in lowered for marker in _MARKERS)
+
+
+_VENDOR = re.compile(
+    r"(?<![A-Za-z0-9])(?:(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}"
+    r"|AIza[0-9A-Za-z_\-]{35}"
+    r"|(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{16,}"
+    r"|gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}"
+    r"|xox[abposr]-[A-Za-z0-9-]{10,}"
+    r"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})(?![A-Za-z0-9])"
+    r"|-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----")
+_HEADER = re.compile(r"(?im)^(?P<name>[A-Za-z][A-Za-z0-9-]*)(?P<sep>:[ \t]*)(?P<value>[^\r\n]*)$")
+_QUERY = re.compile(r"(?i)(?P<lead>[?&;](?P<name>[A-Za-z0-9_.-]+)=)(?P<value>[^&#\s\"'<>]+)")
+_USERINFO = re.compile(r"(?i)(?P<lead>\b[a-z][a-z0-9+.-]*://[^\s/:@\"'<>]+:)"
+                       r"(?P<value>[^\s/@\"'<>]+)(?P<at>@)")
+_JSON_FIELD = re.compile(r"(?P<lead>\"(?P<name>[A-Za-z0-9_-]+)\"\s*:\s*\")"
+                         r"(?P<value>(?:[^\"\\\r\n]|\\.)*)(?P<end>\")")
+_FORM_FIELD = re.compile(r"(?m)(?P<lead>(?:^|(?<=&))(?P<name>[A-Za-z0-9_-]+)=)"
+                         r"(?P<value>[^&\s]+)")
+_HTTP_MESSAGE = re.compile(r"HTTP/\d|^[A-Z]+ /", re.MULTILINE)
+
+
+def _key(name: str) -> str:
+    return name.lower().replace("-", "").replace("_", "")
+
+
+def _is_placeholder(value: str) -> bool:
+    return not value.strip() or _PLACEHOLDER_VALUE.match(value.strip()) is not None
+
+
+def _header(match: re.Match[str]) -> str:
+    name, value = match["name"], match["value"]
+    lowered = name.lower()
+    if lowered in ("authorization", "proxy-authorization"):
+        scheme, _, credential = value.partition(" ")
+        if credential and not _is_placeholder(credential):
+            value = f"{scheme} {PLACEHOLDER}"
+        elif not credential and not _is_placeholder(scheme):
+            value = PLACEHOLDER
+    elif lowered in ("cookie", "set-cookie"):
+        value = _cookies(value, lowered == "set-cookie")
+    elif lowered in SECRET_HEADERS and not _is_placeholder(value):
+        value = PLACEHOLDER
+    return f"{name}{match['sep']}{value}"
+
+
+def _cookies(value: str, set_cookie: bool) -> str:
+    parts = value.split(";")
+    kept = []
+    for index, part in enumerate(parts):
+        name, equals, content = part.partition("=")
+        secret = (index == 0 or not set_cookie) and equals and not _is_placeholder(content)
+        kept.append(f"{name}={PLACEHOLDER}" if secret else part)
+    return ";".join(kept)
+
+
+def _query(match: re.Match[str]) -> str:
+    if match["name"].lower() in SECRET_PARAMETERS and not _is_placeholder(match["value"]):
+        return match["lead"] + PLACEHOLDER
+    return match[0]
+
+
+def _field(match: re.Match[str]) -> str:
+    if _key(match["name"]) in SECRET_FIELDS and not _is_placeholder(match["value"]):
+        return f"{match['lead']}{PLACEHOLDER}{match.groupdict().get('end') or ''}"
+    return match[0]
+
+
+def redact_text(text: str) -> str:
+    """``text`` with every credential it carries replaced by ``<token>``."""
+    if len(text) < 6 or not _suspect(text):
+        return text
+    original = text
+    text = _VENDOR.sub(PLACEHOLDER, text)
+    text = _USERINFO.sub(lambda m: m["lead"] + (
+        m["value"] if _is_placeholder(m["value"]) else PLACEHOLDER) + m["at"], text)
+    text = _QUERY.sub(_query, text)
+    text = _JSON_FIELD.sub(_field, text)
+    if _HTTP_MESSAGE.search(text):  # header lines and form bodies only in HTTP messages
+        text = _HEADER.sub(_header, text)
+        text = _FORM_FIELD.sub(_field, text)
+    return original if text == original else text
+
+
+def redact_value(value: Any) -> Any:
+    """A JSON value (an example, a schema) with its credentials replaced; the same object
+    when it holds none."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, Mapping):
+        changed = False
+        out: dict[Any, Any] = {}
+        for key, item in value.items():
+            new = (PLACEHOLDER if isinstance(key, str) and _key(key) in SECRET_FIELDS
+                   and isinstance(item, str) and not _is_placeholder(item)
+                   else redact_value(item))
+            changed = changed or new is not item
+            out[key] = new
+        return out if changed else value
+    if isinstance(value, list | tuple):
+        items = [redact_value(item) for item in value]
+        if all(new is old for new, old in zip(items, value, strict=True)):
+            return value
+        return type(value)(items) if isinstance(value, tuple) else items
+    if isinstance(value, Header):  # a parsed header: its name says what its value is
+        line = redact_text(f"HTTP/1.1\n{value.name}: {value.value}").split("\n", 1)[1]
+        redacted = line.partition(": ")[2]
+        return value if redacted == value.value else dataclasses.replace(value, value=redacted)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for item in dataclasses.fields(value):
+            old = getattr(value, item.name)
+            new = redact_value(old)
+            if new is not old:
+                changes[item.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
+
+
+def redact_model(model: Any) -> Any:
+    """The model (any dataclass tree) with every credential replaced; unchanged parts are
+    shared, so a model without secrets costs one walk."""
+    return redact_value(model)
+
+
+# -- the last scan ---------------------------------------------------------------------------
+
+_AUTH_LIKE = re.compile(r"(?i)auth|token|key|secret|signature|session|credential|passw|cookie")
+_ANY_HEADER = re.compile(r"(?:^|\\n|\n)[ \t]*(?P<name>[A-Za-z][A-Za-z0-9-]{1,60}): "
+                         r"(?P<value>[^\s\\\"]{16,})")
+#: Bits of entropy per character above which a long value looks random.
+ENTROPY_BITS = 3.5
+
+
+def entropy(value: str) -> float:
+    """Shannon entropy of ``value`` in bits per character."""
+    counts = Counter(value)
+    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+
+
+def scan_tree(tree: Mapping[str, str], *, where: str = "") -> list[Diagnostic]:
+    """An error for each file that still carries a random-looking value in a header whose
+    name looks like a credential's (nothing is written then)."""
+    from .diagnostics import error
+
+    found = []
+    for path, text in sorted(tree.items()):
+        if _AUTH_LIKE.search(text) is None:
+            continue
+        for match in _ANY_HEADER.finditer(text):
+            name, value = match["name"], match["value"]
+            if (_AUTH_LIKE.search(name) and not _is_placeholder(value)
+                    and entropy(value) >= ENTROPY_BITS):
+                found.append(error(
+                    "possible-secret", f"header '{name}' carries a value that looks like a "
+                    "credential; nothing was written", file=f"{where}{path}",
+                    line=text.count("\n", 0, match.start()) + 1,
+                    hint="remove it from the input (or use a placeholder such as <token>)"))
+                break
+    return found
