@@ -24,6 +24,8 @@ names the file, so a credential in a header nobody listed is not published.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import json
 import math
 import re
 from collections import Counter
@@ -58,19 +60,6 @@ SECRET_PARAMETERS = frozenset({
 })
 
 _PLACEHOLDER_VALUE = re.compile(r"\A(?:<[^<>]*>|\{[^{}]*\}|\*+|x+|\.\.\.)\Z", re.IGNORECASE)
-#: What every rule below needs to find, lower-cased: a text with none of these is left as it
-#: is without running the rules (most texts, and a plain substring test is fast).
-_MARKERS = ("akia", "asia", "agpa", "aida", "aroa", "anpa", "anva", "aipa", "aiza", "_live_",
-            "_test_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "eyj",
-            "private key", "://", "=", "http/", "passw", "pwd", "secret", "token", "api_key",
-            "apikey", "api-key", "private_key", "privatekey")
-
-
-def _suspect(text: str) -> bool:
-    lowered = text.lower()
-    return any(marker in lowered for marker in _MARKERS)
-
-
 _VENDOR = re.compile(
     r"(?<![A-Za-z0-9])(?:(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}"
     r"|AIza[0-9A-Za-z_\-]{35}"
@@ -88,6 +77,18 @@ _JSON_FIELD = re.compile(r"(?P<lead>\"(?P<name>[A-Za-z0-9_-]+)\"\s*:\s*\")"
 _FORM_FIELD = re.compile(r"(?m)(?P<lead>(?:^|(?<=&))(?P<name>[A-Za-z0-9_-]+)=)"
                          r"(?P<value>[^&\s]+)")
 _HTTP_MESSAGE = re.compile(r"HTTP/\d|^[A-Z]+ /", re.MULTILINE)
+
+#: The fast test that every text a rule below would change passes (and most texts fail),
+#: run on the lower-cased text: the key formats' prefixes, credential words, a URL with a
+#: user, a query parameter.
+_QUICK = re.compile(
+    r"akia|asia|agpa|aida|aroa|anpa|anva|aipa|aiza|_live_|_test_|gh[pousr]_|github_pat_|"
+    r"xox[abposr]-|eyj|private key|passw|pwd|secret|token|api.?key|private.?key|authoriz|"
+    r"cookie|://[^/\s]*@|[?&;][a-z0-9_.-]+=")
+
+
+def _suspect(text: str) -> bool:
+    return _QUICK.search(text.lower()) is not None
 
 
 def _key(name: str) -> str:
@@ -153,38 +154,73 @@ def redact_text(text: str) -> str:
 
 
 def redact_value(value: Any) -> Any:
-    """A JSON value (an example, a schema) with its credentials replaced; the same object
-    when it holds none."""
+    """A value of the model (a dataclass, or a JSON value such as an example or a schema)
+    with its credentials replaced; the same object when it holds none."""
     if isinstance(value, str):
         return redact_text(value)
-    if isinstance(value, Mapping):
-        changed = False
-        out: dict[Any, Any] = {}
-        for key, item in value.items():
-            new = (PLACEHOLDER if isinstance(key, str) and _key(key) in SECRET_FIELDS
-                   and isinstance(item, str) and not _is_placeholder(item)
-                   else redact_value(item))
-            changed = changed or new is not item
-            out[key] = new
-        return out if changed else value
-    if isinstance(value, list | tuple):
-        items = [redact_value(item) for item in value]
-        if all(new is old for new, old in zip(items, value, strict=True)):
-            return value
-        return type(value)(items) if isinstance(value, tuple) else items
     if isinstance(value, Header):  # a parsed header: its name says what its value is
         line = redact_text(f"HTTP/1.1\n{value.name}: {value.value}").split("\n", 1)[1]
         redacted = line.partition(": ")[2]
         return value if redacted == value.value else dataclasses.replace(value, value=redacted)
+    if isinstance(value, Mapping | list | tuple):
+        return _json(value, root=True)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {}
-        for item in dataclasses.fields(value):
-            old = getattr(value, item.name)
+        for name in _field_names(type(value)):
+            old = getattr(value, name)
             new = redact_value(old)
             if new is not old:
-                changes[item.name] = new
+                changes[name] = new
         return dataclasses.replace(value, **changes) if changes else value
     return value
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind))
+
+
+def _json(value: Any, *, root: bool) -> Any:
+    """A JSON value redacted. At the root, each member is first tested as JSON text (made
+    in C): members that cannot hold a secret are kept without a walk."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if dataclasses.is_dataclass(value) or isinstance(value, Header):
+        return redact_value(value)
+    if isinstance(value, Mapping):
+        changed = False
+        out: dict[Any, Any] = {}
+        for key, item in value.items():
+            if isinstance(key, str) and _key(key) in SECRET_FIELDS and isinstance(item, str):
+                new = item if _is_placeholder(item) else PLACEHOLDER
+            elif root and not _may_hold(item):
+                new = item
+            else:
+                new = _json(item, root=False)
+            changed = changed or new is not item
+            out[key] = new
+        return out if changed else value
+    if isinstance(value, list | tuple):
+        items = [item if root and not _may_hold(item) else _json(item, root=False)
+                 for item in value]
+        if all(new is old for new, old in zip(items, value, strict=True)):
+            return value
+        return type(value)(items) if isinstance(value, tuple) else items
+    return value
+
+
+def _may_hold(value: Any) -> bool:
+    """Whether a JSON value could hold anything to redact (its JSON text passes the fast
+    test); values that are not plain JSON are walked."""
+    if value is None or isinstance(value, bool | int | float):
+        return False
+    if isinstance(value, str):
+        return len(value) >= 6 and _suspect(value)
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        return True
+    return _suspect(text)
 
 
 def redact_model(model: Any) -> Any:
