@@ -108,7 +108,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
 def test_bad_utf8_names_the_line_of_the_byte(tmp_path: Path) -> None:
     path = write(tmp_path, "spec.json", b'{\n  "openapi": "3.0.3",\n  "x": "\xff"\n}\n')
     assert formatted(path) == [
-        f"{path}:3: error bad-utf8: the file is not valid UTF-8: byte 0xff at line 3, "
+        f"{path}:3: error bad-utf8: the file is not UTF-8 at byte 32: 0xff at line 3, "
         "column 9 (invalid start byte)"
     ]
 
@@ -156,7 +156,8 @@ def test_yaml_is_read_safely_and_as_json_data(tmp_path: Path) -> None:
     assert [d.code for d in validate_spec(unsafe)] == ["bad-yaml"]
     binary = write(tmp_path, "binary.yaml", "openapi: !!binary aGVsbG8=\n")
     assert formatted(binary) == [
-        f"{binary}:1: error bad-yaml: invalid YAML: a value of type bytes is not JSON data"
+        f"{binary}:1: error bad-yaml: invalid YAML: a value of type bytes is not JSON data "
+        "[/openapi]"
     ]
     dated = write(tmp_path, "dated.yaml", "when: 2024-01-02\n200: ok\nsize: 1e3\n")
     assert load_document(dated)[0] == {"when": "2024-01-02", "200": "ok", "size": 1000.0}

@@ -384,7 +384,7 @@ def test_minimal_doc_loads_with_absent_keys(tmp_path: Path) -> None:
         ),
         pytest.param(
             b'---\n# h\n{\n  "method": "GET", \n  "title": "Caf\xe9"\n}\n---\n',
-            (5, "error", "bad-utf8", "the file is not valid UTF-8: byte 0xe9 at line 5, "
+            (5, "error", "bad-utf8", "the file is not UTF-8 at byte 45: 0xe9 at line 5, "
              "column 16 (invalid continuation byte)", ""),
             id="bad-utf8",
         ),
@@ -437,7 +437,8 @@ def test_minimal_doc_loads_with_absent_keys(tmp_path: Path) -> None:
         ),
         pytest.param(
             '---\n# h\n{\n  "method": "GET", \n  "title": "A", \n  "title": "B"\n}\n---\n',
-            (6, "error", "duplicate-key", "duplicate key 'title'", "/title"),
+            (6, "error", "duplicate-key", "duplicate key 'title' (first defined on line 5)",
+             "/title"),
             id="duplicate-key",
         ),
     ],

@@ -164,12 +164,9 @@ def test_home_page_links_sections_with_counts() -> None:
     assert "| [Projects &amp; &lt;Teams&gt;](projects/index.md) | Projects \\| teams. | 2 |" in home
 
 
-def test_table_cells_escape_pipes_html_and_newlines() -> None:
+def test_table_cells_escape_pipes_and_newlines_and_keep_safe_html() -> None:
     page = render(MODEL)["releases/put-organization-release-details.md"]
-    assert (
-        "| `ref` | string | a commit \\| tag reference, `a|b` or &lt;b&gt;bold&lt;/b&gt;. |"
-        in page
-    )
+    assert "| `ref` | string | a commit \\| tag reference, `a|b` or <b>bold</b>. |" in page
     assert "| `url` | url | a URL that points to the release. |" in page
     assert "| `organization_slug` *(required)* | string | the slug of the organization. |" in page
 
@@ -181,18 +178,18 @@ def test_escaped_table_parses_as_three_cells() -> None:
     )
     assert (
         "<td><code>ref</code></td>\n<td>string</td>\n"
-        "<td>a commit | tag reference, <code>a|b</code> or &lt;b&gt;bold&lt;/b&gt;.</td>"
+        "<td>a commit | tag reference, <code>a|b</code> or <b>bold</b>.</td>"
     ) in html
     assert "<img" not in html
     assert 'href="javascript' not in html
     assert '<a href="https://example.com/guide">the guide</a>' in html
 
 
-def test_prose_keeps_markdown_but_not_html_or_unsafe_links() -> None:
+def test_prose_keeps_markdown_and_safe_html_but_not_unsafe_links() -> None:
     page = render(MODEL)["releases/put-organization-release-details.md"]
     assert (
         "Update a release. See `a|b` and [the guide](https://example.com/guide).\n"
-        "Not HTML: &lt;img src=x onerror=alert(1)&gt;; not a link: [x]\\(javascript:alert(1))."
+        "Not HTML: ; not a link: [x]\\(javascript:alert(1))."
     ) in page
     assert markdown.md_prose("a {: onclick=alert(1) } b") == "a \\{: onclick=alert(1) } b"
     assert markdown.md_prose("[x]: javascript:alert(1)") == "\\[x]: javascript:alert(1)"

@@ -421,8 +421,9 @@ def test_bad_operations_are_reported_and_the_rest_is_imported(tmp_path: Path) ->
         Diagnostic(file, 5, "error", "missing-responses", "GET /pets has no responses",
                    "/paths/~1pets/get", "list-pets", "document at least one response"),
         Diagnostic(file, 7, "error", "duplicate-endpoint-name",
-                   "POST /pets maps to the endpoint name 'list-pets', which an earlier "
-                   "operation already has: skipped", "/paths/~1pets/post", "",
+                   "POST /pets (operationId 'list-pets') maps to the endpoint name "
+                   "'list-pets', which GET /pets (operationId 'listPets') already has: "
+                   "skipped", "/paths/~1pets/post", "",
                    "give the operations distinct operationIds"),
         Diagnostic(file, 12, "error", "undeclared-path-parameter",
                    "path parameter 'petId' of GET /pets/{petId} is not declared",
@@ -603,9 +604,9 @@ def test_a_spec_loads_from_a_url_with_its_relative_references() -> None:
     (Route(b"  <!doctype html><p>hi", content_type="text/plain"), {},
      "the server answered an HTML page, not a JSON or YAML document"),
     (Route(b"openapi: 3.1.0\n" * 100), {"max_bytes": 1000},
-     "the document is larger than 1000 bytes"),
+     "the document is larger than the input size limit of 1000 bytes"),
     (Route(b"openapi: 3.1.0\n" * 100, length=False), {"max_bytes": 1000},
-     "the document is larger than 1000 bytes"),
+     "the document is larger than the input size limit of 1000 bytes"),
     (Route(b"openapi: 3.1.0\n", delay=5), {"timeout": 0.3},
      "no complete answer within 0.3 seconds"),
 ])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,8 @@ def test_a_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.M
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError, match="disk full"):
+    expected = re.escape(f"cannot write {tmp_path / 'doc.md'}: disk full")
+    with pytest.raises(ApiscribeError, match=expected):
         write_tree(tmp_path, {"doc.md": "new\n"})
     assert (tmp_path / "doc.md").read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["doc.md"]

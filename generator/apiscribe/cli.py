@@ -231,7 +231,8 @@ def convert(source: str, target: str, out_dir: str, allow_remote_refs: bool, tim
 
     INPUT is an OpenAPI 3.0/3.1 or Swagger 2.0 document (a JSON or YAML file, or an
     http(s) URL, fetched with a timeout and a size cap), or a folder (or file) of JSON docs
-    in Sentry's format. A spec gets the same checks as 'apiscribe check'.
+    in Sentry's format. A spec gets the same checks as 'apiscribe check'. A file or download
+    over 64 MB is refused (APISCRIBE_MAX_INPUT_BYTES sets another limit, in bytes).
 
     \b
     --to jsondocs  one JSON doc per operation (untouched JSON docs come back byte for byte)
@@ -242,7 +243,8 @@ def convert(source: str, target: str, out_dir: str, allow_remote_refs: bool, tim
 
     Problems are reported with their file, line and JSON pointer; what can be read is still
     converted, and the exit code is 1. A run with errors never overwrites what is already in
-    the output folder, and a site that does not build writes nothing.
+    the output folder, and a site that does not build writes nothing. An output folder that
+    is or holds INPUT, or a git repository's root or .git, is refused (exit 2).
     """
     outcome = pipeline.convert(source, target, Path(out_dir),
                                allow_remote_refs=allow_remote_refs, timeout=timeout)
@@ -289,6 +291,7 @@ def check(
     api-docs/openapi.json, and whether api-docs/ is stale (the docs are regenerated in
     memory, with a live recording, and compared with what is committed). A PATH may be a
     folder or file of JSON docs, or an OpenAPI 3.x / Swagger 2.0 document (JSON or YAML).
+    A file over 64 MB is refused (APISCRIBE_MAX_INPUT_BYTES sets another limit, in bytes).
 
     \b
     Checks: the JSON-doc format (JSON Schema), OpenAPI validity (every error), and the

@@ -8,6 +8,7 @@ A slug is lower case ASCII letters, digits and ``-``: ``List an Organization's T
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from slugify import slugify
 
@@ -38,12 +39,48 @@ def endpoint_name(operation_id: str, method: str, path: str) -> str:
 
 _UNSAFE_FILE = re.compile(r"[^A-Za-z0-9_.@+-]+")
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]+")
+#: Names Windows keeps for its devices, in any case and with any extension (``con.md``).
+DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
+                          *(f"lpt{n}" for n in range(1, 10))})
+#: The longest file or folder name most file systems take, in bytes of UTF-8.
+MAX_FILE_NAME_BYTES = 255
+#: Characters no file name may hold on Windows (and the NUL byte, which none may hold).
+_FORBIDDEN = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
+
+
+def is_device_name(name: str) -> bool:
+    """Whether ``name`` is a Windows device name (``CON``, ``con.md``, ``Com1.txt``)."""
+    return name.split(".", 1)[0].rstrip(" ").lower() in DEVICE_NAMES
 
 
 def file_name(name: str, fallback: str) -> str:
     """A name (already a slug, or a JSON doc's name) made safe as a file name: unchanged when
-    it is one, else each run of other characters is a ``-``; ``fallback`` when none is left."""
-    return _UNSAFE_FILE.sub("-", name).strip(".-") or fallback
+    it is one, else each run of other characters is a ``-``; ``fallback`` when none is left.
+    It is at most :data:`MAX_NAME` characters, and a device name gets a ``_`` (``con_``)."""
+    safe = _UNSAFE_FILE.sub("-", name)[:MAX_NAME].strip(".-") or fallback
+    return f"{safe}_" if is_device_name(safe) else safe
+
+
+def file_name_problem(name: str) -> str:
+    """Why ``name`` cannot be a file or folder name on every system apiscribe's users share
+    outputs on (Linux, macOS, Windows), or ``""`` when it can."""
+    if name in ("", ".", ".."):
+        return "is not a file name"
+    if _FORBIDDEN.search(name):
+        return 'holds a character that file names cannot hold (control, <>:"/\\|?*)'
+    if name[-1] in ". ":
+        return "ends with a dot or a space, which Windows drops"
+    if is_device_name(name):
+        return "is a device name on Windows"
+    if len(name.encode("utf-8")) > MAX_FILE_NAME_BYTES:
+        return f"is longer than {MAX_FILE_NAME_BYTES} bytes"
+    return ""
+
+
+def same_file_key(path: str) -> str:
+    """What two paths share when they are one file on a case-insensitive or normalizing file
+    system (macOS, Windows): ``Teams/Foo.md`` and ``teams/foo.md`` have the same key."""
+    return unicodedata.normalize("NFC", path).casefold()
 
 
 def html_id(prefix: str, name: str) -> str:

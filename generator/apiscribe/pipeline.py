@@ -26,7 +26,7 @@ from .sources import Loaded, load_input
 from .views import jsondocs as jsondocs_view
 from .views import markdown as markdown_view
 from .views import openapi as openapi_view
-from .writer import WriteReport, merge, write_tree
+from .writer import WriteReport, check_output_folder, merge, writable, write_tree
 
 Progress = Callable[[str], None]
 
@@ -194,7 +194,10 @@ def generate(config: Config, *, progress: Progress | None = None) -> Outcome:
     """``apiscribe generate``: the configured app → ``api-docs/``. JSON docs of endpoints
     that are gone are removed, but not by a run with errors: it may have lost an endpoint's
     name (two routes under one), and a failed run loses nothing."""
+    check_output_folder(config.output_dir, inputs=[config.root])
     model, diagnostics, tree = regenerate(config, progress=progress)
+    tree, refused = writable(tree, config.output_dir)
+    diagnostics += refused
     leaks = scan_tree(tree, where=f"{config.output}/")
     if leaks:  # the last line of defence: publish nothing
         return Outcome(model, diagnostics + leaks)
@@ -233,6 +236,8 @@ def build(
     """``apiscribe build``: generate, then build the MkDocs site from the same model."""
     from .site import build_site
 
+    check_output_folder(config.site_path, inputs=[config.output_dir, config.mkdocs_path,
+                                                  config.docs_path])
     if regenerate:
         outcome = generate(config, progress=progress)
     else:
@@ -318,11 +323,17 @@ def convert(
     folder: nothing already in the output folder is overwritten by a failed run. A site is
     written only once it is built.
     """
+    given = [] if is_url(source) else [Path(source)]
+    check_output_folder(out_dir, inputs=given, read_folders=[p for p in given if p.is_dir()])
     model, diagnostics = load(source, allow_remote_refs=allow_remote_refs, timeout=timeout)
     if model is None:
         return Outcome(ApiModel(title=""), diagnostics)
     if has_errors(diagnostics) and not model.endpoints:
         return Outcome(model, diagnostics)  # nothing was read: a failed run writes nothing
+    tree: Mapping[str, str] = {}
+    if target != "site":
+        tree, refused = writable(render_target(model, target), out_dir)
+        diagnostics += refused
     if has_errors(diagnostics) and out_dir.is_dir() and any(out_dir.iterdir()):
         diagnostics.append(warning(
             "output-kept", "the input has errors, so nothing in the output folder was changed",
@@ -333,7 +344,6 @@ def convert(
         report, site = _convert_site(model, source, out_dir, strict=not has_errors(diagnostics),
                                      allow_remote_refs=allow_remote_refs)
         return Outcome(model, diagnostics, report, site)
-    tree = render_target(model, target)
     leaks = scan_tree(tree, where=f"{out_dir}/")
     if leaks:  # the last line of defence: publish nothing
         return Outcome(model, diagnostics + leaks)

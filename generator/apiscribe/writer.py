@@ -2,24 +2,47 @@
 (a built site) in the place of the old one.
 
 Files are replaced atomically (write to a temporary file in the same folder, then
-``os.replace``) and only when their bytes change. Paths that would land outside the output
-folder are refused. Every command counts what it wrote the same way: a :class:`WriteReport`
-of the files whose bytes changed, those left as they were, and those removed.
+``os.replace``) and only when their bytes change, so a run that is killed leaves every file
+either as it was or complete. Its temporary files (``.apiscribe-<pid>-<random>.tmp``) are
+hidden, never read as outputs, and removed by the next write to their folder once the process
+that made them is gone. Paths that would land outside the output folder are refused, and so
+are names that some system cannot hold or that would be one file there
+(:func:`writable`). A file that cannot be written stops the run with an
+:class:`ApiscribeError` that names it. Every command counts what it wrote the same way: a
+:class:`WriteReport` of the files whose bytes changed, those left as they were, and those
+removed.
 """
 
 from __future__ import annotations
 
+import errno
 import filecmp
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NoReturn
 
-from .diagnostics import ApiscribeError
+from .diagnostics import ApiscribeError, Diagnostic, error
+from .names import file_name_problem, same_file_key
 
 Tree = Mapping[str, str]
+
+#: The writer's temporary files: hidden, and named after the process writing them.
+_TEMP = re.compile(r"\.apiscribe-(\d+)-\w+\.tmp\Z")
+
+_HINTS = {
+    errno.ENOSPC: "free some disk space, then run again",
+    errno.EDQUOT: "free some disk space, then run again",
+    errno.EFBIG: "the file is larger than this process may write (ulimit -f)",
+    errno.EROFS: "the file system is read-only: choose another output folder",
+    errno.EACCES: "make the output folder writable, or choose another one",
+    errno.EPERM: "make the output folder writable, or choose another one",
+}
 
 
 @dataclass
@@ -30,9 +53,10 @@ class WriteReport:
 
 
 def safe_relative(path: str) -> PurePosixPath:
-    """Return ``path`` as a relative POSIX path, refusing absolute paths and ``..``."""
+    """Return ``path`` as a relative POSIX path, refusing absolute paths, ``..`` and NUL."""
     pure = PurePosixPath(path)
-    if pure.is_absolute() or not pure.parts or any(p in ("..", "") for p in pure.parts):
+    if (pure.is_absolute() or not pure.parts or "\0" in path
+            or any(p in ("..", "") for p in pure.parts)):
         raise ApiscribeError(f"refusing to write outside the output folder: {path!r}")
     return pure
 
@@ -41,36 +65,134 @@ def encode(text: str) -> bytes:
     return text.encode("utf-8")
 
 
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """Turn a failed file operation on ``path`` into an error that names it."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ApiscribeError(f"cannot write {path}: {reason}", hint=_HINTS.get(
+            exc.errno or 0, "files written before it are complete; the others are as they "
+            "were")) from exc
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or no way to tell: keep its file
+        return True
+    return True
+
+
+def _remove_stale_temporaries(folder: Path) -> list[str]:
+    """Remove the writer's temporary files in ``folder`` that a killed run left behind (those
+    of a process that is still running are kept); return their names."""
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    for entry in entries:
+        found = _TEMP.match(entry.name)
+        if found and not _alive(int(found[1])) and entry.is_file(follow_symlinks=False):
+            with suppress(OSError):  # a folder it cannot write to fails later, with its name
+                Path(entry.path).unlink(missing_ok=True)
+                removed.append(entry.name)
+    return removed
+
+
 def write_file_atomic(target: Path, data: bytes) -> bool:
-    """Write ``data`` to ``target`` atomically; return False when the bytes were unchanged."""
+    """Write ``data`` to ``target`` atomically; return False when the bytes were unchanged.
+
+    A failure raises :class:`ApiscribeError` naming ``target``, which keeps its old bytes."""
     try:
         if target.read_bytes() == data:
             return False
-    except FileNotFoundError:
+    except OSError:  # missing or unreadable: written below, where a real problem is said
         pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with _writing(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".apiscribe-{os.getpid()}-", suffix=".tmp",
+                                   dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     return True
+
+
+def _clashes(paths: Iterable[str]) -> list[list[str]]:
+    """Groups of paths that would be one file, or a file and a folder, on a case-insensitive
+    or normalizing file system."""
+    files: dict[str, list[str]] = {}
+    folders: dict[str, str] = {}
+    for rel in sorted(paths):
+        files.setdefault(same_file_key(rel), []).append(rel)
+        parts = rel.split("/")
+        for depth in range(1, len(parts)):
+            folders.setdefault(same_file_key("/".join(parts[:depth])), rel)
+    groups = [group for group in files.values() if len(group) > 1]
+    groups += [[*group, folders[key]] for key, group in files.items() if key in folders]
+    return sorted(groups)
+
+
+def writable(tree: Tree, out_dir: Path) -> tuple[dict[str, str], list[Diagnostic]]:
+    """Split ``tree`` into what can be written under ``out_dir`` and an error for each path
+    that cannot: one outside the folder, one with a name some system cannot hold (a Windows
+    device name such as ``CON``, a control character, over 255 bytes), and every path of a
+    group that would be one file on a case-insensitive file system (none of them is written,
+    so none overwrites another)."""
+    problems: list[Diagnostic] = []
+    kept: dict[str, str] = {}
+    for rel, text in tree.items():
+        try:
+            pure = safe_relative(rel)
+        except ApiscribeError as exc:
+            problems.append(error("unsafe-path", exc.message, file=str(out_dir)))
+            continue
+        reasons = [(part, why) for part in pure.parts if (why := file_name_problem(part))]
+        if reasons:
+            part, why = reasons[0]
+            problems.append(error(
+                "unsafe-path", f"not written: the name {part!r} {why}", file=str(out_dir / rel),
+                hint="rename the endpoint or section (an operationId, a tag, a file name)"))
+            continue
+        kept[pure.as_posix()] = text
+    for group in _clashes(kept):
+        listed = ", ".join(repr(p) for p in group[:-1]) + f" and {group[-1]!r}"
+        problems.append(error(
+            "path-clash", f"{listed} would be one file on a case-insensitive file system "
+            "(macOS, Windows): none of them is written", file=str(out_dir / group[0]),
+            hint="give the endpoints or sections names that differ in more than case"))
+        for rel in group:
+            kept.pop(rel, None)
+    return kept, problems
 
 
 def write_tree(
     out_dir: Path, tree: Tree, *, prune: Iterable[str] = ()
 ) -> WriteReport:
-    """Write ``tree`` under ``out_dir``.
+    """Write ``tree`` under ``out_dir``; a path :func:`writable` refuses raises
+    :class:`ApiscribeError` before anything is written.
 
     ``prune`` lists glob patterns (relative to ``out_dir``) of files this writer owns: those
     matching files that are not in ``tree`` are removed, so a deleted endpoint's doc goes.
     """
+    rel_paths, problems = writable(tree, out_dir)
+    if problems:
+        raise ApiscribeError(problems[0].message, hint=problems[0].hint)
     report = WriteReport()
-    rel_paths = {str(safe_relative(p)): text for p, text in tree.items()}
+    for folder in sorted({(out_dir / rel).parent for rel in rel_paths}):
+        _remove_stale_temporaries(folder)
     for rel in sorted(rel_paths):
         if write_file_atomic(out_dir / rel, encode(rel_paths[rel])):
             report.written.append(rel)
@@ -80,10 +202,55 @@ def write_tree(
         for existing in sorted(out_dir.glob(pattern)):
             rel = existing.relative_to(out_dir).as_posix()
             if existing.is_file() and rel not in rel_paths:
-                existing.unlink()
+                with _writing(existing):
+                    existing.unlink()
                 report.removed.append(rel)
     return report
 
+
+def _repository_root(path: Path) -> Path | None:
+    """The nearest folder holding ``.git`` at or above ``path``."""
+    for folder in (path, *path.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def check_output_folder(
+    out_dir: Path, *, inputs: Iterable[Path] = (), read_folders: Iterable[Path] = ()
+) -> None:
+    """Refuse, before anything is written, an output folder that would overwrite or remove
+    what is not apiscribe's: one that is or holds one of ``inputs``, a git repository's root
+    (the repository around the working folder or an input) or ``.git``; or one inside one of
+    ``read_folders`` (which the next run would read its outputs from).
+
+    The error exits with 2, a usage error: the folder named can never be written, whatever
+    the input says.
+    """
+    target = out_dir.resolve()
+    inputs = [Path(p) for p in inputs]
+
+    def refuse(why: str) -> NoReturn:
+        raise ApiscribeError(f"refusing to write into {out_dir}: {why}",
+                             hint="choose an output folder of its own (a new one is best)",
+                             exit_code=2)
+
+    if any(part.lower() == ".git" for part in target.parts):
+        refuse("it is a git repository's .git folder, or inside one")
+    if (target / ".git").exists():
+        refuse("it is the root of a git repository")
+    for given in inputs:
+        source = given.resolve()
+        if source == target or target in source.parents:
+            refuse(f"it is or holds the input {given}")
+    for folder in read_folders:
+        if folder.resolve() in target.parents:
+            refuse(f"it is inside the input folder {folder}, so the next run would read "
+                   "its outputs as input")
+    for start in (Path.cwd(), *inputs):
+        root = _repository_root(start.resolve())
+        if root is not None and target in root.parents:
+            refuse(f"it holds the git repository {root}")
 
 
 def _files(folder: Path) -> list[str]:
@@ -99,8 +266,9 @@ def replace_tree(source: Path, target: Path) -> WriteReport:
     """
     files = _files(source)
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, target)
+        with _writing(target):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
         return WriteReport(written=files)
     report = WriteReport()
     for rel in files:
@@ -108,19 +276,21 @@ def replace_tree(source: Path, target: Path) -> WriteReport:
         if old.is_file() and filecmp.cmp(new, old, shallow=False):
             report.unchanged.append(rel)
             continue
-        if old.is_dir():
-            shutil.rmtree(old)
-        old.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(new, old)
+        with _writing(old):
+            if old.is_dir():
+                shutil.rmtree(old)
+            old.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(new, old)
         report.written.append(rel)
     kept = set(files)
     for existing in sorted(target.rglob("*"), reverse=True):
         rel = existing.relative_to(target).as_posix()
-        if existing.is_file() and rel not in kept:
-            existing.unlink()
-            report.removed.append(rel)
-        elif existing.is_dir() and not any(existing.iterdir()):
-            existing.rmdir()
+        with _writing(existing):
+            if existing.is_file() and rel not in kept:
+                existing.unlink()
+                report.removed.append(rel)
+            elif existing.is_dir() and not any(existing.iterdir()):
+                existing.rmdir()
     report.removed.sort()
     shutil.rmtree(source, ignore_errors=True)
     return report

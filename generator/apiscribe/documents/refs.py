@@ -100,7 +100,7 @@ class _EveryScheme(dict[str, Callable[[str], Any]]):
 
 
 def guarded_handlers(base_uri: str, *, allow_remote: bool = False,
-                     timeout: float = 20.0, max_bytes: int = 50_000_000
+                     timeout: float = 20.0, max_bytes: int | None = None
                      ) -> dict[str, Callable[[str], Any]]:
     """URI handlers for a validator (``jsonschema-path``) that read documents under the same
     policy as :class:`Resolver`: files under the folder of ``base_uri``, http(s) only when
@@ -145,7 +145,7 @@ class Resolver:
 
     def __init__(
         self, root: Doc, *, allow_remote: bool = False, timeout: float = 20.0,
-        max_bytes: int = 50_000_000,
+        max_bytes: int | None = None,
     ) -> None:
         self.root = root
         self.allow_remote = allow_remote

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from .limits import TOO_DEEP
+
 _CLOSERS = {"{": "an object", "[": "an array"}
 
 
@@ -94,6 +96,12 @@ def json_problem(exc: json.JSONDecodeError) -> tuple[int, int, str]:
 
 
 def _yaml_words(problem: str, char: str) -> str:
+    if problem.startswith("could not determine a constructor for the tag"):
+        tag = problem.rsplit(" ", 1)[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
+        return (f"the tag '{tag}' is not allowed: apiscribe reads YAML as plain data (no tag "
+                "makes an object or runs code)")
+    if problem.startswith("exceeded maximum nesting depth"):
+        return TOO_DEEP
     if char == "\t" or "'\\t'" in problem:
         return "a tab character: YAML indents with spaces"
     if problem.startswith("mapping values are not allowed"):
@@ -114,7 +122,7 @@ def _yaml_words(problem: str, char: str) -> str:
 def yaml_problem(exc: BaseException, text: str) -> tuple[int, str]:
     """``(line, words)`` for an error PyYAML raised while reading ``text``."""
     if isinstance(exc, RecursionError):
-        return 1, "the document is nested too deeply"
+        return 1, TOO_DEEP
     if isinstance(exc, yaml.reader.ReaderError):
         line, column = _position(text, exc.position)
         return line, (f"a character YAML does not allow (#x{exc.character:04x}) at line {line}, "

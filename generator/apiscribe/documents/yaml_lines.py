@@ -3,7 +3,8 @@
 The loader is PyYAML's safe loader (its C version when available) with three changes, as in
 openapi-spec-validator's own reader: timestamps stay strings, ``1e3`` is a number, and keys
 are JSON-style strings. Duplicate keys, keys that are not scalars, aliases that expand past
-a bound, and values JSON has no place for are refused with a diagnostic.
+a bound, and what :mod:`apiscribe.documents.limits` refuses (values JSON has no place for,
+``.nan`` and ``.inf``, nesting too deep) are refused with a diagnostic naming the line.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, ClassVar
 import yaml
 
 from ..diagnostics import Diagnostic, error
+from .limits import TOO_DEEP, data_problem
 from .lines import LineIndex
 from .pointer import escape_token
 from .syntax import yaml_problem
@@ -121,46 +123,6 @@ _SpecYamlLoader.add_implicit_resolver(
 _SpecYamlLoader.add_constructor("tag:yaml.org,2002:map", _SpecYamlLoader.construct_spec_map)
 _SpecYamlLoader.add_constructor("tag:yaml.org,2002:seq", _SpecYamlLoader.construct_spec_seq)
 
-_JSON_TYPES = (str, int, float, bool, type(None))
-
-
-def _not_json(data: Any) -> str | None:
-    """Why YAML data is not JSON data (a cycle, a foreign type, too many values), or None."""
-    sizes: dict[int, int] = {}
-    active: set[int] = set()
-
-    def size(value: Any) -> int:
-        if isinstance(value, _JSON_TYPES):
-            return 1
-        if not isinstance(value, dict | list):
-            raise _NotJson(f"a value of type {type(value).__name__} is not JSON data")
-        known = sizes.get(id(value))
-        if known is not None:
-            return known
-        if id(value) in active:
-            raise _NotJson("an alias refers to a node that contains it")
-        active.add(id(value))
-        children = value.values() if isinstance(value, dict) else value
-        total = 1 + sum(size(child) for child in children)
-        active.discard(id(value))
-        sizes[id(value)] = total
-        if total > MAX_EXPANDED_NODES:
-            raise _NotJson(f"aliases expand the document past {MAX_EXPANDED_NODES} values")
-        return total
-
-    try:
-        size(data)
-    except _NotJson as exc:
-        return str(exc)
-    except RecursionError:
-        return "the document is nested too deeply"
-    return None
-
-
-class _NotJson(Exception):
-    pass
-
-
 def _yaml_line_map(loader: _SpecYamlLoader, data: Any) -> dict[str, int]:
     lines: dict[str, int] = {"": 1}
     seen: set[int] = set()
@@ -194,8 +156,9 @@ def parse_yaml(text: str, file: str) -> tuple[Any | None, list[Diagnostic], Line
         document = loader.get_single_data()
     except (yaml.YAMLError, RecursionError) as exc:
         line, message = yaml_problem(exc, text)
-        return None, [error("bad-yaml", f"invalid YAML: {message}", file=file, line=line)], (
-            LineIndex({}))
+        code, message = ("too-deep", message) if message.startswith(TOO_DEEP) else (
+            "bad-yaml", f"invalid YAML: {message}")
+        return None, [error(code, message, file=file, line=line)], LineIndex({})
     finally:
         loader.dispose()
     problems: list[Diagnostic] = [
@@ -209,8 +172,12 @@ def parse_yaml(text: str, file: str) -> tuple[Any | None, list[Diagnostic], Line
     ]
     if problems:
         return None, sorted(problems), LineIndex({})
-    not_json = _not_json(document)
-    if not_json is not None:
-        message = f"invalid YAML: {not_json}"
-        return None, [error("bad-yaml", message, file=file, line=1)], LineIndex({})
-    return document, [], LineIndex(_yaml_line_map(loader, document))
+    lines = LineIndex(_yaml_line_map(loader, document))
+    problem = data_problem(document, max_values=MAX_EXPANDED_NODES)
+    if problem is not None:
+        pointer, words = problem
+        code, message = ("too-deep", words) if words == TOO_DEEP else (
+            "bad-yaml", f"invalid YAML: {words}")
+        return None, [error(code, message, file=file, line=lines.line_of(pointer) or 1,
+                            pointer=pointer)], LineIndex({})
+    return document, [], lines

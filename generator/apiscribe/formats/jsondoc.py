@@ -35,6 +35,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from ..diagnostics import Diagnostic, Level, error, has_errors, warning
+from ..documents.limits import TOO_DEEP, json_text_problem
 from ..documents.lines import LineIndex
 from ..documents.load import parse_json, read_text
 from ..model import (
@@ -191,6 +192,22 @@ def _check(doc: Any, lines: LineIndex, reading: _Reading, missing_keys: bool) ->
                             "means")
 
 
+def _check_bodies(doc: Any, lines: LineIndex, reading: _Reading) -> None:
+    """An example body that is JSON but nests past the limit or holds NaN or Infinity is an
+    error, as in a file: every later stage parses the body to show, check or convert it."""
+    if not isinstance(doc, dict):
+        return
+    for key in ("example_request", "example_response"):
+        text = doc.get(key)
+        problem = json_text_problem(text.partition("\n\n")[2]) if isinstance(text, str) else None
+        if problem == TOO_DEEP:
+            reading.add("too-deep", f"the body of {key!r}: {problem}", lines.line_of(f"/{key}"),
+                        pointer=f"/{key}")
+        elif problem is not None:
+            reading.add("bad-json", f"invalid JSON in the body of {key!r}: {problem}",
+                        lines.line_of(f"/{key}"), pointer=f"/{key}")
+
+
 def read_file(path: Path, *, section: str | None = None, display: str | None = None,
               missing_keys: bool = False) -> JsonDocFile:
     """Read one JSON doc; ``section`` defaults to its folder's name.
@@ -212,11 +229,9 @@ def read_file(path: Path, *, section: str | None = None, display: str | None = N
         return JsonDocFile(None, reading.found, empty)
     doc, found, lines = parse_json(parts.json_text, reading.display, first_line=parts.first_line)
     reading.found += [dataclasses.replace(d, endpoint=reading.name) for d in found]
-    for pointer, line in lines.duplicate_keys():
-        reading.add("duplicate-key", f"duplicate key {pointer.rsplit('/', 1)[1]!r}", line,
-                    pointer=pointer)
     if doc is not None:
         _check(doc, lines, reading, missing_keys)
+        _check_bodies(doc, lines, reading)
     if doc is None or has_errors(reading.found):
         return JsonDocFile(None, sorted(reading.found), lines)
     endpoint = _endpoint(doc, parts, section, reading, lines)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import ApiscribeError
+from ..documents.load import parse_json, read_text
 from ..model import Exchange, Header, HttpRequest, HttpResponse
 
 FORMAT = "apiscribe-recordings"
@@ -45,15 +46,21 @@ class Recordings:
 
 
 def read_recordings(path: Path) -> Recordings:
-    """The recordings at ``path``; :class:`ApiscribeError` when it is not such a file."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    """The recordings at ``path``; :class:`ApiscribeError` when it is not such a file.
+
+    The file is read as every JSON document is (:mod:`apiscribe.documents.load`: the input
+    size limit, UTF-8, nesting, duplicate keys, no NaN)."""
+    if not path.exists():
         raise ApiscribeError(f"{path}: no such recordings file",
                              hint="record them with: pytest --apiscribe-record "
-                             f"{path}", exit_code=2) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiscribeError(f"{path}: cannot read the recordings: {exc}") from exc
+                             f"{path}", exit_code=2)
+    text, found = read_text(path, str(path))
+    data = None
+    if text is not None:
+        data, found, _ = parse_json(text, str(path))
+    if found:
+        raise ApiscribeError(f"cannot read the recordings: {found[0].headline()}",
+                             hint=found[0].hint)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ApiscribeError(f"{path}: not a recordings file (no \"format\": \"{FORMAT}\")",
                              hint="record with: pytest --apiscribe-record PATH")

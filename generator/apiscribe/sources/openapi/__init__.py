@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
 from ...diagnostics import Diagnostic, error
-from ...documents.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, FetchError, fetch, is_url
+from ...documents.fetch import DEFAULT_TIMEOUT, FetchError, fetch, is_url
 from ...documents.lines import LineIndex
 from ...documents.load import load_document, parse_document
 from ...documents.refs import Doc, Resolver
@@ -48,10 +48,11 @@ def read_spec(
     *,
     allow_remote_refs: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
 ) -> SpecInput:
     """Read a spec into the model. http(s) references are followed only with
-    ``allow_remote_refs``; ``timeout`` (seconds) and ``max_bytes`` bound every download."""
+    ``allow_remote_refs``; ``timeout`` (seconds) and ``max_bytes`` (by default the input size
+    limit of :mod:`apiscribe.documents.limits`) bound every download."""
     if isinstance(source, str) and is_url(source):
         url = urldefrag(source)[0]
         try:
@@ -75,12 +76,12 @@ def read_spec(
 def read_document(document: Any, name: str) -> SpecInput:
     """Read a spec that a program made in memory (a framework's ``openapi()``) into the
     model; ``name`` stands for it in diagnostics. Only local references are followed."""
-    return _read(document, [], LineIndex({}), name, name, "", False, DEFAULT_TIMEOUT,
-                 DEFAULT_MAX_BYTES)
+    return _read(document, [], LineIndex({}), name, name, "", False, DEFAULT_TIMEOUT, None)
 
 
 def _read(document: Any, problems: list[Diagnostic], lines: LineIndex, key: str, file: str,
-          base_uri: str, allow_remote_refs: bool, timeout: float, max_bytes: int) -> SpecInput:
+          base_uri: str, allow_remote_refs: bool, timeout: float, max_bytes: int | None
+          ) -> SpecInput:
     version = spec_version(document)
     if version is None:
         return SpecInput(None, [*problems, not_a_spec(document, file, lines)])
@@ -102,7 +103,7 @@ def load_spec(
     *,
     allow_remote_refs: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
 ) -> tuple[ApiModel | None, list[Diagnostic]]:
     """:func:`read_spec`, as ``(model, diagnostics)``."""
     read = read_spec(source, allow_remote_refs=allow_remote_refs, timeout=timeout,

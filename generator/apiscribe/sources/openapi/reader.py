@@ -57,7 +57,7 @@ class SpecReader(ContentReader):
         self._sections: dict[str, _SectionDraft] = {}
         self._tag_slugs: dict[str, str] = {}
         self._operation_ids: dict[str, str] = {}
-        self._names: set[str] = set()
+        self._names: dict[str, str] = {}  # endpoint name: the operation that has it
 
     # -- the document ---------------------------------------------------------------------
 
@@ -261,15 +261,17 @@ class SpecReader(ContentReader):
             if operation_id:
                 self._operation_ids[operation_id] = label
             name = endpoint_name(operation_id, method, path)
+        if operation_id:
+            label += f" (operationId {operation_id!r})"
         if name in self._names:
             self.resolver.endpoint = ""
             self.resolver.report(
                 "duplicate-endpoint-name",
-                f"{label} maps to the endpoint name '{name}', which an earlier operation "
+                f"{label} maps to the endpoint name '{name}', which {self._names[name]} "
                 "already has: skipped", doc, pointer,
                 hint="give the operations distinct operationIds")
             return None
-        self._names.add(name)
+        self._names[name] = label
         return name
 
     def _missing_responses(self, node: dict[str, Any], label: str, doc: Doc,
