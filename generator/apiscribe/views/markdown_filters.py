@@ -5,7 +5,8 @@ Two kinds of text:
 - **Descriptions** (:func:`md_prose`, :func:`md_prose_cell`) are CommonMark. They keep their
   Markdown (code spans and fences, emphasis, lists, http/https/mailto links) and their HTML,
   sanitized to an allowlist by :mod:`apiscribe.views.sanitize`. Their headings move below
-  the heading they are placed under, so a page keeps one ``<h1>`` and an ordered outline.
+  the heading they are placed under (:mod:`apiscribe.views.markdown_blocks`), so a page
+  keeps one ``<h1>`` and an ordered outline.
 - **Plain text** (:func:`md_inline`, :func:`md_cell`, :func:`md_link_text`): names, titles,
   types; HTML in it is escaped, shown as written.
 
@@ -25,6 +26,8 @@ from collections.abc import Callable, Iterable, Iterator
 
 import yaml
 
+from . import markdown_blocks
+from .markdown_blocks import headings, shift_headings
 from .sanitize import BLOCK_TAGS, Piece, attribute_value, heading_levels, sanitize
 
 # Python-Markdown's own table tokenizer: escaped backslashes, backtick runs, pipes.
@@ -33,19 +36,10 @@ _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _SAFE_SCHEMES = ("http", "https", "mailto")
 _REF_DEFINITION = re.compile(r"^( {0,3})\[([^\]\n]*)\]:", re.MULTILINE)
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-# Description lines: a fence (at the margin), an ATX heading (maybe in a list item), a
-# setext underline, and what opens a nested block (list item, admonition, details, tab).
-_FENCE = re.compile(r"(`{3,}|~{3,})[ \t]*(.*)")
-_LANGUAGE = re.compile(r"[\w#.+-]+")
-_ATX = re.compile(r"([ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*)(#{1,6})(?!#)")
-_SETEXT = re.compile(r"[=-]+ *")
-_RULE = re.compile(r"(?:-[ ]{0,2}){3,}|(?:_[ ]{0,2}){3,}|(?:\*[ ]{0,2}){3,}")
-_OPENS_BLOCK = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]|(?:!!!|\?\?\?\+?|===)[ \t]")
 _PARAGRAPH_LINE = re.compile(r"[ \t]*(?:[^\W_]|[(\"',.:;/])")
 # Python-Markdown lets up to three characters of any blank (str.strip) come first.
 _TAG_AT_LINE_START = re.compile(r"^[^\S\n]{0,3}<", re.MULTILINE)
 _BLOCK_END = re.compile(f"</(?:{'|'.join(sorted(BLOCK_TAGS))})>|<hr>")
-_ENDS_BLOCK = re.compile(f"(?:</(?:{'|'.join(sorted(BLOCK_TAGS))})>|<hr>)\\s*$")
 _BLOCK_TAG = re.compile(f"</?(?:{'|'.join(sorted(BLOCK_TAGS))})>")
 
 
@@ -87,7 +81,7 @@ def _destination(rest: Iterable[str], size: int = 64) -> str:
     for ch in rest:
         if in_tag or ch == "<":
             in_tag = ch != ">"
-        elif ord(ch) > 0x20 and ch not in "`\\":
+        elif ord(ch) > 0x20 and not ch.isspace() and ch not in "`\\":
             kept.append(ch)
             if len(kept) == size:
                 break
@@ -168,109 +162,6 @@ def _escape(text: str, *, table: bool = False, inline: bool = False) -> str:
 # -- descriptions -------------------------------------------------------------------------
 
 
-def _fences(text: str) -> list[tuple[int, int, str, str]]:
-    """The fenced code blocks at the margin of ``text``, closed (by the same fence, as
-    pymdownx's SuperFences closes them): ``(start, end, language, code)``; the language is
-    the info string's first word (no attributes or options)."""
-    lines, offsets = text.split("\n"), [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line) + 1)
-    closers: dict[str, list[int]] = {}  # fence -> the lines that can close it, in order
-    for number, line in enumerate(lines):
-        m = _FENCE.fullmatch(line)
-        if m and not m.group(2).strip():
-            closers.setdefault(m.group(1), []).append(number)
-    found, number = [], 0
-    while number < len(lines):
-        m = _FENCE.fullmatch(lines[number])
-        candidates = closers.get(m.group(1), []) if m else []
-        after = bisect.bisect_right(candidates, number)
-        if m and after < len(candidates) and not (
-                m.group(1)[0] == "`" and "`" in m.group(2)):
-            close = candidates[after]
-            words = m.group(2).split()
-            language = words[0] if words and _LANGUAGE.fullmatch(words[0]) else ""
-            found.append((offsets[number], offsets[close] + len(lines[close]), language,
-                          "\n".join(lines[number + 1:close])))
-            number = close + 1
-        else:
-            number += 1
-    return found
-
-
-def _indent(line: str) -> int:
-    return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
-
-
-def _headings(lines: list[str], skip: set[int]) -> dict[int, tuple[int, int | None]]:
-    """The Markdown headings as Python-Markdown reads them: ``{line: (level, the line of its
-    setext underline or None)}``. A setext heading's text is the first line of a block;
-    indented lines count inside a list item, admonition, details or tab, not in a code
-    block; fences (``skip``) never."""
-    headings: dict[int, tuple[int, int | None]] = {}
-    nested, previous, blank, starts = False, None, True, True
-    for number, line in enumerate(lines):
-        if number in skip or not line.strip():
-            previous, blank, starts = None, not line.strip(), True
-            continue
-        indent = _indent(line)
-        if indent < 4 and _OPENS_BLOCK.match(line.lstrip()):
-            nested = True
-        elif indent < 4 and blank:
-            nested = False  # a new block at the margin (not a paragraph's lazy line)
-        elif indent >= 4 and not nested:  # code: the next line at the margin starts a block
-            previous, blank, starts = None, False, True
-            continue
-        blank = False
-        atx = _ATX.match(line)
-        in_list = bool(atx and atx.group(1).strip())
-        if atx and not in_list and indent in (0, 4):
-            # At the margin (of a nested block too): found before any setext underline.
-            headings[number] = (len(atx.group(2)), None)
-            previous, starts = None, True
-        elif previous is not None and _SETEXT.fullmatch(line.strip()):
-            headings[previous] = (1 if line.strip()[0] == "=" else 2, number)
-            previous, starts = None, True
-        else:
-            if in_list:  # a list item's: unless a setext underline follows
-                headings[number] = (len(atx.group(2)) if atx else 1, None)
-            previous = number if starts else None
-            # A rule, or the end of an HTML block, ends the block it is in.
-            starts = bool(_RULE.fullmatch(line.strip()) or _ENDS_BLOCK.search(line))
-    return headings
-
-
-def _shift_headings(text: str, offset: int) -> str:
-    """``text`` with its Markdown headings ``offset`` levels down (to ``######`` at most);
-    setext headings become ATX ones."""
-    lines = text.split("\n")
-    headings = _headings(lines, _fence_lines(text))
-    underlines = {u for _, u in headings.values() if u is not None}
-    out = []
-    for number, line in enumerate(lines):
-        if number in underlines:
-            continue
-        if number in headings:
-            old, underline = headings[number]
-            new = "#" * min(6, old + offset)
-            atx = _ATX.match(line)
-            if underline is None and atx is not None:
-                line = atx.group(1) + new + line[atx.end():]
-            else:
-                body = line.lstrip()
-                line = line[:len(line) - len(body)] + new + " " + body
-        out.append(line)
-    return "\n".join(out)
-
-
-def _fence_lines(text: str) -> set[int]:
-    """The numbers of the lines of ``text`` in fenced code blocks."""
-    lines: set[int] = set()
-    for start, end, _, _ in _fences(text):
-        lines.update(range(text.count("\n", 0, start), text.count("\n", 0, end) + 1))
-    return lines
-
-
 def _held_spans(text: str, *, table: bool) -> tuple[list[tuple[int, int]], dict[int, str]]:
     """The spans kept out of sanitizing: fences (with what each becomes) and the code spans
     between them that Python-Markdown cannot break up (each further line carries on the
@@ -278,7 +169,7 @@ def _held_spans(text: str, *, table: bool) -> tuple[list[tuple[int, int]], dict[
     spans: list[tuple[int, int]] = []
     fences: dict[int, str] = {}
     pos = 0
-    for start, end, language, code in [*([] if table else _fences(text)),
+    for start, end, language, code in [*([] if table else markdown_blocks.fences(text)),
                                        (len(text), len(text), "", "")]:
         segment = text[pos:start]
         spans += [(pos + s, pos + e) for s, e in _code_regions(segment)
@@ -344,11 +235,11 @@ def _description(text: str, *, table: bool, level: int = 1) -> str:
         return markdown(None)[0]
     out, tags = markdown(0)
     # Headings move below the page's own: by what the text holds once sanitized.
-    levels = {lv for lv, _ in _headings(out.split("\n"), _fence_lines(out)).values()}
+    levels = {level for level, _ in headings(out).values()}
     levels |= heading_levels(tags)
     offset = level + 1 - min(levels) if levels else 0
     if offset:
-        out = _shift_headings(markdown(offset)[0], offset)
+        out = shift_headings(markdown(offset)[0], offset)
     return out.strip("\n")
 
 
