@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,11 +21,13 @@ from apiscribe.diagnostics import ApiscribeError
 from apiscribe.model import ApiModel, Endpoint
 from apiscribe.sources.apps import load
 
+#: The folder apps are written to, and ``write(name, source)``, which writes one there.
+AppModule = tuple[Path, Callable[[str, str], Path]]
+
 
 @pytest.fixture
-def app_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
-        tuple[Path, object]]:
-    """Write ``source`` as a module in ``tmp_path`` and return a loader of its apps."""
+def app_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppModule]:
+    """The folder apps are imported from, and a writer of modules into it."""
     names: list[str] = []
 
     def write(name: str, source: str) -> Path:
@@ -114,9 +116,9 @@ app.mount("/plain", Starlette(routes=[Route("/ping", ping)]))
 '''
 
 
-def test_fastapi_routers_mounts_and_models(app_module: tuple[Path, object]) -> None:
+def test_fastapi_routers_mounts_and_models(app_module: AppModule) -> None:
     root, write = app_module
-    write("items_app", FASTAPI_APP)  # type: ignore[operator]
+    write("items_app", FASTAPI_APP)
     model, diagnostics = load("items_app:app", root=root)
     routes = _by_route(model)
     assert set(routes) == {"GET /v2/items/{item_id}", "POST /v2/items/", "DELETE /v2/items/"
@@ -140,9 +142,9 @@ def test_fastapi_routers_mounts_and_models(app_module: tuple[Path, object]) -> N
 
 
 def test_a_docstring_that_disagrees_with_the_framework_is_a_warning(
-        app_module: tuple[Path, object]) -> None:
+        app_module: AppModule) -> None:
     root, write = app_module
-    write("items_app", FASTAPI_APP)  # type: ignore[operator]
+    write("items_app", FASTAPI_APP)
     model, diagnostics = load("items_app:app", root=root)
     delete = _by_route(model)["DELETE /v2/items/{item_id}"]
     assert delete.authentication == "required"
@@ -158,7 +160,7 @@ def test_a_docstring_that_disagrees_with_the_framework_is_a_warning(
     assert all(d.file == "items_app.py" for d in diagnostics if d.endpoint == delete.name)
 
 
-def test_plain_starlette_routes_and_converters(app_module: tuple[Path, object]) -> None:
+def test_plain_starlette_routes_and_converters(app_module: AppModule) -> None:
     root, write = app_module
     write("plain_app", '''
         from starlette.applications import Starlette
@@ -187,7 +189,7 @@ def test_plain_starlette_routes_and_converters(app_module: tuple[Path, object]) 
                 Route("/parcels/{code:uuid}/{rest:path}", track),
             ]),
         ])
-    ''')  # type: ignore[operator]
+    ''')
     model, diagnostics = load("plain_app:app", root=root)
     routes = _by_route(model)
     assert set(routes) == {"GET /shop/orders/{order_id}", "DELETE /shop/orders/{order_id}",
@@ -251,9 +253,9 @@ def create_app():
 '''
 
 
-def test_flask_url_map_blueprints_and_method_views(app_module: tuple[Path, object]) -> None:
+def test_flask_url_map_blueprints_and_method_views(app_module: AppModule) -> None:
     root, write = app_module
-    write("shelf_app", FLASK_APP)  # type: ignore[operator]
+    write("shelf_app", FLASK_APP)
     model, diagnostics = load("shelf_app:create_app()", root=root)
     routes = _by_route(model)
     assert set(routes) == {"GET /shelves/{shelf_id}", "PUT /shelves/{shelf_id}",
@@ -276,9 +278,9 @@ def test_flask_url_map_blueprints_and_method_views(app_module: tuple[Path, objec
     assert len({ep.name for ep in model.endpoints}) == len(model.endpoints)
 
 
-def test_an_app_that_cannot_be_imported(app_module: tuple[Path, object]) -> None:
+def test_an_app_that_cannot_be_imported(app_module: AppModule) -> None:
     root, write = app_module
-    write("broken_app", "import not_a_module_anywhere\n")  # type: ignore[operator]
+    write("broken_app", "import not_a_module_anywhere\n")
     with pytest.raises(ApiscribeError) as raised:
         load("broken_app:app", root=root)
     assert raised.value.exit_code == 1
@@ -286,9 +288,9 @@ def test_an_app_that_cannot_be_imported(app_module: tuple[Path, object]) -> None
     assert "No module named 'not_a_module_anywhere'" in raised.value.message
 
 
-def test_an_object_that_is_no_app(app_module: tuple[Path, object]) -> None:
+def test_an_object_that_is_no_app(app_module: AppModule) -> None:
     root, write = app_module
-    write("not_app", "app = {'routes': []}\n")  # type: ignore[operator]
+    write("not_app", "app = {'routes': []}\n")
     with pytest.raises(ApiscribeError) as raised:
         load("not_app:app", root=root)
     assert raised.value.exit_code == 2
@@ -296,10 +298,10 @@ def test_an_object_that_is_no_app(app_module: tuple[Path, object]) -> None:
         assert kind in raised.value.hint
 
 
-def test_command_line_errors_for_apps(app_module: tuple[Path, object],
+def test_command_line_errors_for_apps(app_module: AppModule,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     root, write = app_module
-    write("not_app", "app = 42\n")  # type: ignore[operator]
+    write("not_app", "app = 42\n")
     monkeypatch.chdir(root)
     runner = CliRunner()
     unknown = runner.invoke(main, ["generate", "--app", "not_app:app", "--out", "out"])
@@ -315,10 +317,10 @@ def test_command_line_errors_for_apps(app_module: tuple[Path, object],
 
 
 def test_a_third_party_app_from_the_command_line_alone(
-        app_module: tuple[Path, object], monkeypatch: pytest.MonkeyPatch) -> None:
+        app_module: AppModule, monkeypatch: pytest.MonkeyPatch) -> None:
     """No pyproject.toml: --app, --pythonpath and --out are enough."""
     root, write = app_module
-    write("shelf_app", FLASK_APP)  # type: ignore[operator]
+    write("shelf_app", FLASK_APP)
     elsewhere = root / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
@@ -335,7 +337,7 @@ def test_a_third_party_app_from_the_command_line_alone(
 
 
 def test_scenarios_fill_in_what_no_test_covers_under_uvicorn(
-        app_module: tuple[Path, object], monkeypatch: pytest.MonkeyPatch) -> None:
+        app_module: AppModule, monkeypatch: pytest.MonkeyPatch) -> None:
     """An endpoint no test called is recorded from its scenario, with the ASGI app served by
     uvicorn on 127.0.0.1; the endpoint the tests covered keeps the tests' example."""
     root, write = app_module
@@ -358,7 +360,7 @@ def test_scenarios_fill_in_what_no_test_covers_under_uvicorn(
         async def version() -> dict[str, str]:
             """Say which version runs."""
             return {"version": "3.2.1"}
-    ''')  # type: ignore[operator]
+    ''')
     write("svc_scenarios", '''
         from apiscribe.scenarios import scenario
 
@@ -366,7 +368,7 @@ def test_scenarios_fill_in_what_no_test_covers_under_uvicorn(
         @scenario("GetVersion")
         def get_version(client):
             client.request("GET", "/version")
-    ''')  # type: ignore[operator]
+    ''')
     from apiscribe.formats.recordings import dump_recordings, exchange_entry
 
     recordings = root / "recordings.json"
@@ -417,18 +419,18 @@ async def read_b(thing_id: int) -> dict[str, int]:
 
 
 def test_two_routes_under_one_name_overwrite_neither_doc(
-        app_module: tuple[Path, object], monkeypatch: pytest.MonkeyPatch) -> None:
+        app_module: AppModule, monkeypatch: pytest.MonkeyPatch) -> None:
     root, write = app_module
     monkeypatch.chdir(root)
     runner = CliRunner()
-    write("things", DUPLICATES.replace("FIRST", "thing_a").replace("SECOND", "thing_b"))  # type: ignore[operator]
+    write("things", DUPLICATES.replace("FIRST", "thing_a").replace("SECOND", "thing_b"))
     first = runner.invoke(main, ["generate", "--app", "things:app", "-o", "out", "-q"])
     assert first.exit_code == 0, first.output
     docs = {p: p.read_bytes() for p in (root / "out").rglob("*.md")}
     assert {p.name for p in docs} == {"read-a.md", "read-b.md"}
 
     sys.modules.pop("things", None)
-    write("things", DUPLICATES.replace("FIRST", "thing_a").replace("SECOND", "thing_a")  # type: ignore[operator]
+    write("things", DUPLICATES.replace("FIRST", "thing_a").replace("SECOND", "thing_a")
           .replace("Read from", "Now reads from"))
     with pytest.warns(UserWarning, match="Duplicate Operation ID"):
         second = runner.invoke(main, ["generate", "--app", "things:app", "-o", "out"])
@@ -439,9 +441,9 @@ def test_two_routes_under_one_name_overwrite_neither_doc(
 
 
 def test_a_flask_app_that_flask_smorest_describes_uses_its_spec(
-        app_module: tuple[Path, object]) -> None:
+        app_module: AppModule) -> None:
     root, write = app_module
-    write("smorest_app", SMOREST_APP)  # type: ignore[operator]
+    write("smorest_app", SMOREST_APP)
     model, diagnostics = load("smorest_app:create_app()", root=root)
     routes = _by_route(model)
     assert set(routes) == {"GET /pets/", "POST /pets/", "GET /pets/{pet_id}"}

@@ -124,6 +124,14 @@ def main(ctx: click.Context, project: str | None) -> None:
 APP_LOCATING: dict[str, Any] = {"pythonpath": (), "django_settings": "", "urlconf": "",
                                 "wsgi": "", "scenarios": "", "setup": "", "recordings": ""}
 
+#: ``convert`` and ``check``: the one opt-in to http(s) references.
+ALLOW_REMOTE_REFS = click.option(
+    "--allow-remote-refs", is_flag=True,
+    help="Follow http(s) $refs of a spec (off by default: a spec could otherwise make "
+    "apiscribe fetch from any host, internal ones included; references outside the input's "
+    "folder are always refused).",
+)
+
 _OUT_HELP = "Output folder (default: 'output' in [tool.apiscribe], api-docs)."
 
 
@@ -215,11 +223,7 @@ def _existing_input(ctx: click.Context, param: click.Parameter, value: str) -> s
 )
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Output folder.")
-@click.option(
-    "--allow-remote-refs", is_flag=True,
-    help="Let $ref reach http(s) URLs (off by default; references outside the input's "
-    "folder are always refused).",
-)
+@ALLOW_REMOTE_REFS
 @click.option(
     "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
     metavar="SECONDS", help="How long a download (an http(s) INPUT or remote $ref) may take.",
@@ -275,11 +279,7 @@ def default_cache_dir() -> Path:
     help="Cache spec verdicts by content hash here (default: $XDG_CACHE_HOME/apiscribe).",
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write the verdict cache.")
-@click.option(
-    "--allow-remote-refs", is_flag=True,
-    help="Follow http(s) $refs of a spec (off by default: a spec could otherwise make "
-    "apiscribe fetch from any host, internal ones included).",
-)
+@ALLOW_REMOTE_REFS
 @click.pass_context
 def check(
     ctx: click.Context, paths: tuple[str, ...], fmt: str, junit: str | None, strict: bool,

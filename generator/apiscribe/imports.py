@@ -1,11 +1,21 @@
-"""Objects of the user's code named as ``module:attribute``, the way uvicorn and Flask name
+"""The user's code: objects named as ``module:attribute``, the way uvicorn and Flask name
 them: ``myapi.main:app``, ``myapi.settings:api.app`` (attributes followed after the colon), or
 ``myapi:create_app()`` (a factory, called with no arguments)."""
 
 from __future__ import annotations
 
 import importlib
+import sys
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
+
+
+def add_python_paths(folders: Iterable[Path]) -> None:
+    """Put ``folders`` first on ``sys.path`` (in their order), each once."""
+    for folder in reversed(list(folders)):
+        if str(folder) not in sys.path:
+            sys.path.insert(0, str(folder))
 
 
 def import_object(spec: str) -> Any:

@@ -53,6 +53,14 @@ def convert(path: Path | str, to: str, out: Path) -> Result:
     return run("convert", str(path), "--to", to, "-o", str(out))
 
 
+def assert_refused(cases: list[tuple[Path, str]], out: Path) -> None:
+    """``check`` and ``convert --to jsondocs`` each fail on every path, saying ``expected``."""
+    for path, expected in cases:
+        for result in (check(path), convert(path, "jsondocs", out)):
+            assert result.exit_code == 1
+            assert expected in result.output
+
+
 def spec(example: Any = "ok", schema: Any = None) -> dict[str, Any]:
     """A valid OpenAPI 3.0 document: one operation whose response holds ``example``."""
     media = {"schema": schema if schema is not None else {}, "example": example}
@@ -347,10 +355,7 @@ def test_a_duplicate_key_is_an_error_naming_the_key_and_its_line(tmp_path: Path)
         (doc, f"{doc}:10: error duplicate-key: duplicate key 'method' (first defined on line 9) "
          "(endpoint put-release) [/method]"),
     ]
-    for path, expected in cases:
-        for result in (check(path), convert(path, "jsondocs", tmp_path / "out")):
-            assert result.exit_code == 1
-            assert expected in result.output
+    assert_refused(cases, tmp_path / "out")
 
 
 # -- 5. Encodings ----------------------------------------------------------------------------
@@ -374,10 +379,7 @@ def test_bytes_that_are_not_utf8_are_named_by_their_offset_and_line(tmp_path: Pa
         (doc, f"{doc}:9: error bad-utf8: the file is not UTF-8 at byte {offsets[doc]}: 0xe9 "
          "at line 9, column 17 (invalid continuation byte)"),
     ]
-    for path, expected in cases:
-        for result in (check(path), convert(path, "jsondocs", tmp_path / "out")):
-            assert result.exit_code == 1
-            assert expected in result.output
+    assert_refused(cases, tmp_path / "out")
 
 
 def test_a_utf8_byte_order_mark_is_read_normally(tmp_path: Path) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -30,7 +29,7 @@ from apiscribe.cli import main
 from apiscribe.views.markdown import template_dir
 
 from ..conftest import CORPUS
-from ..test_site import CHROMIUM, CHROMIUM_ARGS, opened_page, serving
+from ..test_site import chromium, opened_page, serving
 
 # Every payload sets window.__pwned (and opens a dialog) if it ever runs.
 SCRIPT = "<script>window.__pwned = 'script'; alert('script')</script>"
@@ -182,16 +181,8 @@ def test_the_site_carries_no_script_handler_or_unsafe_url_of_the_input(converted
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} is missing (Debian's chromium package)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

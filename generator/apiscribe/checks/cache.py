@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import ApiscribeError, Diagnostic
+from ..writer import encode, write_file_atomic
 
 FORMAT = 2
 _PACKAGES = ("apiscribe", "openapi-spec-validator", "openapi-schema-validator", "jsonschema",
@@ -76,13 +75,6 @@ def write_entry(cache_dir: Path, key: str, diagnostics: list[Diagnostic]) -> Non
     }
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(payload, stream, sort_keys=True)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError:
+        write_file_atomic(target, encode(json.dumps(payload, sort_keys=True)))
+    except (OSError, ApiscribeError):
         return

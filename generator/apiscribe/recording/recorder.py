@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import importlib
-import sys
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -22,6 +21,7 @@ from .. import scenarios as registry
 from ..config import Config
 from ..diagnostics import ApiscribeError, Diagnostic, error, warning
 from ..formats.httptext import format_request, format_response
+from ..imports import add_python_paths
 from ..model import ApiModel, Endpoint, Example, Exchange
 from ..model.routes import RouteTemplate
 from .client import RecordingClient
@@ -48,9 +48,7 @@ def hits(endpoint: Endpoint, exchange: Exchange) -> bool:
 
 def import_scenarios(config: Config) -> None:
     """Put the project's python paths first on ``sys.path`` and import its scenarios."""
-    for folder in reversed(config.python_paths):
-        if str(folder) not in sys.path:
-            sys.path.insert(0, str(folder))
+    add_python_paths(config.python_paths)
     if not config.scenarios:
         return
     try:

@@ -29,6 +29,7 @@ from ..formats.httptext import format_request, format_response
 from ..formats.recordings import Recorded, Recordings, read_recordings
 from ..model import ApiModel, Endpoint, Example, Exchange, HttpRequest
 from ..model.routes import RouteTemplate
+from ..redact import SECRET_HEADERS
 from .learn import with_learned_schemas
 from .normalize import Normalizer
 from .recorder import VOLATILE_WINDOW
@@ -36,8 +37,7 @@ from .recorder import VOLATILE_WINDOW
 __all__ = ["attach", "read_recordings"]
 
 #: Request headers whose values are credentials, whatever the scheme.
-SECRET_HEADERS = frozenset({"authorization", "cookie", "x-api-key", "x-auth-token", "x-token",
-                            "proxy-authorization"})
+CREDENTIAL_HEADERS = SECRET_HEADERS | {"authorization", "proxy-authorization", "cookie"}
 #: Where test clients say their requests go.
 TEST_HOSTS = ("testserver", "localhost")
 
@@ -114,7 +114,7 @@ def _normalizer(model: ApiModel, kept: list[Recorded], when: datetime | None) ->
     for recorded in kept:
         request = recorded.exchange.request
         for header in request.headers:
-            if header.name.lower() in SECRET_HEADERS:
+            if header.name.lower() in CREDENTIAL_HEADERS:
                 # "Token abc" keeps its scheme: only the credential is a secret.
                 value = header.value
                 if header.name.lower().endswith("authorization"):

@@ -26,6 +26,7 @@ import re
 import string
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from ..diagnostics import Diagnostic, error
@@ -248,6 +249,15 @@ def _field_hint(name: str) -> str:
     if close:
         return f"Did you mean ':{close[0]}:'?"
     return "known fields: " + ", ".join(f":{k}:" for k in known)
+
+
+def display_path(path: str, root: Path) -> str:
+    """``path`` relative to the project root when inside it, else absolute (POSIX form)."""
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
 
 
 def locate(func: Any) -> DocstringSite:

@@ -19,7 +19,6 @@ import importlib
 import inspect
 import os
 import re
-import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -29,10 +28,11 @@ from typing import Any
 
 from ..config import Config
 from ..diagnostics import ApiscribeError, Diagnostic, error, warning
+from ..imports import add_python_paths
 from ..model import ApiModel, Endpoint, RequestBody, Section, SourceLocation
 from ..names import slug, title_of
 from ..scenarios import scenarios_of
-from .docstrings import locate, parse_docstring
+from .docstrings import display_path, locate, parse_docstring
 
 #: The methods of a view class that are documented, in the order they appear in a section.
 DOCUMENTED_METHODS = ("get", "post", "put", "patch", "delete")
@@ -109,9 +109,7 @@ def load(config: Config) -> tuple[ApiModel, list[Diagnostic]]:
 
 
 def _import_urlconf(config: Config) -> ModuleType:
-    for folder in reversed(config.python_paths):
-        if str(folder) not in sys.path:
-            sys.path.insert(0, str(folder))
+    add_python_paths(config.python_paths)
     if not config.urlconf:
         raise ApiscribeError(
             "no URLconf configured", hint='set urlconf in [tool.apiscribe], e.g. "myapp.urls"'
@@ -146,7 +144,7 @@ def _routes(config: Config, module: ModuleType) -> list[_Route]:
     patterns = getattr(module, "urlpatterns", None)
     if patterns is None:
         raise ApiscribeError(f"the URLconf {config.urlconf} has no urlpatterns")
-    file = _display(getattr(module, "__file__", None) or config.urlconf, config.root)
+    file = display_path(getattr(module, "__file__", None) or config.urlconf, config.root)
     try:
         return list(_walk(config, patterns, "", (), (), file))
     except Exception as exc:  # an include() of user code failed to import or has no patterns
@@ -175,7 +173,7 @@ def _walk(
             included = entry.urlconf_module
             sub_file = file
             if isinstance(included, ModuleType) and getattr(included, "__file__", None):
-                sub_file = _display(str(included.__file__), config.root)
+                sub_file = display_path(str(included.__file__), config.root)
             yield from _walk(
                 config, entry.url_patterns, prefix + fragment, params + names,
                 problems + located, sub_file,
@@ -287,7 +285,7 @@ def _endpoint(
     view = route.view
     name = f"{method}-{_kebab(view.__name__)}"
     site = locate(func)
-    shown = _display(site.file, config.root) if site.file else f"<{view.__module__}>"
+    shown = display_path(site.file, config.root) if site.file else f"<{view.__module__}>"
     where = replace(site, file=shown)
     doc = getattr(func, "__doc__", None)
     if not isinstance(doc, str) or not doc.strip():
@@ -373,7 +371,7 @@ def _no_methods(config: Config, view: type) -> Diagnostic:
         "no-documented-methods",
         f"{view.__name__} has a doc_section but none of the methods "
         f"{', '.join(DOCUMENTED_METHODS)}",
-        file=_display(file, config.root) if file else f"<{view.__module__}>", line=line,
+        file=display_path(file, config.root) if file else f"<{view.__module__}>", line=line,
         hint="viewsets are not supported: document APIView classes",
     )
 
@@ -396,15 +394,6 @@ def _section(value: object) -> tuple[str, str]:
             return name, value.value
         return name, title_of(value.name.lower())
     return str(value), title_of(str(value))
-
-
-def _display(path: str, root: Path) -> str:
-    """``path`` relative to the project root when inside it, else absolute (POSIX form)."""
-    resolved = Path(path).resolve()
-    try:
-        return resolved.relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return resolved.as_posix()
 
 
 def _line_of(path: Path, text: str) -> int:

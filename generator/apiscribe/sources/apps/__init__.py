@@ -11,14 +11,13 @@ a route without a docstring is a ``no-docstring`` warning, never a silent drop.
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ...diagnostics import ApiscribeError, Diagnostic, warning
 from ...documents.pointer import escape_token
-from ...imports import import_object
+from ...imports import add_python_paths, import_object
 from ...model import ApiModel
 from ..openapi import read_document
 from . import django_app, flask_app, starlette_app
@@ -68,9 +67,7 @@ def import_app(app: str, python_paths: tuple[Path, ...] = (),
         raise ApiscribeError(f"'{app}' does not name an app object",
                              hint="write it as module:object, e.g. 'myapi.main:app'",
                              exit_code=2)
-    for folder in reversed(python_paths):
-        if str(folder) not in sys.path:
-            sys.path.insert(0, str(folder))
+    add_python_paths(python_paths)
     if django_settings:
         os.environ["DJANGO_SETTINGS_MODULE"] = django_settings
     try:

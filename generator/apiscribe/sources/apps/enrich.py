@@ -26,8 +26,8 @@ from ...diagnostics import Diagnostic, warning
 from ...model import ApiModel, Endpoint, Parameter, SourceLocation
 from ...model.types import short_type
 from ...scenarios import scenarios_of
-from ..docstrings import locate, parse_docstring, uses_field_format
-from .handlers import Handler, route_key
+from ..docstrings import display_path, locate, parse_docstring, uses_field_format
+from .handlers import Handler, docstring_parts, route_key
 
 #: Packages whose own docstrings are not the app's text.
 FRAMEWORK_PACKAGES = ("rest_framework", "django", "fastapi", "starlette", "flask", "werkzeug")
@@ -65,17 +65,10 @@ def own_docstring(func: Any) -> str:
     return inspect.cleandoc(doc) if isinstance(doc, str) else ""
 
 
-def _display(file: str, root: Path) -> str:
-    try:
-        return Path(file).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return Path(file).as_posix()
-
-
 def _enriched(endpoint: Endpoint, handler: Handler, root: Path) -> tuple[Endpoint,
                                                                          list[Diagnostic]]:
     site = locate(handler.func)
-    file = _display(site.file, root) if site.file else ""
+    file = display_path(site.file, root) if site.file else ""
     if file:
         endpoint = replace(endpoint, source=SourceLocation(file, site.def_line))
     scenarios = scenarios_of(handler.func)
@@ -86,8 +79,7 @@ def _enriched(endpoint: Endpoint, handler: Handler, root: Path) -> tuple[Endpoin
         return endpoint, []
     if uses_field_format(doc):
         return _from_fields(endpoint, handler, doc, file, site.doc_line)
-    first, _, rest = doc.partition("\n")
-    summary, rest = first.strip(), rest.strip()
+    summary, rest = docstring_parts(doc)
     title = endpoint.title if handler.summary_given and endpoint.title else summary
     description = endpoint.description
     if not description or description.strip() == doc.strip():

@@ -62,9 +62,8 @@ def route_key(method: str, path: str) -> tuple[str, str]:
     return method.lower(), RouteTemplate(path).same_route()
 
 
-def docstring_parts(func: Any) -> tuple[str, str]:
+def docstring_parts(doc: str) -> tuple[str, str]:
     """A plain docstring's summary (its first line) and description (the rest)."""
-    doc = inspect.getdoc(func) or ""
     first, _, rest = doc.strip().partition("\n")
     return first.strip(), rest.strip()
 
@@ -86,7 +85,7 @@ def document_from_handlers(
     tags: list[str] = []
     names = [h.name or handler_name(h.func, h.method) for h in handlers]
     for handler, name in zip(handlers, names, strict=True):
-        summary, rest = docstring_parts(handler.func)
+        summary, rest = docstring_parts(inspect.getdoc(handler.func) or "")
         # One function serving several methods: each operation is named with its method.
         unique = names.count(name) == 1 or name.startswith(f"{handler.method}-")
         operation: dict[str, Any] = {"operationId": name if unique
