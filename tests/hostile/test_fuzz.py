@@ -9,18 +9,25 @@ ran and how many failed.
   gives the same bytes back;
 - the spec loader (JSON and YAML with lines) and the OpenAPI importer: any document → a
   model or diagnostics;
-- the route-template parser: any text → names, a pattern and a verdict, no exception.
+- the route-template parser: any text → names, a pattern and a verdict, no exception;
+- the description sanitizer (:func:`md_prose` and :func:`md_prose_cell`, read by
+  Python-Markdown with the site's extensions): whatever goes in, what comes out is safe HTML
+  (no script, handler, frame, object, style or unsafe URL) with the literal text kept, and a
+  table row keeps its cells.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import string
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import markdown as python_markdown
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +37,7 @@ from apiscribe.formats.jsondoc import read_file, render_endpoint
 from apiscribe.model.routes import RouteTemplate
 from apiscribe.sources.docstrings import parse_docstring
 from apiscribe.sources.openapi import read_document
+from apiscribe.views.markdown_filters import md_prose, md_prose_cell
 
 #: Examples per property: 200 in the test suite; ``.ci/run`` asks for 1,000.
 EXAMPLES = int(os.environ.get("APISCRIBE_FUZZ_EXAMPLES", "200"))
@@ -155,3 +163,86 @@ def test_the_route_template_parser_never_raises(template: str, path: str) -> Non
     route.matches(path)
     assert isinstance(route.openapi_path, str)
     assert route.same_route().count("{}") == len(route.names)
+
+
+# -- the description sanitizer -----------------------------------------------------------------
+
+#: The site's Markdown extensions (``apiscribe.site.mkdocs_yml``), as Python-Markdown names them.
+SITE_EXTENSIONS = ["admonition", "attr_list", "pymdownx.details", "pymdownx.highlight",
+                   "pymdownx.superfences", "pymdownx.tabbed", "tables", "toc"]
+#: Whole hostile elements and Markdown that tries to make them: each closes what it opens.
+_HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+            "<svg onload=alert(1)><circle r=1></circle></svg>",
+            '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+            '<a href="javascript:alert(1)">', '<a href="data:text/html,x">', "</a>",
+            '<a href="https://example.com/a" onclick="alert(1)">', "[js](javascript:alert(1))",
+            "[data](data:text/html,x)", "[ok](https://example.com/x)", "<object data=x></object>",
+            "<style>p{}</style>", '<b style="x" id="y" class="z">', "</b>", "<br>", "<p>", "</p>",
+            "<code>", "</code>", "<table><tr><td>", "</td></tr></table>", "<h1>", "</h1>",
+            "{: onclick=alert(1) }", "<!-- c -->", "&#92;", "&lt;", "<form action=x></form>"]
+_MARKS = ["`", "``", "```\n", "~~~\n", "\n", "\n\n", "# ", "=\n", "|", "*", "_", "\\",
+          "<", ">", '"', "'", "=", "    ", "- ", "> ", "1. ", "[", "](", ")", "{", "}", ":"]
+#: Words no HTML or Markdown reader takes for a name of its own.
+_WORDS = st.from_regex(r"zq[a-z]{1,6}", fullmatch=True)
+_PROSE = st.lists(st.one_of(_WORDS, st.sampled_from(_HOSTILE + _MARKS),
+                            st.sampled_from([" ", "\n"])), max_size=40)
+#: Also unclosed openers and any text at all: safety must hold for these too.
+_ANY_PROSE = st.one_of(_PROSE.map("".join), st.text(max_size=80),
+                       st.lists(st.sampled_from(_HOSTILE + _MARKS + ["<script>", "<!--",
+                                                                      "<iframe>", "<svg "]),
+                                max_size=30).map("".join))
+_UNSAFE_ELEMENTS = {"script", "iframe", "object", "embed", "img", "svg", "style", "form",
+                    "input", "frame", "frameset", "math", "link", "meta", "base", "template"}
+_SAFE_URL = re.compile(r"(?:https?:|mailto:|#|/|\.|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
+
+
+class _Html(HTMLParser):
+    """The elements (``(tag, attributes)``) and the text of an HTML fragment."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self.text: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, {k: v or "" for k, v in attrs}))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _unsafe(html: str) -> list[str]:
+    found = []
+    for tag, attributes in _Html(html).elements:
+        if tag in _UNSAFE_ELEMENTS:
+            found.append(f"<{tag}>")
+        for name, value in attributes.items():
+            url = "".join(ch for ch in value if ord(ch) > 0x20)
+            if name.startswith("on") or name in ("srcdoc", "style", "formaction") or (
+                    name in ("href", "src", "action") and not _SAFE_URL.match(url)):
+                found.append(f"<{tag} {name}={value!r}>")
+    return found
+
+
+def _site_html(markdown_text: str) -> str:
+    return python_markdown.markdown(markdown_text, extensions=SITE_EXTENSIONS)
+
+
+@given(_ANY_PROSE)
+def test_the_sanitizer_lets_nothing_run(text: str) -> None:
+    assert _unsafe(_site_html(md_prose(text))) == []
+    assert _unsafe(_site_html(f"| a | b |\n|---|---|\n| x | {md_prose_cell(text)} |")) == []
+
+
+@given(_PROSE)
+def test_the_sanitizer_keeps_the_literal_text(parts: list[str]) -> None:
+    text = "".join(parts)
+    words = re.findall(r"zq[a-z]+", text)
+    shown = " ".join(_Html(_site_html(md_prose(text))).text)
+    assert [w for w in words if w not in shown] == []
+    row = _Html(_site_html(f"| a | b |\n|---|---|\n| x | {md_prose_cell(text)} |"))
+    cells = [tag for tag, _ in row.elements if tag in ("td", "th")]
+    assert cells[:4] == ["th", "th", "td", "td"]
+    assert [w for w in words if w not in " ".join(row.text)] == []

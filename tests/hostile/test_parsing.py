@@ -318,6 +318,57 @@ def test_a_recordings_file_is_read_like_every_json_document(tmp_path: Path, reco
     assert "Traceback" not in done.stderr
 
 
+LIVE_APP = TINY_APP.replace("from flask import Flask", "from flask import Flask, Response") + '''
+
+@app.get("/deep")
+def deep():
+    """A body nested deeper than any reader takes."""
+    return Response("[" * 5000 + "]" * 5000, mimetype="application/json")
+
+
+@app.get("/nan")
+def nan():
+    """A float that Python's own json.dumps writes as NaN."""
+    return Response('{"ratio": NaN}', mimetype="application/json")
+'''
+
+LIVE_TESTS = '''from tiny_parsing_app import app
+
+
+def test_every_route():
+    client = app.test_client()
+    for path in ("/things", "/deep", "/nan"):
+        assert client.get(path).status_code == 200
+'''
+
+
+def test_bodies_a_live_app_returns_past_the_limits_name_their_endpoints(tmp_path: Path) -> None:
+    # A real app's tests, recorded by the pytest plugin: its deep and NaN bodies are refused
+    # with the endpoint named, and the good endpoint is written.
+    pytest.importorskip("flask")
+    (tmp_path / "tiny_parsing_app.py").write_text(LIVE_APP)
+    (tmp_path / "test_tiny.py").write_text(LIVE_TESTS)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    recorded = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                               "--apiscribe-record=recordings.json", "test_tiny.py"],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
+    assert recorded.returncode == 0, recorded.stdout + recorded.stderr
+    done = subprocess.run([str(APISCRIBE), "generate", "--app", "tiny_parsing_app:app",
+                           "--recordings", "recordings.json", "-o", "out"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    recordings = tmp_path / "recordings.json"
+    assert (f"{recordings}: error {TOO_DEEP.partition(':')[0]}: test_tiny.py::test_every_route: "
+            f"the recorded response body: {TOO_DEEP.partition(': ')[2]}; the endpoint has no "
+            "example (endpoint deep)") in done.stderr
+    assert (f"{recordings}: error bad-json: test_tiny.py::test_every_route: the recorded "
+            "response body: NaN is not allowed in JSON; the endpoint has no example "
+            "(endpoint nan)") in done.stderr
+    assert "GET /things" in (tmp_path / "out" / "endpoints" / "default" / "things.md").read_text()
+    outputs_parse_strictly(tmp_path / "out")
+
+
 def test_nesting_up_to_the_limit_is_read_checked_and_converted(tmp_path: Path) -> None:
     # The deepest schema and example the limit lets in: every later stage must handle them.
     levels = MAX_NESTING - EXAMPLE_DEPTH

@@ -173,15 +173,29 @@ def too_deep_offset(text: str) -> int:
 
 
 def json_text_problem(text: str) -> str | None:
-    """What is wrong with JSON text read from inside a document (an example's body): the
-    words of :func:`data_problem`, else ``None``; text that is not JSON at all has none."""
+    """What is wrong with JSON text read from inside a document or a recorded message (a
+    body): the words of :func:`data_problem`, else ``None``; text that is not JSON at all
+    has none."""
+    return read_json_text(text)[1]
+
+
+def json_value(text: str) -> tuple[Any] | None:
+    """JSON text as data within the limits, in a 1-tuple (JSON ``null`` is a value); ``None``
+    for text that is not JSON, or holds what :func:`data_problem` refuses."""
+    value, problem = read_json_text(text)
+    return value if problem is None else None
+
+
+def read_json_text(text: str) -> tuple[tuple[Any] | None, str | None]:
+    """``(value, problem)`` of JSON text: the data in a 1-tuple when it is JSON within the
+    limits, else ``None``, and the words of what the limits refuse, else ``None``."""
     if not text.strip():
-        return None
+        return None, None
     try:
         value = json.loads(text, parse_constant=json_constant, parse_float=json_number)
     except RecursionError:
-        return TOO_DEEP
+        return None, TOO_DEEP
     except ValueError:
-        return None
+        return None, None
     problem = data_problem(value)
-    return problem[1] if problem is not None else None
+    return ((value,), None) if problem is None else (None, problem[1])

@@ -13,7 +13,6 @@ what ``apiscribe check`` reports.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -22,6 +21,7 @@ from typing import Any
 from genson import SchemaBuilder
 from genson.schema.strategies import String
 
+from ..documents.limits import json_value
 from ..model import Endpoint, Exchange, MediaType, Parameter, RequestBody, Response
 from ..model.api import LEARNED_EXTENSION
 from ..model.http import JSON, is_json
@@ -112,12 +112,10 @@ _NOTHING = object()
 
 
 def _json_body(body: str | None, content_type: str | None) -> Any:
-    if not body or not is_json(content_type):
-        return _NOTHING
-    try:
-        return json.loads(body)
-    except ValueError:
-        return _NOTHING
+    """The body as JSON data, or ``_NOTHING`` (also for JSON that the input limits refuse,
+    which the normalizer reports)."""
+    value = json_value(body) if body and is_json(content_type) else None
+    return _NOTHING if value is None else value[0]
 
 
 def _fields(schema: Any) -> tuple[Parameter, ...] | None:

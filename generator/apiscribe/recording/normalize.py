@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
-import json
 import re
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
@@ -30,6 +29,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from ..documents.limits import TOO_DEEP, read_json_text
 from ..formats.jsondoc import py2_dumps
 from ..model import Exchange, Header, HttpRequest, HttpResponse
 from ..model.http import is_json
@@ -59,6 +59,15 @@ _VOLATILE = re.compile(
 )
 _SURROGATES = re.compile("[\udc80-\udcff]+")
 _ETAG = re.compile(r'^(W/)?"([^"]*)"$')
+
+
+class RefusedBody(ValueError):
+    """A recorded JSON body that the input limits refuse; its words say which and why, and
+    ``code`` is the diagnostic code a reader of the same JSON in a file would get."""
+
+    def __init__(self, what: str, problem: str) -> None:
+        super().__init__(f"the recorded {what} body: {problem}")
+        self.code = "too-deep" if problem == TOO_DEEP else "bad-json"
 
 
 def reason_phrase(status: int, sent: str = "") -> str:
@@ -199,17 +208,21 @@ class Normalizer:
             return {self.text(str(key)): self._json(item) for key, item in value.items()}
         return value
 
-    def body(self, body: str | None, content_type: str | None) -> str | None:
-        """A body as published: JSON re-laid out, text with volatile values replaced."""
+    def body(self, body: str | None, content_type: str | None, *,
+             what: str = "response") -> str | None:
+        """A body as published: JSON re-laid out, text with volatile values replaced.
+
+        JSON that the input limits refuse (nested too deep; NaN or Infinity, which Python's
+        own ``json.dumps`` writes) raises :class:`RefusedBody`: it has no place in the docs.
+        """
         if not body:
             return None
         if is_json(content_type) and not _SURROGATES.search(body):
-            try:
-                value = json.loads(body)
-            except ValueError:
-                pass
-            else:
-                return py2_dumps(self._json(value))
+            value, problem = read_json_text(body)
+            if problem is not None:
+                raise RefusedBody(what, problem)
+            if value is not None:
+                return py2_dumps(self._json(value[0]))
         return self.text(_SURROGATES.sub(lambda m: "\ufffd" * len(m.group()), body))
 
     # -- messages ------------------------------------------------------------------------
@@ -234,7 +247,7 @@ class Normalizer:
             headers.append(
                 Header(item.name, self.etag(item.value) if tagged else self.text(item.value))
             )
-        body = self.body(raw.body, content_type)
+        body = self.body(raw.body, content_type, what="request")
         return HttpRequest(raw.method, target, tuple(headers), body, raw.http_version)
 
     def response(self, raw: HttpResponse, *, method: str = "GET") -> HttpResponse:

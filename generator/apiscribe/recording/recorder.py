@@ -25,7 +25,7 @@ from ..imports import add_python_paths
 from ..model import ApiModel, Endpoint, Example, Exchange
 from ..model.routes import RouteTemplate
 from .client import RecordingClient
-from .normalize import Normalizer
+from .normalize import Normalizer, RefusedBody
 from .server import AppServer
 
 #: Timestamps within this distance of the recording's clock are treated as volatile (made by
@@ -106,7 +106,7 @@ class _Run:
         self.endpoints = tuple(ep for ep in model.endpoints if ep.name not in covered)
         self.known = registry.registered()
         self.recorded: dict[str, list[Exchange]] = {}
-        self.published: dict[str, list[Exchange]] = {}
+        self.published: dict[str, list[Exchange | RefusedBody]] = {}
         self.failed: set[str] = set()
         self.diagnostics: list[Diagnostic] = []
 
@@ -153,9 +153,10 @@ class _Run:
             self.recorded[name] = client.take()
 
     def publish(self, normalizer: Normalizer) -> None:
-        """Normalize every recorded exchange, in the order they were recorded."""
+        """Normalize every recorded exchange, in the order they were recorded; one whose
+        body the input limits refuse is kept as the refusal, for its endpoint to report."""
         for name, exchanges in self.recorded.items():
-            self.published[name] = [normalizer.exchange(raw) for raw in exchanges]
+            self.published[name] = [_published(normalizer, raw) for raw in exchanges]
 
     def with_example(self, endpoint: Endpoint) -> Endpoint:
         """The endpoint with its recorded example, or unchanged (with a diagnostic)."""
@@ -165,7 +166,14 @@ class _Run:
         succeeded = [n for n in ran if n not in self.failed]
         for name in succeeded:
             for raw, exchange in zip(self.recorded[name], self.published[name], strict=True):
-                if hits(endpoint, raw):
+                if hits(endpoint, raw) and isinstance(exchange, RefusedBody):
+                    item = self.known[name]
+                    self.diagnostics.append(error(
+                        exchange.code, f"scenario '{name}': {exchange}; the endpoint has no "
+                        "example", file=_relative(self.config, item.file), line=item.line,
+                        endpoint=endpoint.name))
+                    return endpoint
+                if hits(endpoint, raw) and isinstance(exchange, Exchange):
                     example = Example(
                         request_text=format_request(exchange.request),
                         response_text=format_response(exchange.response),
@@ -177,7 +185,7 @@ class _Run:
             item = self.known[succeeded[0]]
             sent = [
                 f"{x.request.method} {x.request.path}"
-                for name in succeeded for x in self.published[name]
+                for name in succeeded for x in self.recorded[name]
             ]
             self.diagnostics.append(error(
                 "scenario-missed-endpoint",
@@ -188,6 +196,13 @@ class _Run:
                 "it recorded no request (client.prepare is not recorded)",
             ))
         return endpoint
+
+
+def _published(normalizer: Normalizer, raw: Exchange) -> Exchange | RefusedBody:
+    try:
+        return normalizer.exchange(raw)
+    except RefusedBody as refused:
+        return refused
 
 
 def record(

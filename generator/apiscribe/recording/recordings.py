@@ -24,14 +24,14 @@ from collections import Counter
 from dataclasses import replace
 from datetime import datetime
 
-from ..diagnostics import Diagnostic, warning
+from ..diagnostics import Diagnostic, error, warning
 from ..formats.httptext import format_request, format_response
 from ..formats.recordings import Recorded, Recordings, read_recordings
 from ..model import ApiModel, Endpoint, Example, Exchange, HttpRequest
 from ..model.routes import RouteTemplate
 from ..redact import SECRET_HEADERS
 from .learn import with_learned_schemas
-from .normalize import Normalizer
+from .normalize import Normalizer, RefusedBody
 from .recorder import VOLATILE_WINDOW
 
 __all__ = ["attach", "read_recordings"]
@@ -73,8 +73,13 @@ def attach(model: ApiModel, recordings: Recordings) -> tuple[ApiModel, list[Diag
                                    hint="is the route left out of the app's schema?"))
     normalizer = _normalizer(model, kept, recordings.recorded_at)
     order = {id(r): i for i, r in enumerate(kept)}
-    published = {name: normalizer.exchange(r.exchange)
-                 for name, r in sorted(chosen.items(), key=lambda item: order[id(item[1])])}
+    published: dict[str, Exchange] = {}
+    for name, recorded in sorted(chosen.items(), key=lambda item: order[id(item[1])]):
+        try:
+            published[name] = normalizer.exchange(recorded.exchange)
+        except RefusedBody as refused:
+            diagnostics.append(error(refused.code, f"{recorded.test}: {refused}; the endpoint "
+                                     "has no example", file=recordings.file, endpoint=name))
     sections = tuple(
         replace(section, endpoints=tuple(
             _with_example(with_learned_schemas(ep, seen.get(ep.name, [])),

@@ -137,7 +137,7 @@ def _json_body(body: str | None, content_type: str | None) -> tuple[Any] | None:
     try:
         value = json.loads(body, parse_constant=_reject_constant)
         json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except (ValueError, UnicodeEncodeError):
+    except (ValueError, UnicodeEncodeError, RecursionError):
         return None
     return (value,)
 

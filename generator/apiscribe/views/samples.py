@@ -139,7 +139,7 @@ def _json_body(request: HttpRequest) -> tuple[bool, Any]:
         return False, None
     try:
         return True, _parse_json(request.body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False, None
 
 
