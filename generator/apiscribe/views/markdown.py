@@ -39,6 +39,7 @@ from .markdown_filters import (
     md_prose,
     meta_title,
 )
+from .messages import shown_request, shown_response
 from .operation_parts import ExampleParts, OperationView, example_parts
 from .pages import (
     CodeSample,
@@ -155,16 +156,16 @@ def _recorded(model: ApiModel, ep: Endpoint) -> ExampleParts:
     samples: tuple[CodeSample, ...] = ()
     response: CodeSample | None = None
     if exchange is not None:
-        raw = example.request_text or format_request(exchange.request)
+        request = shown_request(exchange.request)
         samples = tuple(
             CodeSample(label, language, code)
             for label, language, code in code_samples(
-                model.base_url, exchange.request, raw,
+                model.base_url, request, format_request(request),
                 response_content_type=exchange.response.header("Content-Type"),
             )
         )
-        response_text = example.response_text or format_response(exchange.response)
-        response = CodeSample("Response", "http", response_text)
+        response = CodeSample("Response", "http",
+                              format_response(shown_response(exchange.response)))
     else:
         if example.request_text:
             samples = (CodeSample("HTTP", "http", example.request_text),)

@@ -31,6 +31,7 @@ from ..model.api import LEARNED_EXTENSION
 from ..model.http import is_json
 from ..names import heading_anchor
 from .exchanges import built_example, effective_security, example_code
+from .messages import shown_request, shown_response
 from .pages import (
     CodeSample,
     ExampleView,
@@ -208,7 +209,8 @@ def example_parts(model: ApiModel, ep: Endpoint) -> ExampleParts | None:
     example = built_example(model, ep)
     if example is None:
         return None
-    request, response = example.request, example.response
+    request = shown_request(example.request)
+    response = shown_response(example.response) if example.response is not None else None
     response_type = response.header("Content-Type") if response is not None else None
     if ep.webhook:  # sent to the reader's own URL
         body = request.body
