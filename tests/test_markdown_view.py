@@ -166,18 +166,18 @@ def test_home_page_links_sections_with_counts() -> None:
 
 def test_table_cells_escape_pipes_and_newlines_and_keep_safe_html() -> None:
     page = render(MODEL)["releases/put-organization-release-details.md"]
-    assert "| `ref` | string | a commit \\| tag reference, `a|b` or <b>bold</b>. |" in page
-    assert "| `url` | url | a URL that points to the release. |" in page
-    assert "| `organization_slug` *(required)* | string | the slug of the organization. |" in page
+    assert "| `ref` | string | no | a commit \\| tag reference, `a|b` or <b>bold</b>. |" in page
+    assert "| `url` | url | no | a URL that points to the release. |" in page
+    assert "| `organization_slug` | string | yes | the slug of the organization. |" in page
 
 
-def test_escaped_table_parses_as_three_cells() -> None:
+def test_escaped_table_parses_as_four_cells() -> None:
     html = python_markdown.markdown(
         render(MODEL)["releases/put-organization-release-details.md"],
         extensions=SITE_EXTENSIONS,
     )
     assert (
-        "<td><code>ref</code></td>\n<td>string</td>\n"
+        "<td><code>ref</code></td>\n<td>string</td>\n<td>no</td>\n"
         "<td>a commit | tag reference, <code>a|b</code> or <b>bold</b>.</td>"
     ) in html
     assert "<img" not in html
@@ -240,7 +240,7 @@ def test_curl_quotes_for_the_shell() -> None:
 
 def test_python_and_javascript_samples() -> None:
     samples = {s.label: s.code for s in endpoint_page(UPDATE).request_samples}
-    assert list(samples) == ["HTTP", "curl", "Python", "JavaScript"]
+    assert list(samples) == ["HTTP", "curl", "HTTPie", "Python", "JavaScript"]
     assert samples["HTTP"] == UPDATE.example.request_text
     assert samples["Python"] == (
         "import httpx\n"

@@ -32,7 +32,15 @@ from apiscribe.model import (
 from apiscribe.site import build_site, site_nav, write_mkdocs_config
 from apiscribe.views import markdown
 from apiscribe.views.markdown import build_pages, page_sections, render
-from apiscribe.views.pages import CONTRACT, EndpointPage, ResponseRef, SchemaRow, TypePart
+from apiscribe.views.pages import (
+    CONTRACT,
+    EndpointPage,
+    ResponseFold,
+    SchemaBlock,
+    SchemaRow,
+    SchemaView,
+    TypePart,
+)
 from apiscribe.views.schema_tables import MAX_DEPTH, SchemaTables, schema_links
 
 from .conftest import GoldenCompare
@@ -53,12 +61,20 @@ FROM_SPEC = '!!! note "Example from the API description"\n'
 TABLES = SchemaTables(SCHEMAS, schema_links(SCHEMAS, "../schemas.md"))
 
 
+def all_rows(level: SchemaView | SchemaBlock) -> list[SchemaRow]:
+    """The rows of a view and of every block below it, each level's own rows first."""
+    rows = list(level.rows)
+    for block in level.blocks:
+        rows += all_rows(block)
+    return rows
+
+
 def view_rows(schema: Any) -> list[tuple[str, str, str, str]]:
-    """(name, label, type text, required) of each row."""
+    """(path, label, type text, required) of each row, every level."""
     return [
-        (row.name, row.label, "".join(p.text for p in row.type),
+        (row.path, row.label, "".join(p.text for p in row.type),
          {True: "yes", False: "", None: "-"}[row.required])
-        for row in TABLES.view(schema).rows
+        for row in all_rows(TABLES.view(schema))
     ]
 
 
@@ -78,7 +94,7 @@ def context_of(ep: Endpoint) -> EndpointPage:
 # -- schema tables --------------------------------------------------------------------------
 
 
-def test_nested_properties_are_paths_and_depth_is_limited() -> None:
+def test_nested_objects_are_blocks_of_their_own_and_depth_is_limited() -> None:
     assert view_rows(ref("User")) == [
         ("email", "", "string", ""),
         ("friends", "", "array of User", ""),
@@ -88,8 +104,41 @@ def test_nested_properties_are_paths_and_depth_is_limited() -> None:
         ("address.city.district.street", "", "object", ""),
         ("address.city.district.street.…", "", "", "-"),
     ]
-    (deepest,) = [r for r in TABLES.view(ref("User")).rows if r.name.endswith("…")]
+    view = TABLES.view(ref("User"))
+    assert [r.name for r in view.rows] == ["email", "friends", "address"]
+    (address,) = view.blocks
+    assert (address.path, [r.name for r in address.rows]) == ("address", ["city"])
+    levels, block = [], address
+    while block.blocks:
+        (block,) = block.blocks
+        levels.append((block.path, [r.name for r in block.rows]))
+    assert levels == [("address.city", ["district"]), ("address.city.district", ["street"]),
+                      ("address.city.district.street", ["…"])]
+    (deepest,) = block.rows
     assert deepest.description == f"Deeper than {MAX_DEPTH} levels: not shown."
+    page = render(MODEL)["schemas.md"]
+    assert (
+        '| `address` | object | no |  |\n\n??? apiscribe-fields "Fields of `address`"\n\n'
+        "    | Name | Type | Required | Description |\n    | --- | --- | --- | --- |\n"
+        "    | `city` | object | no |  |\n\n"
+        '    ??? apiscribe-fields "Fields of `address.city`"\n\n'
+        "        | Name | Type | Required | Description |\n"
+    ) in page
+
+
+def test_nested_blocks_are_collapsed_details_with_escaped_titles() -> None:
+    hostile = 'x" onclick="alert(1)`<script>alert(2)</script>\n{: #y }'
+    schemas = {"Thing": {"type": "object", "properties": {hostile: {
+        "type": "object", "properties": {"inner": {"type": "string", "description": "<b>"}}}}}}
+    page = render(ApiModel("T", schemas=schemas))["schemas.md"]
+    html = python_markdown.markdown(page, extensions=[*SITE_EXTENSIONS, "pymdownx.details"])
+    assert html.count('<details class="apiscribe-fields">') == 1
+    assert "<script>" not in html and "onclick=" not in html.replace('onclick="alert', "")
+    assert 'id="y"' not in html
+    summary = html.split("<summary>", 1)[1].split("</summary>", 1)[0]
+    assert summary == ('Fields of <code>x" onclick="alert(1)`&lt;script&gt;alert(2)'
+                       "&lt;/script&gt; {: #y }</code>")  # text, as written
+    assert "<td><code>inner</code></td>" in html
 
 
 def test_arrays_show_their_item_type_and_rows() -> None:
@@ -99,11 +148,15 @@ def test_arrays_show_their_item_type_and_rows() -> None:
         ("[].code", "", "integer", "yes"),
         ("[].message", "", "string", "yes"),
     ]
-    assert view_rows({
+    tags = {
         "type": "object",
         "properties": {"tags": {"type": "array", "items": {
             "type": "object", "properties": {"name": {"type": "string"}}}}},
-    }) == [("tags", "", "array of object", ""), ("tags[].name", "", "string", "")]
+    }
+    assert view_rows(tags) == [("tags", "", "array of object", ""),
+                               ("tags[].name", "", "string", "")]
+    (items,) = TABLES.view(tags).blocks
+    assert (items.path, [r.name for r in items.rows]) == ("tags[]", ["name"])
 
 
 def test_composition_is_labelled() -> None:
@@ -120,13 +173,16 @@ def test_composition_is_labelled() -> None:
         },
     }
     assert view_rows(schema) == [
-        ("pet", "", "one of", ""),
+        ("pet", "", "one of: Tag, object", ""),
         ("pet", "one of #1", "Tag", "-"),
         ("pet", "one of #2", "object", "-"),
-        ("pet.bark", "one of #2", "any of", ""),
-        ("pet.bark", "one of #2 / any of #1", "boolean", "-"),
-        ("pet.bark", "one of #2 / any of #2", "string", "-"),
+        ("pet.bark", "", "any of: boolean, string", ""),
     ]
+    (variants,) = TABLES.view(schema).blocks
+    assert (variants.path, variants.label, [r.label for r in variants.rows]) == (
+        "pet", "", ["one of #1", "one of #2"])
+    (second,) = variants.blocks  # the second variant's properties (its own variants say
+    assert (second.path, second.label, second.blocks) == ("pet", "one of #2", ())  # nothing)
     new_pet = TABLES.view(ref("NewPet"))
     assert "".join(p.text for p in new_pet.type) == "NewPet"
     assert TABLES.type_of(SCHEMAS["NewPet"]) == (
@@ -139,7 +195,8 @@ def test_composition_is_labelled() -> None:
 def test_enum_default_format_and_flags() -> None:
     rows = {row.name: row for row in TABLES.view(ref("Pet")).rows if not row.label}
     assert rows["status"] == SchemaRow(
-        name="status", label="", type=(TypePart("string"),), format="", required=False,
+        name="status", path="status", label="", type=(TypePart("string"),), format="",
+        required=False,
         description="Where the pet is.", enum=('"available"', '"sold"'),
         default='"available"',
     )
@@ -193,12 +250,17 @@ def test_schema_text_is_escaped() -> None:
 def test_header_and_cookie_parameters_and_deprecation() -> None:
     page = page_of(LIST_PETS)
     assert (
-        "### Header parameters\n\n| Name | Type | Description |\n| --- | --- | --- |\n"
-        "| `X-Request-Id` *(required)* | string (uuid) | Traces the request. |\n"
+        "### Header parameters { #header-parameters }\n\n"
+        "| Name | Type | Required | Description |\n| --- | --- | --- | --- |\n"
+        "| `X-Request-Id` | string (uuid) | yes | Traces the request. |\n"
     ) in page
-    assert "| `session` *(deprecated)* | string | The old session cookie. |" in page
+    assert "| `session` *(deprecated)* | string | no | The old session cookie. |" in page
+    # Default and allowed values are columns of their own, where some row has them.
     assert (
-        "| `limit` | integer (int32) | How many pets to return. Default: `20`. Example: `10`. |"
+        "| Name | Type | Required | Default | Allowed values | Description |\n"
+        "| --- | --- | --- | --- | --- | --- |\n"
+        "| `limit` | integer (int32) | no | `20` |  | How many pets to return. Example: `10`. |\n"
+        '| `status` | string | no |  | `"available"`, `"sold"` | Only pets with this status. |\n'
     ) in page
     assert '!!! warning "Deprecated"\n\n    This operation is deprecated.\n' in page_of(GET_PET)
     assert "Deprecated" not in page
@@ -206,41 +268,51 @@ def test_header_and_cookie_parameters_and_deprecation() -> None:
 
 def test_every_response_status_with_description_and_schema() -> None:
     page = page_of(CREATE_PET)
-    statuses = re.findall(r"^### (\S+)\n", page.split("## Responses", 1)[1], re.MULTILINE)
-    assert statuses == ["201", "400", "Request", "Response"]
-    assert "### 400\n\nThe pet is not valid.\n\n#### `application/json`\n\n" in page
+    statuses = re.findall(r"^### (\S+) \{ #([\w-]+) \}\n", page.split("## Responses", 1)[1],
+                          re.MULTILINE)
+    assert statuses == [("201", "response-201"), ("400", "response-400")]
+    assert (
+        "### 400 { #response-400 }\n\nThe pet is not valid.\n\n"
+        "#### `application/json` { #response-400-application-json }\n\n"
+    ) in page
     assert "Type: [Error](../schemas.md#schema-Error)\n" in page
     listing = page_of(LIST_PETS)
-    assert "### default\n\nSomething went wrong.\n" in listing
-    assert "#### Headers\n\n| Name | Type | Description |" in listing
+    assert "### default { #response-default }\n\nSomething went wrong.\n" in listing
+    assert ("#### Headers { #response-200-headers }\n\n| Name | Type | Required | Description |"
+            in listing)
 
 
 def test_request_body_with_its_media_types() -> None:
     page = page_of(CREATE_PET)
-    body = page.split("## Request body\n\n", 1)[1].split("## Responses", 1)[0]
-    assert body.startswith("Required.\n\nThe pet to add.\n\n### `application/json`\n\n")
-    assert "### `application/x-www-form-urlencoded`\n" in body
+    body = page.split("## Request body { #request-body }\n\n", 1)[1].split("## Responses", 1)[0]
+    assert body.startswith("Required.\n\nThe pet to add.\n\n"
+                           "### `application/json` { #request-body-application-json }\n\n")
+    assert ("### `application/x-www-form-urlencoded` "
+            "{ #request-body-application-x-www-form-urlencoded }\n") in body
     assert 'Example: A cat\n\n```json\n{\n  "name": "Tom",' in body
     assert "Body parameters" not in page
 
 
 def test_examples_are_labelled_by_origin() -> None:
     listing = context_of(LIST_PETS)
-    assert listing.request_note == "Example generated from the schema"
+    # Parameter values the spec states or placeholders named after them are not generated.
+    assert listing.request_note == "Example from the API description"
     create = context_of(CREATE_PET)
     assert create.request_note == "Example from the API description"
     page = page_of(LIST_PETS)
-    assert f"### Request\n\n{GENERATED}\n=== \"HTTP\"" in page
-    # The example response's body is the (labelled) example under Responses: not repeated.
-    assert listing.response is None and listing.response_note == ""
-    assert listing.response_ref == ResponseRef("200 OK", "application/json", "200", "200")
-    assert page.endswith(
-        "### Response\n\n`200 OK`, with the first `application/json` example under "
-        "[200](#200) as its body.\n"
-    )
+    assert f"### Request\n\n{FROM_SPEC}\n=== \"HTTP\"" in page
+    # The example response is shown itself (status line, headers, body), folded when long.
+    assert listing.response is not None
+    assert listing.response_note == "Example generated from the schema"
+    assert listing.response.code.startswith("HTTP/1.1 200 OK\nContent-Type: application/json\n")
+    assert listing.response_fold == ResponseFold("200 OK", 31, True)
+    assert (f"### Response\n\n{GENERATED}\n??? example \"Response: 200 OK (31 lines)\"\n\n"
+            "    ```http\n    HTTP/1.1 200 OK\n") in page
     responses = page.split("## Responses")[1].split("## Example")[0]
-    assert "### 200\n\nA page of pets.\n\n#### Headers" in responses
-    assert "#### `application/json`\n\nType: array of [Pet]" in responses
+    assert ("### 200 { #response-200 }\n\nA page of pets.\n\n"
+            "#### Headers { #response-200-headers }") in responses
+    assert ("#### `application/json` { #response-200-application-json }\n\n"
+            "Type: array of [Pet]") in responses
     assert f"{GENERATED}\n```json\n[" in responses
     assert "!!! note \"Example generated from the schema\"\n\n```json\n{\n  \"code\": 400" in page
     assert f"### Request\n\n{FROM_SPEC}\n=== \"HTTP\"" in page_of(CREATE_PET)
@@ -258,7 +330,8 @@ def test_an_example_response_not_shown_under_responses_is_shown_whole() -> None:
     plain_pet = dataclasses.replace(GET_PET, responses=(text,))
     model = dataclasses.replace(MODEL, sections=(Section("pets", "pets", (plain_pet,)),))
     context = context_of_model(plain_pet, model)
-    assert context.response_ref is None and context.response is not None
+    assert context.response is not None
+    assert context.response_fold == ResponseFold("200 OK", 4, False)
     assert context.response_note == "Example generated from the schema"
     assert context.response.code == "HTTP/1.1 200 OK\nContent-Type: text/plain\n\nstring"
     page = page_of(plain_pet, model)
@@ -308,7 +381,7 @@ def test_code_samples_use_example_parameters_and_body() -> None:
     listing = {s.label: s.code for s in context_of(LIST_PETS).request_samples}
     assert listing["HTTP"] == (
         "GET /v1/pets?limit=10 HTTP/1.1\nHost: petstore.example.com\n"
-        "X-Request-Id: 3fa85f64-5717-4562-b3fc-2c963f66afa6\nAuthorization: Bearer <token>"
+        "X-Request-Id: X_REQUEST_ID\nAuthorization: Bearer <token>"
     )
     for ep in (GET_PET, CREATE_PET, LIST_PETS):
         (python,) = [s.code for s in context_of(ep).request_samples if s.label == "Python"]
@@ -321,7 +394,8 @@ def test_security_requirements() -> None:
     assert context_of(GET_PET).security == ("None",)
     assert context_of(NEW_PET_HOOK).security == ()  # webhooks inherit nothing
     page = page_of(LIST_PETS)
-    assert "## Authentication\n\nAccepted credentials (any one of):\n\n- bearerAuth\n" in page
+    assert ("## Authentication { #authentication }\n\nAccepted credentials (any one of):\n\n"
+            "- bearerAuth\n") in page
     scoped = dataclasses.replace(
         GET_PET, security=[{"oauth": ["read:pets", "write:pets"]}, {}]
     )
@@ -364,7 +438,7 @@ def test_schemas_page_and_home_link() -> None:
 
 
 def test_code_endpoints_render_as_before() -> None:
-    alone = ApiModel("T", (Section("health", "Health", (PING,)),))
+    alone = ApiModel("T", (Section("health", "Health", (PING,)),), base_url=MODEL.base_url)
     mixed = render(MODEL)["health/get-ping.md"]
     assert render(alone)["health/get-ping.md"] == mixed
     assert "Not specified." not in mixed and "\nnone\n" in mixed
@@ -419,8 +493,8 @@ def test_site_builds_strict_from_the_model(tmp_path: Path) -> None:
     listing = (tmp_path / "site" / "pets" / "listPets" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../schemas/#schema-Pet"' in listing
     assert "Example generated from the schema" in listing
-    # The Example section's response points at the example under Responses, by its anchor.
-    assert '<a href="#200">200</a> as its body.' in listing and '<h3 id="200">' in listing
+    # Every documented response has a fixed heading id.
+    assert '<h3 id="response-200">' in listing
     # The plugin keeps the API pages' code blocks out of the search index, not off the page.
     index = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text("utf-8"))
     texts = [d["text"] for d in index["docs"] if d["location"].startswith("pets/listPets/")]

@@ -6,7 +6,6 @@ import contextlib
 import functools
 import json
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -231,7 +230,7 @@ def test_search_index_leaves_out_the_api_pages_code_blocks(site: Path) -> None:
     assert any("an optional commit reference." in t for t in texts)
     assert not any("deadbeef" in t or "<pre>" in t for t in texts)
     page = (site / "releases/put-organization-release-details/index.html").read_text("utf-8")
-    assert page.count("deadbeef") == 4  # HTTP, curl, Python, JavaScript: all on the page
+    assert page.count("deadbeef") == 5  # HTTP, curl, HTTPie, Python, JavaScript: all there
 
 
 def test_index_code_puts_code_back_and_own_pages_keep_theirs(tmp_path: Path) -> None:
@@ -255,7 +254,7 @@ def test_index_code_puts_code_back_and_own_pages_keep_theirs(tmp_path: Path) -> 
     assert any("deadbeef" in t for t in search_texts(tmp_path / "all", "releases/"))
     for name in ("default", "all"):  # the pages are the same either way
         page = tmp_path / name / "releases/put-organization-release-details/index.html"
-        assert page.read_text(encoding="utf-8").count("deadbeef") == 4
+        assert page.read_text(encoding="utf-8").count("deadbeef") == 5
 
 
 def test_site_nav() -> None:
@@ -271,9 +270,8 @@ def test_site_nav() -> None:
 
 
 def test_repository_mkdocs_yml_is_the_written_config() -> None:
-    expected = write_mkdocs_config(title="Example API", extra_css=["stylesheets/apiscribe.css"])
+    expected = write_mkdocs_config(title="Example API")
     assert (ROOT / "mkdocs.yml").read_text(encoding="utf-8") == expected
-    assert (ROOT / "docs" / "stylesheets" / "apiscribe.css").is_file()
 
 
 def test_written_config() -> None:
@@ -445,10 +443,12 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serving(directory: Path) -> Iterator[str]:
-    """A static HTTP server for ``directory`` on 127.0.0.1; yields its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def serving(directory: Path, handler: type[SimpleHTTPRequestHandler] = _QuietHandler
+            ) -> Iterator[str]:
+    """A static HTTP server for ``directory`` on 127.0.0.1 (``handler`` answers each
+    request); yields its base URL."""
+    bound = functools.partial(handler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), bound)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -505,6 +505,8 @@ def page(browser: Any, served: str) -> Iterator[Any]:
 
 
 ENDPOINT_URL = "/releases/put-organization-release-details/"
+#: The request sample tabs of an endpoint page, in order.
+SAMPLE_TABS = ["HTTP", "curl", "HTTPie", "Python", "JavaScript"]
 
 
 def heading(page: Any) -> str:
@@ -551,18 +553,16 @@ def test_endpoint_page_shows_parameters_example_and_copy_buttons(page: Any) -> N
     assert heading(page) == "Update an Organization's Release"
     row = article.locator("table tr", has_text="organization_slug")
     expect(row.locator("td")).to_have_text(
-        ["organization_slug (required)", "string", "the slug of the organization."]
+        ["organization_slug", "string", "yes", "the slug of the organization."]
     )
-    expect(article.locator(".tabbed-labels label")).to_have_text(
-        ["HTTP", "curl", "Python", "JavaScript"]
-    )
+    expect(article.locator(".tabbed-labels label")).to_have_text(SAMPLE_TABS)
     article.locator(".tabbed-labels label", has_text="curl").click()
     expect(article.locator(".tabbed-block").nth(1)).to_contain_text(
         "curl -X PUT 'https://api.example.com/api/0/organizations/acme/releases/1.0/'"
     )
     expect(article.locator("pre", has_text="HTTP/1.1 200 OK")).to_be_visible()
     copy = article.get_by_role("button", name="Copy to clipboard", include_hidden=True)
-    expect(copy).to_have_count(5)  # one per code block: 4 request tabs, 1 response
+    expect(copy).to_have_count(6)  # one per code block: 5 request tabs, 1 response
 
 
 @pytest.mark.browser
@@ -623,18 +623,19 @@ def imported_page(browser: Any, imported_site: str) -> Iterator[Any]:
 
 
 @pytest.mark.browser
-def test_example_response_links_to_the_example_under_responses(imported_page: Any) -> None:
+def test_a_long_example_response_is_folded_and_opens(imported_page: Any) -> None:
     from playwright.sync_api import expect
 
     imported_page.goto("/pets/listPets/")
     article = imported_page.locator("article")
-    expect(article.locator(".tabbed-labels label")).to_have_text(
-        ["HTTP", "curl", "Python", "JavaScript"]
-    )
-    article.locator("p", has_text="as its body").get_by_role("link", name="200").click()
-    expect(imported_page).to_have_url(re.compile(r"/pets/listPets/#200$"))
-    expect(article.locator('h3[id="200"]')).to_be_in_viewport()
-    expect(article.locator("pre", has_text='"name": "Rex"').first).to_be_visible()
+    expect(article.locator(".tabbed-labels label")).to_have_text(SAMPLE_TABS)
+    folded = article.locator("details", has_text="Response: 200 OK")
+    expect(folded).to_have_count(1)
+    body = folded.locator("pre", has_text="HTTP/1.1 200 OK")
+    expect(body).to_be_hidden()
+    folded.locator("summary").click()
+    expect(body).to_be_visible()
+    expect(body).to_contain_text('"name": "Rex"')
 
 
 @pytest.mark.browser

@@ -9,7 +9,12 @@ import sys
 from typing import Any
 
 from apiscribe.model import NamedExample
-from apiscribe.views.synthesize import MAX_DEPTH, generated_example, synthesize
+from apiscribe.views.synthesize import (
+    MAX_DEPTH,
+    generated_example,
+    stated_value,
+    synthesize,
+)
 
 from .conftest import ROOT
 from .imported_fixtures import SCHEMAS
@@ -54,6 +59,22 @@ def test_the_schemas_own_values_win() -> None:
     assert synthesize({"type": "string", "default": "available", "enum": ["a"]}) == "available"
     assert synthesize({"type": "string", "enum": [None, "sold", "gone"]}) == "sold"
     assert synthesize({"type": "integer", "enum": [3, 4]}) == 3
+
+
+def test_stated_values_are_only_what_the_schema_says() -> None:
+    # What parameters use: nothing made up, so a reader recognizes the value.
+    assert stated_value({"type": "string", "format": "uuid"}) == (None, False)
+    assert stated_value({"type": "integer", "minimum": 3}) == (None, False)
+    assert stated_value({"type": "string", "default": ""}) == ("", True)
+    assert stated_value({"type": "string", "enum": [None, "open"]}) == ("open", True)
+    assert stated_value({"type": "integer", "examples": [7]}) == (7, True)
+    assert stated_value(ref("Error"), SCHEMAS) == (None, False)
+    schemas = {"Size": {"type": "string", "enum": ["S", "M"]}, "Loop": ref("Loop")}
+    assert stated_value(ref("Size"), schemas) == ("S", True)
+    assert stated_value(ref("Loop"), schemas) == (None, False)
+    assert stated_value({"type": "array", "items": ref("Size")}, schemas) == (["S"], True)
+    assert stated_value({"oneOf": [{"type": "null"}, {"const": 2}]}) == (2, True)
+    assert stated_value({"allOf": [{"type": "string"}, {"default": "x"}]}) == ("x", True)
 
 
 def test_objects_arrays_and_maps() -> None:

@@ -9,6 +9,7 @@ a hint, never a traceback (set ``APISCRIBE_DEBUG=1`` for one).
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -71,8 +72,10 @@ def _report(outcome: pipeline.Outcome, quiet: bool, what: str) -> None:
     )
     if outcome.site is not None:
         pages = sum(1 for _ in outcome.site.rglob("*.html"))
-        click.echo(f"{what}: the site is in {outcome.site} ({pages} HTML page(s)); view it "
-                   f"with: python3 -m http.server -d {outcome.site}", err=True)
+        click.echo(f"{what}: the site is in {outcome.site} ({pages} HTML page(s)); its links "
+                   "are folder URLs, so serve it rather than open its files: view it with: "
+                   f"python3 -m http.server -d {shlex.quote(str(outcome.site))} --bind 127.0.0.1"
+                   "\n(then open http://127.0.0.1:8000/)", err=True)
 
 
 class Group(click.Group):

@@ -81,6 +81,10 @@ class Config:
 
     @property
     def python_paths(self) -> tuple[Path, ...]:
+        """The folders the app is imported from: ``pythonpath``; an ``app`` with none
+        imports from the project root, as ``--app`` imports from the working folder."""
+        if self.app and not self.pythonpath:
+            return (self.root.resolve(),)
         return tuple((self.root / p).resolve() for p in self.pythonpath)
 
     def with_overrides(self, **overrides: Any) -> Config:

@@ -236,13 +236,13 @@ def test_odd_names_keep_tables_whole_and_show_as_written(page: Any) -> None:
     shown = " ".join(ODD_NAME.split("\n"))
     parameters = article.locator("table:has(th:text-is('Name'))").first
     row = parameters.locator("tbody tr").first
-    expect(row.locator("td")).to_have_count(3)
+    expect(row.locator("td")).to_have_count(4)  # name, type, required, description
     expect(row.locator("td").first).to_have_text(shown)
     expect(row.locator("td").nth(1)).to_have_text("string")
     cr = parameters.locator("tbody tr").nth(1)
-    expect(cr.locator("td")).to_have_count(3)
+    expect(cr.locator("td")).to_have_count(4)
     expect(cr.locator("td").first).to_have_text(CR_NAME.replace("\r", " "))
-    expect(cr.locator("td").nth(2)).to_have_text("A carriage return.")
+    expect(cr.locator("td").nth(3)).to_have_text("A carriage return.")
     for table in article.locator("table:has(thead)").all():  # rows as wide as the header
         width = table.locator("thead th").count()
         for each in table.locator("tbody tr").all():
@@ -255,8 +255,9 @@ def test_odd_names_keep_tables_whole_and_show_as_written(page: Any) -> None:
 
 def test_odd_names_keep_markdown_tables_whole(converted: Path) -> None:
     page = endpoint_markdown(converted)
-    assert '| ``a|b `tick` "><i>italic</i> next line`` | string | Odd \\| name.' in page
-    assert "| `cr <img src=x onerror=\"window.__pwned = 'cr'; alert('cr')\">` | string |" in page
+    assert '| ``a|b `tick` "><i>italic</i> next line`` | string | no | Odd \\| name.' in page
+    assert ("| `cr <img src=x onerror=\"window.__pwned = 'cr'; alert('cr')\">` | string | no |"
+            in page)
     assert "\r" not in page
 
 

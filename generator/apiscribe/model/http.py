@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -13,6 +14,17 @@ FORM_TYPES = (FORM, MULTIPART)
 def media_type_of(content_type: str | None) -> str:
     """``application/json; charset=utf-8`` → ``application/json`` (empty when absent)."""
     return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def with_base_path(base_url: str, target: str) -> str:
+    """``target`` (a path, with or without a query) with the base URL's path (Swagger's
+    ``basePath``, a server URL's path) in front, unless it starts with that path already:
+    the one rule for the path that headings and samples show."""
+    prefix = urlsplit(base_url).path.rstrip("/")
+    if not prefix or not target.startswith("/") or target == prefix or target.startswith(
+            (prefix + "/", prefix + "?")):
+        return target
+    return prefix + target
 
 
 def is_json(content_type: str | None) -> bool:

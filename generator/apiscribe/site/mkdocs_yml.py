@@ -106,15 +106,18 @@ def write_mkdocs_config(
     api_docs: str = DEFAULT_API_DOCS,
     docs_dir: str = "docs",
     site_dir: str = "site",
-    extra_css: Sequence[str] = (),
     allow_remote_refs: bool = False,
+    generate: bool = False,
+    watch: Sequence[str] = (),
 ) -> str:
     """The text of a mkdocs.yml for an API reference site (paths relative to the file).
 
     ``api_docs`` names what the plugin renders the API pages from: a JSON docs folder, or an
     OpenAPI/Swagger file or URL; ``""`` when the pages are in ``docs_dir`` already. Plain
     ``mkdocs`` needs ``docs_dir`` to exist (it may be empty); :func:`~.build.build_site`
-    creates it. The title is HTML-escaped for ``site_name``: the theme prints it as it is.
+    creates it. ``generate`` and ``watch`` set the plugin's options of those names (run
+    ``apiscribe generate`` before each build; more paths ``mkdocs serve`` follows). The title
+    is HTML-escaped for ``site_name``: the theme prints it as it is.
     """
     site_name = yaml.safe_dump(
         {"site_name": html.escape(title)}, allow_unicode=True, width=1_000_000
@@ -122,6 +125,10 @@ def write_mkdocs_config(
     plugin = f"  - apiscribe:\n      api_docs: {_scalar(api_docs)}\n"
     if allow_remote_refs:
         plugin += "      allow_remote_refs: true\n"
+    if generate:
+        plugin += "      generate: true\n"
+    if watch:
+        plugin += "      watch:\n" + "".join(f"        - {_scalar(path)}\n" for path in watch)
     text = _MKDOCS_YML.format(
         comment=_comment(api_docs),
         site_name=site_name,
@@ -129,6 +136,4 @@ def write_mkdocs_config(
         docs_dir=_scalar(docs_dir),
         site_dir=_scalar(site_dir),
     )
-    if extra_css:
-        text += "extra_css:\n" + "".join(f"  - {_scalar(css)}\n" for css in extra_css)
     return text

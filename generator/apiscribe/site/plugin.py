@@ -12,14 +12,23 @@ The model comes from one of two places:
 
 The plugin renders the Markdown view, adds each page as a generated file (a page of the
 user's own with the same path wins), and sets the navigation unless mkdocs.yml has its own.
-It keeps the API pages' code blocks out of the search index (:mod:`.search`) and renders
+Beside the pages it puts the files for machines (:mod:`.machine_files`): ``llms.txt``,
+``openapi.json`` and the Markdown twin of every page, linked from the home page; each can
+be turned off. ``mkdocs serve`` watches ``api_docs`` and the paths of the ``watch`` option.
+With ``generate``, each build first runs ``apiscribe generate`` (in its own process), so the
+pages follow the app's docstrings.
+It adds its stylesheet (``stylesheet``: badges, folded fields, paths that wrap) and keeps
+the API pages' code blocks out of the search index (:mod:`.search`) and renders
 pages in forked workers during ``mkdocs build`` (:mod:`.workers`).
 """
 
 from __future__ import annotations
 
 import functools
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +48,16 @@ from ..documents.fetch import is_url
 from ..model import ApiModel
 from ..redact import redact_model, scan_tree
 from ..views import markdown
+from . import machine_files
 from .mkdocs_yml import DEFAULT_API_DOCS, site_nav
 from .search import SearchFilter, material_search
 from .workers import PageWorkers, other_handlers, worker_count
 
 log = get_plugin_logger(__name__)
+#: What the source path of a page's Markdown twin ends with (its file is the page's path).
+TWIN_SUFFIX = ".apiscribe-twin"
+#: Where the site gets apiscribe's stylesheet (``apiscribe/site/apiscribe.css``).
+STYLESHEET = "assets/apiscribe/apiscribe.css"
 
 
 # mkdocs declares Config.__init_subclass__ and BasePlugin.__init_subclass__ without types.
@@ -58,6 +72,19 @@ class ApiscribePluginConfig(Config):  # type: ignore[no-untyped-call]
     # Processes that convert the pages' Markdown during `mkdocs build`: 0 means one per CPU,
     # 1 only MkDocs' own (see apiscribe.site.workers).
     workers = config_options.Type(int, default=0)
+    # Files for machines: llms.txt at the root, the OpenAPI document as openapi.json, and
+    # the Markdown of every API page beside it (see apiscribe.site.machine_files).
+    llms_txt = config_options.Type(bool, default=True)
+    openapi_json = config_options.Type(bool, default=True)
+    markdown_twins = config_options.Type(bool, default=True)
+    # More files or folders (relative to mkdocs.yml) whose changes rebuild `mkdocs serve`.
+    watch = config_options.ListOfItems(config_options.Type(str), default=[])
+    # Whether every build first runs `apiscribe generate` in mkdocs.yml's folder (with the
+    # project's [tool.apiscribe] settings), so the pages follow the app's docstrings and
+    # recordings; with `watch` naming the app's sources, `mkdocs serve` follows each save.
+    generate = config_options.Type(bool, default=False)
+    # Whether the pages get apiscribe's stylesheet (badges, folded fields, wrapping paths).
+    stylesheet = config_options.Type(bool, default=True)
 
 
 def problems(source: str | Path, diagnostics: Sequence[Diagnostic]) -> str:
@@ -90,6 +117,19 @@ def read_model(api_docs: str, base: Path, *, allow_remote_refs: bool = False
     return redact_model(loaded.model), source if isinstance(source, Path) else None
 
 
+def run_generate(folder: Path) -> None:
+    """``apiscribe generate`` in ``folder``, as its own process (the plugin renders what it
+    writes); its errors stop the build, its warnings are logged."""
+    done = subprocess.run([sys.executable, "-m", "apiscribe", "generate", "--quiet"],
+                          cwd=folder, capture_output=True, text=True, check=False)
+    said = (done.stdout + done.stderr).strip()
+    if done.returncode != 0:
+        raise PluginError(f"apiscribe: `apiscribe generate` in {folder} failed "
+                          f"(exit {done.returncode}):\n{said}")
+    for line in said.splitlines():
+        log.info(line)
+
+
 class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-untyped-call]
     """Renders the API reference pages from the model into the MkDocs build."""
 
@@ -97,6 +137,8 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         #: The model handed over by build_site; None: read ``api_docs``.
         self.given: ApiModel | None = None
         self.pages: dict[str, str] = {}
+        #: ``{path: text}`` of the files for machines: llms.txt, openapi.json, the twins.
+        self.machine: dict[str, str] = {}
         self.watched: Path | None = None
         self._command: str | None = None
         self._workers = PageWorkers()
@@ -117,13 +159,15 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         self.given = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        self.pages, self.watched = {}, None
+        self.pages, self.machine, self.watched = {}, {}, None
         self.search_filter.index_code = self.config.index_code
         model = self.given
         if model is None:
             if not self.config.api_docs:
                 return config
             base = Path(config.config_file_path).parent if config.config_file_path else Path()
+            if self.config.generate:
+                run_generate(base)
             model, self.watched = read_model(self.config.api_docs, base,
                                              allow_remote_refs=self.config.allow_remote_refs)
         self.pages = markdown.render(model)
@@ -131,16 +175,46 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         if leaks:  # the last line of defence: build nothing
             raise PluginError("\n".join(["apiscribe: the pages would publish a credential:",
                                          *[d.format() for d in leaks]]))
+        self._add_machine_files(model, config)
+        if self.config.stylesheet and STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
         if config.nav is None:
             config.nav = site_nav(model)
         return config
 
+    def _add_machine_files(self, model: ApiModel, config: MkDocsConfig) -> None:
+        options = self.config
+        if options.llms_txt:
+            self.machine[machine_files.LLMS_TXT] = machine_files.llms_txt(
+                model, site_url=config.site_url or "", openapi=options.openapi_json)
+        if options.openapi_json:
+            self.machine[machine_files.OPENAPI_JSON] = machine_files.openapi_json(model)
+        home = machine_files.home_section(openapi=options.openapi_json, llms=options.llms_txt,
+                                          twins=options.markdown_twins)
+        if home and "index.md" in self.pages:
+            self.pages["index.md"] = self.pages["index.md"].rstrip("\n") + "\n" + home
+        if options.markdown_twins:
+            self.machine.update(self.pages)
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        if STYLESHEET in config.extra_css and files.get_file_from_path(STYLESHEET) is None:
+            css = resources.files("apiscribe.site").joinpath("apiscribe.css").read_text("utf-8")
+            files.append(File.generated(config, STYLESHEET, content=css))
         for src_uri, content in self.pages.items():
             if files.get_file_from_path(src_uri) is not None:
                 log.info(f"docs_dir has its own {src_uri}; it is used instead of the API page")
                 continue
             files.append(File.generated(config, src_uri, content=content))
+        for path, text in self.machine.items():
+            if path in self.pages:  # a twin: a copy of the page's Markdown, at its path
+                page = files.get_file_from_path(path)
+                if page is None or page.generated_by is None:
+                    continue  # the user's own page: no twin of ours
+                twin = File.generated(config, f"{path}{TWIN_SUFFIX}", content=text)
+                twin.dest_uri = path
+                files.append(twin)
+            elif files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=text))
         # In the order MkDocs lists a docs folder (index first, then by name), so the pages
         # are built, and the search index written, as if they were files in docs_dir.
         return Files(sorted(files, key=file_sort_key))
@@ -215,6 +289,9 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
     ) -> LiveReloadServer | None:
         if self.watched is not None:
             server.watch(str(self.watched))
+        base = Path(config.config_file_path).parent if config.config_file_path else Path()
+        for path in self.config.watch:
+            server.watch(str((base / path).resolve()))
         return server
 
     def _is_api_page(self, page: Page) -> bool:

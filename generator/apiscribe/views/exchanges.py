@@ -1,12 +1,16 @@
 """Example exchanges built from what an endpoint documents, for endpoints with no recording.
 
-The request: the path with example path parameters, the required (or exemplified) query,
-header and cookie parameters, a credential placeholder for the operation's security scheme,
-and the body of the first JSON media type (else the first form or text one). The response:
-the first documented 2xx status, with the body of its first JSON (else first) media type.
+The request: the full path (:func:`endpoint_path`: the base URL's path in front) with
+example path parameters, the required (or exemplified) query, header and cookie parameters, a
+credential placeholder for the operation's security scheme, and the body of the first JSON
+media type (else the first form or text one). The response: the first documented 2xx status,
+with the body of its first JSON (else first) media type.
 
-Each value is the spec's own example when it has one, else one synthesized from the schema
-(a webhook's request comes from the API, so it is synthesized as a response is);
+A parameter's value is one a reader recognizes (:func:`parameter_value`): its example,
+default or enum value, else a placeholder named after it (``{team_slug}`` → ``TEAM_SLUG``),
+percent-encoded in the path and query. A body is the spec's own example when it has one,
+else one synthesized from the schema (a webhook's request comes from the API, so it is
+synthesized as a response is);
 :class:`BuiltExample` tells which, so views can label generated examples. An endpoint whose
 source documents neither responses nor a body's media types (a docstring, a JSON doc) has
 nothing to build from.
@@ -15,6 +19,7 @@ nothing to build from.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -33,10 +38,10 @@ from ..model import (
     Parameter,
     Response,
 )
-from ..model.http import FORM, is_json
+from ..model.http import FORM, is_json, with_base_path
 from ..model.routes import RouteTemplate
 from ..model.types import schema_of
-from .synthesize import Direction, synthesize
+from .synthesize import Direction, stated_value, synthesize
 
 Schemas = Mapping[str, JsonValue]
 
@@ -66,12 +71,46 @@ def pick_example(
     return synthesize(media.schema, schemas, direction=direction), True
 
 
+def placeholder(name: str) -> str:
+    """The stand-in for a value the reader fills in, named after its parameter: ``owner`` →
+    ``OWNER``, ``teamSlug`` and ``team-slug`` → ``TEAM_SLUG``."""
+    words = _WORD_BREAK.sub("_", _CAMEL.sub(r"\1_\2", name)).strip("_")
+    return words.upper() or "VALUE"
+
+
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+_WORD_BREAK = re.compile(r"\W+|_+")
+
+
 def parameter_value(param: Parameter, schemas: Schemas) -> tuple[JsonValue, bool]:
-    """A parameter's example value and whether it was synthesized."""
+    """A parameter's example value and whether it was synthesized.
+
+    The value is one a reader recognizes: the parameter's own first example, else its
+    schema's example, const, default or first enum value (see
+    :func:`~apiscribe.views.synthesize.stated_value`), else ``true`` for a boolean (the one
+    synthesized value), else :func:`placeholder`, a blank to fill rather than a value: never
+    a filler such as ``string`` or ``0``."""
     if param.examples:
         return param.examples[0].value, param.examples[0].generated
     schema = param.schema if param.schema is not None else schema_of(param.type_name)
-    return synthesize(schema, schemas, direction="request"), True
+    value, stated = stated_value(schema, schemas)
+    if stated:
+        return value, False
+    if synthesize(schema, schemas, direction="request") is True:  # a boolean
+        return True, True
+    return placeholder(param.name), False
+
+
+def endpoint_path(model: ApiModel, endpoint: Endpoint) -> str:
+    """The path requests go to, as headings and samples show it: the base URL's path
+    (``basePath``, a server URL's path) in front of the endpoint's, unless the
+    endpoint's path starts with it already (:func:`~apiscribe.model.http.with_base_path`,
+    the rule recorded targets follow too). A webhook
+    goes to the reader's server: its "path" is its name, as it is."""
+    api_path = endpoint.api_path
+    if endpoint.webhook:
+        return api_path
+    return with_base_path(model.base_url, api_path if api_path.startswith("/") else "/" + api_path)
 
 
 def _text(value: JsonValue) -> str:
@@ -113,13 +152,19 @@ class _Builder:
         return value
 
     def value(self, param: Parameter) -> str:
-        return _text(self.raw(param))
+        """The value as text; a list's items joined with commas (OpenAPI's ``simple``
+        style, that of paths and headers)."""
+        value = self.raw(param)
+        return ",".join(map(_text, value)) if isinstance(value, list) else _text(value)
 
     def request(self) -> HttpRequest:
         ep = self.endpoint
-        path = ep.api_path if ep.api_path.startswith("/") else "/" + ep.api_path
-        path = RouteTemplate(path).fill({
-            param.name: quote(self.value(param), safe="") for param in ep.parameters_in("path")})
+        path = endpoint_path(self.model, ep)
+        route = RouteTemplate(path if path.startswith("/") else "/" + path)
+        filled = {name: placeholder(name) for name in route.names}  # undeclared ones too
+        filled.update({param.name: quote(self.value(param), safe="")
+                       for param in ep.parameters_in("path")})
+        path = route.fill(filled)
         base = urlsplit(self.model.base_url)
         headers = [Header("Host", base.netloc)] if base.netloc else []
         query: list[tuple[str, str]] = []
@@ -139,7 +184,7 @@ class _Builder:
         if cookies:
             headers.append(Header("Cookie", "; ".join(cookies)))
         body = self._body(headers)
-        target = base.path.rstrip("/") + path + ("?" + urlencode(query) if query else "")
+        target = path + ("?" + urlencode(query) if query else "")
         return HttpRequest(ep.method.upper(), target, tuple(headers), body)
 
     def _credentials(

@@ -29,6 +29,7 @@ import jinja2
 from ..formats.httptext import format_request, format_response
 from ..model import ApiModel, Endpoint, Section
 from ..names import file_name, unique
+from .exchanges import endpoint_path
 from .markdown_filters import (
     FILTERS,
     md_cell,
@@ -40,7 +41,7 @@ from .markdown_filters import (
     meta_title,
 )
 from .messages import shown_request, shown_response
-from .operation_parts import ExampleParts, OperationView, example_parts
+from .operation_parts import ExampleParts, OperationView, example_parts, response_fold
 from .pages import (
     CodeSample,
     EndpointLink,
@@ -190,16 +191,14 @@ def endpoint_page(
     return EndpointPage(
         title=ep.display_title,
         method=ep.method.upper(),
-        path=ep.api_path,
+        path=endpoint_path(model, ep),
         description=ep.description,
         warning=ep.warning or None,
         authentication=ep.authentication,
         parameter_tables=parts.parameter_tables,
         request_samples=examples.request_samples,
         response=examples.response,
-        has_example=bool(examples.request_samples)
-        or examples.response is not None
-        or examples.response_ref is not None,
+        has_example=bool(examples.request_samples) or examples.response is not None,
         deprecated=parts.deprecated,
         webhook=parts.webhook,
         security=parts.security,
@@ -207,13 +206,16 @@ def endpoint_page(
         responses=parts.responses,
         request_note=examples.request_note,
         response_note=examples.response_note,
-        response_ref=examples.response_ref,
+        response_fold=response_fold(examples.response) if examples.response else None,
+        badges=parts.badges,
     )
 
 
-def section_page(section: Section, pages: list[tuple[str, Endpoint]]) -> SectionPage:
+def section_page(model: ApiModel, section: Section,
+                 pages: list[tuple[str, Endpoint]]) -> SectionPage:
     links = tuple(
-        EndpointLink(ep.method.upper(), ep.api_path, ep.display_title, quote(f"{stem}.md"))
+        EndpointLink(ep.method.upper(), endpoint_path(model, ep), ep.display_title,
+                     quote(f"{stem}.md"))
         for stem, ep in pages
     )
     return SectionPage(section.title or section.slug, section.description, links)
@@ -232,12 +234,9 @@ def build_pages(model: ApiModel) -> dict[str, Page]:
     pages: dict[str, Page] = {}
     links = []
     for (slug, entries), section in zip(layout.items(), page_sections(model), strict=True):
-        section_ctx = section_page(section, entries)
+        section_ctx = section_page(model, section, entries)
         pages[f"{slug}/index.md"] = section_ctx
-        links.append(
-            SectionLink(section_ctx.title, section.description, quote(f"{slug}/index.md"),
-                        len(entries))
-        )
+        links.append(section_link(slug, section_ctx))
         for stem, ep in entries:
             pages[f"{slug}/{stem}.md"] = endpoint_page(model, ep, tables=tables)
     schemas_href = ""
@@ -245,9 +244,28 @@ def build_pages(model: ApiModel) -> dict[str, Page]:
         pages[SCHEMAS_PAGE] = schemas_page(model)
         schemas_href = quote(SCHEMAS_PAGE)
     pages["index.md"] = HomePage(
-        model.title or "API Reference", model.description, tuple(links), schemas_href
+        model.title or "API Reference", model.description, tuple(links), schemas_href,
+        descriptions=any(link.description for link in links),
     )
     return dict(sorted(pages.items()))
+
+
+#: How many of a section's endpoints the home page lists where the section has no description
+#: (all of them when only one more would follow).
+HOME_ENDPOINTS = 3
+
+
+def section_link(slug: str, section: SectionPage) -> SectionLink:
+    """The home page's row for a section (in folder ``slug``): a blank description is none."""
+    count = len(section.endpoints)
+    limit = count if count <= HOME_ENDPOINTS + 1 else HOME_ENDPOINTS
+    shown = tuple(
+        dataclasses.replace(link, href=f"{quote(slug)}/{link.href}")
+        for link in section.endpoints[:limit]
+    )
+    description = section.description if section.description.strip() else ""
+    return SectionLink(section.title, description, quote(f"{slug}/index.md"), count, shown,
+                       count - len(shown))
 
 
 def render(model: ApiModel) -> dict[str, str]:

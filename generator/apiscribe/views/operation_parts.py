@@ -7,6 +7,10 @@
   (see :mod:`apiscribe.views.schema_tables`) and examples; a body known only by its fields is
   a "Body parameters" table.
 - Every documented response, with its headers and media types.
+- Headings' ids, fixed and unique on the page (``path-parameters``, ``response-200``,
+  ``response-200-application-json``), whatever descriptions hold.
+- Badges: the method, the credentials, deprecation, and pagination (a ``Link`` header on a
+  recorded or documented response, or one of :data:`PAGING_PARAMETERS`).
 - Examples: the spec's own, or one generated from the schema (JSON media types only),
   labelled :data:`GENERATED_NOTE`.
 """
@@ -29,18 +33,21 @@ from ..model import (
 )
 from ..model.api import LEARNED_EXTENSION
 from ..model.http import is_json
-from ..names import heading_anchor
+from ..names import heading_anchor, html_id, unique_name
 from .exchanges import built_example, effective_security, example_code
 from .messages import shown_request, shown_response
 from .pages import (
+    BADGE_KINDS,
+    Badge,
     CodeSample,
     ExampleView,
     MediaView,
     ParamRow,
     ParamTable,
     RequestBodyView,
-    ResponseRef,
+    ResponseFold,
     ResponseView,
+    param_table,
 )
 from .samples import code_samples
 from .schema_tables import SchemaTables, json_text, plain
@@ -52,7 +59,14 @@ LEARNED_NOTE = ("Schema learned from the recorded requests and responses: the ap
                 "none.")
 #: The label of an example taken from the spec (written by hand, not recorded).
 SPEC_NOTE = "Example from the API description"
+#: An example response longer than this many lines is folded (collapsed under its status).
+FOLD_LINES = 30
 NO_SECURITY = "None"
+#: Query parameters that make an endpoint paginated.
+PAGING_PARAMETERS = frozenset({"cursor", "page", "per_page", "limit", "offset"})
+#: The ids of the page's own headings (the template's) and the Example section's.
+PAGE_ANCHORS = frozenset({"authentication", "parameters", "request-body", "responses",
+                          "example", "request", "response"})
 _TABLES: tuple[tuple[ParamLocation, str], ...] = (
     ("path", "Path parameters"),
     ("query", "Query parameters"),
@@ -72,6 +86,7 @@ class OperationParts:
     security: tuple[str, ...]
     request_body: RequestBodyView | None
     responses: tuple[ResponseView, ...]
+    badges: tuple[Badge, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,7 +95,6 @@ class ExampleParts:
     response: CodeSample | None
     request_note: str
     response_note: str
-    response_ref: ResponseRef | None = None
 
 
 def shows_example(media: MediaType) -> bool:
@@ -95,9 +109,11 @@ class OperationView:
     def __init__(self, model: ApiModel, tables: SchemaTables):
         self.model = model
         self.tables = tables
+        self._anchors: set[str] = set()
 
     def parts(self, ep: Endpoint) -> OperationParts:
         body = ep.request_body
+        self._anchors = set(PAGE_ANCHORS)
         return OperationParts(
             parameter_tables=self.parameter_tables(ep),
             deprecated=ep.deprecated,
@@ -106,7 +122,45 @@ class OperationView:
             request_body=self.request_body(body, webhook=ep.webhook) if (
                 body is not None and body.content) else None,
             responses=tuple(self.response(r, webhook=ep.webhook) for r in ep.responses or ()),
+            badges=self.badges(ep),
         )
+
+    def anchor(self, prefix: str, name: str = "") -> str:
+        """A heading id not yet used on the page: ``prefix``, or ``prefix-name``."""
+        wanted = html_id(prefix, name).lower() if name else prefix
+        return unique_name(wanted, self._anchors)
+
+    # -- badges ----------------------------------------------------------------------------
+
+    def badges(self, ep: Endpoint) -> tuple[Badge, ...]:
+        method = ep.method.upper()
+        badges = [Badge(method, method.lower() if method.lower() in BADGE_KINDS else "method")]
+        auth = self.auth_badge(ep)
+        if auth is not None:
+            badges.append(auth)
+        if ep.deprecated:
+            badges.append(Badge("Deprecated", "deprecated"))
+        if paginated(ep):
+            badges.append(Badge("Paginated", "paginated"))
+        return tuple(badges)
+
+    def auth_badge(self, ep: Endpoint) -> Badge | None:
+        """``Auth: none``, ``Auth: optional``, the schemes (``Auth: api_key or oauth``), or
+        ``Auth: required`` (said in words only); ``None`` when nothing is known."""
+        security = effective_security(self.model, ep)
+        if isinstance(security, list):
+            schemes = [" + ".join(map(str, req)) for req in security if isinstance(req, dict)]
+            if not any(schemes):
+                return Badge("Auth: none", "auth-none")
+            named = " or ".join(dict.fromkeys(s for s in schemes if s))
+            return Badge(f"Auth: optional ({named})" if "" in schemes else f"Auth: {named}",
+                         "auth")
+        words = ep.authentication.strip().lower().split()
+        if words[:1] == ["required"]:
+            return Badge("Auth: required", "auth")
+        if words[:1] in (["none"], ["no"]) or words[:2] == ["not", "required"]:
+            return Badge("Auth: none", "auth-none")
+        return None
 
     # -- parameters ------------------------------------------------------------------------
 
@@ -118,7 +172,7 @@ class OperationView:
                 continue  # the request body section shows them, with their schema
             rows = tuple(self.param_row(p) for p in ep.parameters_in(location))
             if rows:
-                tables.append(ParamTable(heading, rows))
+                tables.append(param_table(heading, rows, self.anchor(heading_anchor(heading))))
         return tuple(tables)
 
     def param_row(self, param: Parameter) -> ParamRow:
@@ -136,7 +190,7 @@ class OperationView:
             name=param.name,
             type=type_text,
             description=param.description or str(facts.get("description") or ""),
-            required=param.required,
+            required=param.required or param.location == "path",  # a path needs them all
             deprecated=param.deprecated or facts.get("deprecated") is True,
             format=shown_format,
             enum=tuple(json_text(v) for v in values),
@@ -174,17 +228,18 @@ class OperationView:
 
     def request_body(self, body: RequestBody, *, webhook: bool) -> RequestBodyView:
         direction: Direction = "response" if webhook else "request"
-        media = tuple(self.media(m, direction) for m in body.content)
+        media = tuple(self.media(m, direction, "request-body") for m in body.content)
         return RequestBodyView(body.description, body.required, media)
 
     def response(self, response: Response, *, webhook: bool) -> ResponseView:
         direction: Direction = "request" if webhook else "response"
-        media = tuple(self.media(m, direction) for m in response.content)
+        anchor = self.anchor("response", response.status)
         rows = tuple(self.param_row(h) for h in response.headers)
-        headers = ParamTable("Headers", rows) if rows else None
-        return ResponseView(response.status, response.description, headers, media)
+        headers = param_table("Headers", rows, self.anchor(anchor, "headers")) if rows else None
+        media = tuple(self.media(m, direction, anchor) for m in response.content)
+        return ResponseView(response.status, response.description, headers, media, anchor)
 
-    def media(self, media: MediaType, direction: Direction) -> MediaView:
+    def media(self, media: MediaType, direction: Direction, under: str) -> MediaView:
         examples = list(media.examples)
         if not examples and shows_example(media) and media.schema is not None:
             examples.append(generated_example(media.schema, self.model.schemas,
@@ -196,7 +251,22 @@ class OperationView:
             views.append(ExampleView(example.summary or example.name, note, language, code))
         schema = self.tables.view(media.schema) if media.schema is not None else None
         note = LEARNED_NOTE if media.extensions.get(LEARNED_EXTENSION) is True else ""
-        return MediaView(media.media_type, schema, tuple(views), note)
+        return MediaView(media.media_type, schema, tuple(views), note,
+                         self.anchor(under, media.media_type))
+
+
+def paginated(ep: Endpoint) -> bool:
+    """Whether a recorded or documented response of ``ep`` has a ``Link`` header, or it takes
+    one of :data:`PAGING_PARAMETERS` in its query."""
+    if any(p.name.lower() in PAGING_PARAMETERS for p in ep.parameters_in("query")):
+        return True
+    if any(h.name.lower() == "link" for r in ep.responses or () for h in r.headers):
+        return True
+    exchange = ep.example.exchange
+    if exchange is not None:
+        return exchange.response.header("Link") is not None
+    head = ep.example.response_text.replace("\r\n", "\n").split("\n\n", 1)[0]
+    return any(line.lower().startswith("link:") for line in head.split("\n")[1:])
 
 
 def _language(request: HttpRequest) -> str:
@@ -205,7 +275,8 @@ def _language(request: HttpRequest) -> str:
 
 def example_parts(model: ApiModel, ep: Endpoint) -> ExampleParts | None:
     """Example request code and response built from what ``ep`` documents (for an endpoint
-    with no recorded example)."""
+    with no recorded example). The response is shown whole, as raw HTTP (the headers that
+    matter, the body re-laid out)."""
     example = built_example(model, ep)
     if example is None:
         return None
@@ -226,20 +297,16 @@ def example_parts(model: ApiModel, ep: Endpoint) -> ExampleParts | None:
             )
         )
     request_note = (GENERATED_NOTE if example.request_generated else SPEC_NOTE) if samples else ""
-    documented, media = example.documented, example.media
-    if response is not None and response.body and documented and media and shows_example(media):
-        # The body is the first example of that response's media type, shown above.
-        ref = ResponseRef(
-            f"{response.status} {response.reason}".strip(),
-            media.media_type,
-            documented.status,
-            heading_anchor(documented.status),
-        )
-        return ExampleParts(samples, None, request_note, "", ref)
-    sample = CodeSample("Response", "http", format_response(response)) if response else None
-    return ExampleParts(
-        samples,
-        sample,
-        request_note,
-        (GENERATED_NOTE if example.response_generated else SPEC_NOTE) if response else "",
-    )
+    if response is None:
+        return ExampleParts(samples, None, request_note, "")
+    return ExampleParts(samples, CodeSample("Response", "http", format_response(response)),
+                        request_note,
+                        GENERATED_NOTE if example.response_generated else SPEC_NOTE)
+
+
+def response_fold(response: CodeSample) -> ResponseFold:
+    """How the Example section shows ``response`` (raw HTTP): one longer than
+    :data:`FOLD_LINES` lines is folded under its status line."""
+    lines = response.code.count("\n") + 1
+    status = response.code.partition("\n")[0].partition(" ")[2]
+    return ResponseFold(status, lines, lines > FOLD_LINES)

@@ -16,23 +16,32 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class SectionLink:
-    """A row of the home page's section table; ``href`` is relative to the home page."""
+    """A row of the home page's section table; ``href`` is relative to the home page.
+
+    ``endpoints`` are the section's first endpoints (sidebar order, ``href`` relative to the
+    home page too) and ``more_endpoints`` how many follow them: the row lists them where the
+    section has no description (empty, or blank)."""
 
     title: str
     description: str
     href: str
     endpoint_count: int
+    endpoints: tuple[EndpointLink, ...] = ()
+    more_endpoints: int = 0
 
 
 @dataclass(frozen=True)
 class HomePage:
     """``index.md.j2``: the API title and description, its sections, and (when the API has
-    named schemas) ``schemas_href``, the link to the schemas page."""
+    named schemas) ``schemas_href``, the link to the schemas page. ``descriptions``: some
+    section has a description, so the table has a Description column (else the endpoints
+    are the second column)."""
 
     title: str
     description: str
     sections: tuple[SectionLink, ...]
     schemas_href: str = ""
+    descriptions: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,10 +82,21 @@ class ParamRow:
 @dataclass(frozen=True)
 class ParamTable:
     """One table per parameter kind: "Path parameters", "Query parameters", "Body parameters",
-    "Header parameters", "Cookie parameters" (and a response's "Headers")."""
+    "Header parameters", "Cookie parameters" (and a response's "Headers"). ``anchor`` is its
+    heading's id (unique on the page); the Default and Allowed values columns are there when
+    some row has a value for them (``show_default``, ``show_enum``)."""
 
     heading: str
     rows: tuple[ParamRow, ...]
+    anchor: str = ""
+    show_default: bool = False
+    show_enum: bool = False
+
+
+def param_table(heading: str, rows: tuple[ParamRow, ...], anchor: str) -> ParamTable:
+    """A table with the columns its rows need."""
+    return ParamTable(heading, rows, anchor, any(r.default is not None for r in rows),
+                      any(r.enum for r in rows))
 
 
 @dataclass(frozen=True)
@@ -100,13 +120,14 @@ class TypePart:
 class SchemaRow:
     """A row of a schema table.
 
-    ``name`` is the property's path (``address.street``, ``tags[].name``; empty for the schema
-    itself); ``label`` names the ``oneOf``/``anyOf`` variant the row belongs to (``one of #2``).
-    ``enum`` and ``default`` hold JSON text; ``required`` is ``None`` where it does not apply
-    (a variant's row). A row named ``…`` stands for levels not shown.
+    ``name`` is the property's name (empty for a variant's row, ``…`` for levels not shown)
+    and ``path`` its place in the schema (``address.street``, ``tags[].name``); ``label``
+    names a ``oneOf``/``anyOf`` variant (``one of #2``). ``enum`` and ``default`` hold JSON
+    text; ``required`` is ``None`` where it does not apply (a variant's row).
     """
 
     name: str
+    path: str
     label: str
     type: tuple[TypePart, ...]
     format: str
@@ -120,12 +141,27 @@ class SchemaRow:
 
 
 @dataclass(frozen=True)
+class SchemaBlock:
+    """The rows one level below a row of a table: a nested object's properties, an array's
+    item properties, a variant's properties. Shown collapsed under that table, titled with
+    ``path`` (``address``, ``tags[]``; empty at the top) and ``label`` (the variants it is
+    in); ``blocks`` are the levels below its own rows."""
+
+    path: str
+    label: str
+    rows: tuple[SchemaRow, ...]
+    blocks: tuple[SchemaBlock, ...] = ()
+
+
+@dataclass(frozen=True)
 class SchemaView:
-    """A schema: its type line, description and rows (nested properties, depth-limited)."""
+    """A schema: its type line, description, the rows of its top level, and the nested
+    levels (:class:`SchemaBlock`, depth-limited)."""
 
     type: tuple[TypePart, ...]
     description: str
     rows: tuple[SchemaRow, ...]
+    blocks: tuple[SchemaBlock, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -148,6 +184,8 @@ class MediaView:
     examples: tuple[ExampleView, ...]
     #: Said under the heading (a schema learned from recorded traffic).
     note: str = ""
+    #: The heading's id, unique on the page.
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -166,32 +204,50 @@ class ResponseView:
     description: str
     headers: ParamTable | None
     media: tuple[MediaView, ...]
+    #: The heading's id, unique on the page.
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
-class ResponseRef:
-    """An example response whose body the page already shows under Responses: its status
-    line (``200 OK``), the media type, and the heading (and anchor) of that response."""
+class Badge:
+    """A badge at the top of an endpoint page: its ``text`` (``GET``, ``Auth: api_key``,
+    ``Deprecated``, ``Paginated``) and its ``kind``, one of :data:`BADGE_KINDS` (the CSS class
+    ``apiscribe-badge--<kind>``)."""
+
+    text: str
+    kind: str
+
+
+#: The kinds of badge: a method's (lower case), and the others.
+BADGE_KINDS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace",
+                         "query", "method", "auth", "auth-none", "deprecated", "paginated"})
+
+
+@dataclass(frozen=True)
+class ResponseFold:
+    """How the Example section shows its response (``EndpointPage.response``, raw HTTP):
+    ``status_line`` (``200 OK``) and ``lines`` describe it; a ``folded`` one (long) sits in
+    a collapsed block titled with them."""
 
     status_line: str
-    media_type: str
-    heading: str
-    anchor: str
+    lines: int
+    folded: bool
 
 
 @dataclass(frozen=True)
 class EndpointPage:
     """``endpoint.md.j2``: one endpoint.
 
-    ``request_samples`` holds the example request as raw HTTP, curl, Python and JavaScript
-    (only raw HTTP when the example text does not parse); ``response`` is the example response.
-    ``has_example`` is False when there is neither. ``request_note`` and ``response_note``
-    label examples that were not recorded (empty for recorded ones). ``response_ref`` replaces
-    ``response`` when the body would repeat an example shown under Responses.
+    ``request_samples`` holds the example request as raw HTTP, curl, HTTPie, Python and
+    JavaScript (only raw HTTP when the example text does not parse); ``response`` is the
+    example response as raw HTTP, and ``response_fold`` says whether it is long enough to be
+    folded. ``has_example`` is False when there is neither. ``request_note`` and
+    ``response_note`` label examples that were not recorded (empty for recorded ones).
 
     Then what the endpoint documents: ``deprecated``, ``webhook``, ``security`` (one line per
     accepted requirement; ``("None",)`` when the operation needs none), ``request_body`` (its
-    media types) and ``responses`` (every documented status).
+    media types) and ``responses`` (every documented status). ``badges`` sum up the method,
+    the credentials, deprecation and pagination at the top.
     """
 
     title: str
@@ -211,7 +267,8 @@ class EndpointPage:
     responses: tuple[ResponseView, ...] = ()
     request_note: str = ""
     response_note: str = ""
-    response_ref: ResponseRef | None = None
+    response_fold: ResponseFold | None = None
+    badges: tuple[Badge, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -234,6 +291,6 @@ class SchemasPage:
 #: Every class whose fields templates may read.
 CONTRACT: tuple[type, ...] = (
     SectionLink, HomePage, EndpointLink, SectionPage, ParamRow, ParamTable, CodeSample,
-    TypePart, SchemaRow, SchemaView, ExampleView, MediaView, RequestBodyView, ResponseView,
-    ResponseRef, EndpointPage, NamedSchema, SchemasPage,
+    TypePart, SchemaRow, SchemaBlock, SchemaView, ExampleView, MediaView, RequestBodyView,
+    ResponseView, Badge, ResponseFold, EndpointPage, NamedSchema, SchemasPage,
 )

@@ -1,13 +1,19 @@
-"""Example requests as code: raw HTTP, curl, Python (httpx) and JavaScript (fetch).
+"""Example requests as code: raw HTTP, curl, HTTPie, Python (httpx) and JavaScript (fetch).
 
-Built from a recorded request. The URL is the request's ``Host`` header (else the base URL's
-host) with the base URL's scheme, then the request target. ``Host``, ``Content-Length`` and
-hop-by-hop headers are left to the client. Every value is quoted for its language: curl
-arguments are single-quoted (a quote inside becomes ``'\\''``; text with control characters
-other than newline and tab uses ``$'...'``); Python and JavaScript strings are JSON string
-literals. A JSON body becomes a literal object (numbers kept as written); a multipart form
-becomes form fields and files (curl ``--form-string``/``-F``, httpx ``data``/``files``, a
-``FormData``), with the client choosing the boundary; any other body is sent as a string.
+Built from a recorded request. The URL, the same in every sample, is the request's ``Host``
+header (else the base URL's host) with the base URL's scheme, then the request target: the
+base URL's path put in front when the target lacks it, and whatever is not allowed in a URL
+(spaces, non-ASCII, a ``%`` that starts no escape, brackets and braces that curl would
+glob) percent-encoded, while escapes already there stay as they are. ``Host``,
+``Content-Length`` and hop-by-hop headers are left to the client. Every value is quoted for
+its language: shell arguments are single-quoted (a quote inside becomes ``'\\''``; text
+with control characters other than newline and tab uses ``$'...'``); Python and JavaScript
+strings are JSON string literals. A JSON body becomes a literal object (numbers kept as
+written); a multipart form becomes form fields and files (curl ``--form-string``/``-F``,
+HTTPie ``--multipart`` items, httpx ``data``/``files``, a ``FormData``), with the client
+choosing the boundary; any other body is sent as a string. HTTPie sends every other body
+byte for byte with ``--raw`` (a URL-encoded form that its ``--form`` would encode the same
+becomes ``--form`` items), and ignores its standard input so that it never waits on it.
 """
 
 from __future__ import annotations
@@ -18,10 +24,10 @@ from dataclasses import dataclass
 from email.parser import Parser
 from email.policy import HTTP
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from ..model import HttpRequest
-from ..model.http import is_json
+from ..model.http import is_json, with_base_path
 
 _SKIPPED_HEADERS = {"host", "content-length", "connection", "transfer-encoding"}
 _SHELL_SAFE = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -122,10 +128,24 @@ def _literal(value: Any, *, python: bool, indent: str = "") -> str:
     return "[\n" + "\n".join(items) + f"\n{indent}]"
 
 
+# Reserved and unreserved characters that a target may hold as they are ("[]{}" are
+# encoded: curl reads them as URL globs); "%" stays only where it starts an escape.
+_URL_SAFE = "!$&'()*+,/:;=?@~%"
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def request_target(base_url: str, request: HttpRequest) -> str:
+    """The request target as every sample sends it: the base URL's path in front (where the
+    recorded target lacks it) and percent-encoded where it must be (see the module doc)."""
+    target = with_base_path(base_url, request.target)
+    target = _LONE_PERCENT.sub("%25", _SURROGATE.sub("\ufffd", target))
+    return quote(target, safe=_URL_SAFE)
+
+
 def request_url(base_url: str, request: HttpRequest) -> str:
     base = urlsplit(base_url)
     host = request.header("Host") or base.netloc
-    return f"{base.scheme or 'https'}://{host}{request.target}"
+    return f"{base.scheme or 'https'}://{host}{request_target(base_url, request)}"
 
 
 def _headers(request: HttpRequest, form: list[FormPart] | None) -> list[tuple[str, str]]:
@@ -155,15 +175,97 @@ def _curl_form(part: FormPart) -> str:
 
 def curl(url: str, request: HttpRequest) -> str:
     method = request.method if _SHELL_SAFE.match(request.method) else shell_quote(request.method)
-    first = "curl" if request.method == "GET" else f"curl -X {method}"
+    first = f"curl -X {method}"
+    if request.method == "GET" and not request.body:
+        first = "curl"
+    elif request.method == "HEAD":
+        first = "curl --head"  # "-X HEAD" would wait for a body
     form = form_parts(request)
     lines = [f"{first} {shell_quote(url)}"]
-    lines += [f"  -H {shell_quote(f'{name}: {value}')}" for name, value in _headers(request, form)]
+    # "Name:" with nothing after it removes a header; "Name;" sends it empty.
+    lines += [f"  -H {shell_quote(f'{name}: {value}' if value else f'{name};')}"
+              for name, value in _headers(request, form)]
     if form is not None:
         lines += [_curl_form(part) for part in form]
     elif request.body:
         lines.append(f"  --data-raw {shell_quote(request.body)}")
     return " \\\n".join(lines)
+
+
+# HTTPie's request items: the characters of its separators, escaped with a backslash where
+# they are text. A backslash before one of them cannot be written at all.
+_ITEM_SPECIAL = frozenset(":;@=")
+_UNWRITABLE_ITEM = re.compile(r"\\[:;@=]")
+
+
+def _httpie_item(key: str, separator: str, value: str) -> str | None:
+    """One HTTPie request item, shell-quoted (None when HTTPie cannot express it)."""
+    if _UNWRITABLE_ITEM.search(key + separator + value):
+        return None
+    key = "".join("\\" + c if c in _ITEM_SPECIAL else c for c in key)
+    # A value opening with a separator character would make a longer separator (":@", "=@").
+    value = "\\" + value if value[:1] in _ITEM_SPECIAL else value
+    return shell_quote(key + separator + value)
+
+
+def _httpie_header(name: str, value: str) -> str | None:
+    # "Name:" with no value removes a header; "Name;" sends it empty.
+    return _httpie_item(name, ":", value) if value else _httpie_item(name, ";", "")
+
+
+def _httpie_file(part: FormPart) -> str | None:
+    """A file item: HTTPie reads the file of that name and sends its base name."""
+    name = part.filename or ""
+    if not name or "/" in name or name.startswith("~") or ";type=" in name + (
+        part.content_type or ""
+    ):
+        return None
+    kind = f";type={part.content_type}" if part.content_type else ""
+    return _httpie_item(part.name, "@", name + kind)
+
+
+def _httpie_body(
+    request: HttpRequest, form: list[FormPart] | None
+) -> tuple[str, list[str | None]]:
+    """The option and items that send the body: form items where they say it, else
+    ``--raw``."""
+    if form is not None:
+        items = [
+            _httpie_item(part.name, "=", part.value) if part.filename is None
+            else _httpie_file(part)
+            for part in form
+        ]
+        if None not in items:
+            return "--multipart", items
+    elif request.body and (request.header("Content-Type") or "").lower().startswith(
+        "application/x-www-form-urlencoded"
+    ):
+        pairs = parse_qsl(request.body, keep_blank_values=True)
+        items = [_httpie_item(key, "=", value) for key, value in pairs]
+        if None not in items and urlencode(pairs) == request.body:
+            return "--form", items
+    if not request.body:
+        return "", []
+    return "", [f"--raw={shell_quote(request.body)}"]
+
+
+def httpie(url: str, request: HttpRequest) -> str | None:
+    """The request as an HTTPie ``http`` command, or None when its items cannot express
+    a header or form field (a backslash before ``:``, ``;``, ``@`` or ``=``)."""
+    method = request.method if _SHELL_SAFE.match(request.method) else shell_quote(request.method)
+    form = form_parts(request)
+    option, body = _httpie_body(request, form)
+    if option != "--multipart":
+        form = None  # any multipart body goes --raw, with its recorded boundary
+    items: list[str | None] = [_httpie_header(n, v) for n, v in _headers(request, form)]
+    if request.body and request.header("Content-Type") is None:
+        items.append("Content-Type:")  # drops HTTPie's default, JSON
+    items += body
+    words = [item for item in items if item is not None]
+    if len(words) < len(items):
+        return None
+    first = " ".join(["http --ignore-stdin", *([option] if option else []), method])
+    return " \\\n".join([f"{first} {shell_quote(url)}", *(f"  {word}" for word in words)])
 
 
 def _header_literal(headers: list[tuple[str, str]], *, python: bool, indent: str) -> str:
@@ -273,10 +375,16 @@ def code_samples(
 ) -> list[Sample]:
     """The example request in every language: ``[(label, language, code), ...]``."""
     url = request_url(base_url, request)
+    target = request_target(base_url, request)
+    line = f"{request.method} {request.target} "
+    if target != request.target and raw.startswith(line):
+        raw = f"{request.method} {target} " + raw.removeprefix(line)
     response_is_json = is_json(response_content_type)
+    shell = httpie(url, request)
     return [
         ("HTTP", "http", raw),
         ("curl", "bash", curl(url, request)),
+        *([("HTTPie", "bash", shell)] if shell is not None else []),
         ("Python", "python", python(url, request, response_is_json)),
         ("JavaScript", "javascript", javascript(url, request, response_is_json)),
     ]

@@ -1,11 +1,15 @@
 """JSON Schemas as table rows for the Markdown view.
 
 A schema becomes a :class:`~apiscribe.views.pages.SchemaView`: a type line and one row per
-property, nested properties named by their path (``address.street``, ``tags[].name``), at
-most :data:`MAX_DEPTH` levels deep (a ``…`` row stands for the rest).
+property of its top level. The properties of a nested object are a
+:class:`~apiscribe.views.pages.SchemaBlock` of their own, one level down, titled with the
+object's path (``address``, ``tags[]`` for an array's items), and so on at most
+:data:`MAX_DEPTH` levels deep (a ``…`` row stands for the rest).
 
-- ``oneOf``/``anyOf``: the type reads "one of"/"any of" and each variant gets a row labelled
-  ``one of #1``, ``one of #2``..., followed by that variant's own rows (same label);
+- ``oneOf``/``anyOf``: the type reads "one of: User, null" ("any of: ...") and each variant
+  gets a row labelled ``one of #1``, ``one of #2``..., its own properties a block one level
+  down (labelled with the variant). Variant rows that would say no more than the type (no
+  description, values or properties) get no block;
 - ``allOf``: the type lists the parts ("all of: Base, object") and the properties of every
   part (a referenced base schema's too) are rows of the schema itself;
 - arrays read "array of <item type>", maps (``additionalProperties`` only) "map of <type>";
@@ -19,18 +23,31 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 from ..model import JsonValue
 from ..model.dialect import named_target, ref_name, ref_of
 from ..names import html_id, unique
-from .pages import NamedSchema, SchemaRow, SchemaView, TypePart
+from .pages import NamedSchema, SchemaBlock, SchemaRow, SchemaView, TypePart
 
 MAX_DEPTH = 4
 ELLIPSIS = "…"
 SCHEMAS_PAGE = "schemas.md"
 _COMPOSITIONS = (("oneOf", "one of"), ("anyOf", "any of"))
+
+
+@dataclass
+class _Level:
+    """The rows of one level of a schema, and the blocks below them."""
+
+    rows: list[SchemaRow] = field(default_factory=list)
+    blocks: list[SchemaBlock] = field(default_factory=list)
+
+    def add(self, other: _Level) -> None:
+        self.rows += other.rows
+        self.blocks += other.blocks
 
 
 def schema_anchors(schemas: Mapping[str, JsonValue]) -> dict[str, str]:
@@ -79,8 +96,13 @@ class SchemaTables:
                 return [TypePart(name, self.links[name])]
             return [TypePart(name or ref)]
         for key, word in _COMPOSITIONS:
-            if isinstance(schema.get(key), list):
-                return self._null_suffix(schema, [TypePart(word)])
+            variants = schema.get(key)
+            if isinstance(variants, list):
+                out = [TypePart(f"{word}: " if variants else word)]
+                for number, variant in enumerate(variants):
+                    out += [TypePart(", ")] if number else []
+                    out += self._type(variant, level + 1)
+                return self._null_suffix(schema, out)
         parts_of = schema.get("allOf")
         if isinstance(parts_of, list) and parts_of:
             out = [TypePart("all of: ")]
@@ -132,48 +154,66 @@ class SchemaTables:
         description = str(facts.get("description") or "")
         if not description and isinstance(target, dict):
             description = str(target.get("description") or "")
-        rows = self._children(target, path, "", 1, frozenset(seen))
-        return SchemaView(self.type_of(schema), description, tuple(rows))
+        level = self._level(target, path, "", 1, frozenset(seen))
+        return SchemaView(self.type_of(schema), description, tuple(level.rows),
+                          tuple(level.blocks))
 
-    def _children(
+    def _level(
         self, schema: JsonValue, path: str, label: str, depth: int, expanded: frozenset[str]
-    ) -> list[SchemaRow]:
-        """The rows below ``schema`` (its properties, variants, items), ``depth`` deep;
-        ``expanded`` holds the ``$ref``s whose rows are being shown (``allOf`` parts)."""
+    ) -> _Level:
+        """The rows of ``schema`` (its properties, variants, items' properties), ``depth``
+        deep, and the blocks of the levels below them; ``label`` names the variants they are
+        in, ``expanded`` holds the ``$ref``s whose rows are being shown (``allOf`` parts)."""
+        level = _Level()
         if not isinstance(schema, dict) or ref_of(schema) is not None:
-            return []
+            return level
         if depth > MAX_DEPTH:
-            return [self._ellipsis(path, label)] if _has_children(schema) else []
-        rows: list[SchemaRow] = []
+            if _has_children(schema):
+                level.rows.append(self._ellipsis(path))
+            return level
         properties = schema.get("properties")
         required = schema.get("required")
         required_names = set(required) if isinstance(required, list) else set()
         if isinstance(properties, dict):
             for name, sub in properties.items():
                 sub_path = f"{path}.{name}" if path else str(name)
-                rows.append(self._row(sub_path, label, sub, required=name in required_names))
-                rows += self._children(sub, sub_path, label, depth + 1, expanded)
+                level.rows.append(self._row(str(name), sub_path, "", sub,
+                                            required=name in required_names))
+                self._nest(level, sub, sub_path, label, depth + 1, expanded)
         extra = schema.get("additionalProperties")
         if isinstance(extra, dict) and _has_children(extra):
-            rows += self._children(extra, f"{path}.*" if path else "*", label, depth, expanded)
+            level.add(self._level(extra, f"{path}.*" if path else "*", label, depth, expanded))
         items = schema.get("items")
         if isinstance(items, dict) and "array" in _kinds(schema):
-            rows += self._children(items, path + "[]", label, depth, expanded)
+            level.add(self._level(items, path + "[]", label, depth, expanded))
         for key, word in _COMPOSITIONS:
             variants = schema.get(key)
             for number, variant in enumerate(variants if isinstance(variants, list) else [], 1):
-                variant_label = f"{label} / {word} #{number}" if label else f"{word} #{number}"
-                rows.append(self._row(path, variant_label, variant, required=None))
-                rows += self._children(variant, path, variant_label, depth + 1, expanded)
+                own = f"{word} #{number}"
+                level.rows.append(self._row("", path, own, variant, required=None))
+                self._nest(level, variant, path, f"{label} / {own}" if label else own,
+                           depth + 1, expanded)
         parts = schema.get("allOf")
         for part in parts if isinstance(parts, list) else []:
             ref = ref_of(part)
             if ref is not None and ref not in expanded:  # a base schema: its rows are ours
                 target = named_target(part, self.schemas)
-                rows += self._children(target, path, label, depth, expanded | {ref})
+                level.add(self._level(target, path, label, depth, expanded | {ref}))
             else:
-                rows += self._children(part, path, label, depth, expanded)
-        return rows
+                level.add(self._level(part, path, label, depth, expanded))
+        return level
+
+    def _nest(self, level: _Level, schema: JsonValue, path: str, label: str, depth: int,
+              expanded: frozenset[str]) -> None:
+        """The level below a row, as a block of ``level`` (when it has rows)."""
+        below = self._level(schema, path, label, depth, expanded)
+        if below.rows and not (below.blocks or any(map(_telling, below.rows))):
+            return
+        if below.rows:
+            first = below.rows[0]
+            owner = first.path[:len(first.path) - len(first.name)].removesuffix(".")
+            level.blocks.append(SchemaBlock(owner, label, tuple(below.rows),
+                                            tuple(below.blocks)))
 
     def facts(self, schema: JsonValue) -> dict[str, Any]:
         """A schema's own keywords over those of the schema its ``$ref`` names."""
@@ -183,13 +223,14 @@ class SchemaTables:
         return {**target, **schema} if isinstance(target, dict) else dict(schema)
 
     def _row(
-        self, path: str, label: str, schema: JsonValue, *, required: bool | None
+        self, name: str, path: str, label: str, schema: JsonValue, *, required: bool | None
     ) -> SchemaRow:
         facts = self.facts(schema)
         enum = facts.get("enum")
         values = [facts["const"]] if "const" in facts else enum if isinstance(enum, list) else []
         return SchemaRow(
-            name=path,
+            name=name,
+            path=path,
             label=label,
             type=self.type_of(schema),
             format=str(facts.get("format") or ""),
@@ -203,14 +244,20 @@ class SchemaTables:
         )
 
     @staticmethod
-    def _ellipsis(path: str, label: str) -> SchemaRow:
-        name = f"{path}.{ELLIPSIS}" if path else ELLIPSIS
-        return SchemaRow(name, label, (), "", None, f"Deeper than {MAX_DEPTH} levels: not shown.")
+    def _ellipsis(path: str) -> SchemaRow:
+        return SchemaRow(ELLIPSIS, f"{path}.{ELLIPSIS}" if path else ELLIPSIS, "", (), "", None,
+                         f"Deeper than {MAX_DEPTH} levels: not shown.")
 
     def named(self, anchors: Mapping[str, str]) -> tuple[NamedSchema, ...]:
         """Every named schema with its view, names sorted."""
         return tuple(NamedSchema(name, anchor, self.view(self.schemas[name]))
                      for name, anchor in anchors.items())
+
+
+def _telling(row: SchemaRow) -> bool:
+    """Whether a row says more than its type in its parent's type text: it is a property, or
+    a variant with a description or values."""
+    return not row.label or bool(row.description or row.enum) or row.default is not None
 
 
 def _kinds(schema: dict[str, Any]) -> list[str]:

@@ -13,6 +13,8 @@ Deterministic and depth-limited. The rules, in order:
 - past :data:`MAX_DEPTH` levels, objects are ``{}`` and arrays ``[]``.
 
 Views wrap the value in a ``NamedExample(generated=True)`` and label it as generated.
+:func:`stated_value` is the second rule alone (nothing made up), for values a reader must
+recognize, such as a parameter's.
 """
 
 from __future__ import annotations
@@ -98,17 +100,9 @@ class _Synth:
             if ref in stack:
                 return _OMIT
             return self.value(named_target(schema, self.schemas), depth, (*stack, ref))
-        if "example" in schema:
-            return schema["example"]
-        examples = schema.get("examples")
-        if isinstance(examples, list) and examples:
-            return examples[0]
-        for key in ("const", "default"):
-            if key in schema:
-                return schema[key]
-        enum = schema.get("enum")
-        if isinstance(enum, list) and enum:
-            return next((v for v in enum if v is not None), enum[0])
+        own = _own_value(schema)
+        if not isinstance(own, _Omit):
+            return own
         if isinstance(schema.get("allOf"), list):
             return self.all_of(schema, depth, stack)
         for key in ("oneOf", "anyOf"):
@@ -178,6 +172,60 @@ class _Synth:
             return False
         target = named_target(schema, self.schemas)
         return schema.get(flag) is True or (isinstance(target, dict) and target.get(flag) is True)
+
+
+def _own_value(schema: dict[str, Any]) -> Any:
+    """The schema's ``example`` (or first of ``examples``), ``const``, ``default`` or first
+    ``enum`` value; :data:`_OMIT` when it states none."""
+    if "example" in schema:
+        return schema["example"]
+    examples = schema.get("examples")
+    if isinstance(examples, list) and examples:
+        return examples[0]
+    for key in ("const", "default"):
+        if key in schema:
+            return schema[key]
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum:
+        return next((v for v in enum if v is not None), enum[0])
+    return _OMIT
+
+
+def stated_value(
+    schema: JsonValue, schemas: Mapping[str, JsonValue] | None = None
+) -> tuple[JsonValue, bool]:
+    """``(value, True)`` when ``schema`` itself states a value (its example, const, default or
+    enum; through ``$ref``, ``allOf`` parts and the first non-null ``oneOf``/``anyOf``
+    variant; an array's from its items, as a list of one), else ``(None, False)``.
+
+    Nothing is made up: this is for values a reader must recognize, such as parameters."""
+    value = _stated(schema, schemas or {}, ())
+    return (None, False) if isinstance(value, _Omit) else (value, True)
+
+
+def _stated(schema: JsonValue, schemas: Mapping[str, JsonValue], stack: tuple[str, ...]) -> Any:
+    if not isinstance(schema, dict):
+        return _OMIT
+    ref = ref_of(schema)
+    if ref is not None:
+        return _OMIT if ref in stack else _stated(
+            named_target(schema, schemas), schemas, (*stack, ref))
+    own = _own_value(schema)
+    if not isinstance(own, _Omit):
+        return own
+    parts = list(schema.get("allOf") or ()) if isinstance(schema.get("allOf"), list) else []
+    for key in ("oneOf", "anyOf"):
+        variants = schema.get(key)
+        if isinstance(variants, list) and variants:
+            parts.append(_first_not_null(variants))
+    for part in parts:
+        value = _stated(part, schemas, stack)
+        if not isinstance(value, _Omit):
+            return value
+    if _type_of(schema) == "array" and isinstance(schema.get("items"), dict):
+        item = _stated(schema["items"], schemas, stack)
+        return _OMIT if isinstance(item, _Omit) else [item]
+    return _OMIT
 
 
 def _first_not_null(variants: list[Any]) -> Any:
