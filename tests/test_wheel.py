@@ -29,6 +29,7 @@ def test_wheel_carries_the_templates(wheel: Path) -> None:
     templates = {n for n in names if n.startswith("apiscribe/templates/")}
     assert "apiscribe/templates/endpoint.md.j2" in templates
     assert "apiscribe/cli.py" in names
+    assert "apiscribe/site/apiscribe.css" in names  # the stylesheet the plugin adds
     assert not any(n.startswith(("tests/", "examples/")) for n in names)
 
 
