@@ -200,7 +200,7 @@ def test_llms_txt_links_stay_relative_without_a_site_url() -> None:
         "pets/listPets.md", "pets/createPet.md", "pets/getPet.md", "health/get-ping.md",
         "webhooks/newPet.md", "openapi.json", "schemas.md",
     ]
-    assert "- [List pets](pets/listPets.md): `GET /pets` — Every pet, a page at a time." in text
+    assert "- [List pets](pets/listPets.md): `GET /v1/pets` — Every pet, a page at a time." in text
     assert summary("First. Second.\n\nMore.") == "First."
     assert summary("x " * 200).endswith("…") and len(summary("x " * 200)) <= 160
 

@@ -87,6 +87,8 @@ def spec_yaml(example: str) -> str:
 
 def seed_doc(**changes: Any) -> str:
     """The seed JSON doc with some keys changed, written the way apiscribe writes it."""
+    if not SEED.is_file():
+        pytest.skip(f"the shared seed JSON doc is not beside the checkout ({SEED})")
     text = SEED.read_text(encoding="utf-8")
     doc = json.loads(text[text.index("{"):text.rindex("}") + 1])
     doc.update(changes)
@@ -443,6 +445,8 @@ def test_a_utf8_byte_order_mark_is_read_normally(tmp_path: Path) -> None:
         result = check(path)
         assert result.exit_code == 0, result.output
         assert convert(path, "openapi", tmp_path / path.suffix[1:]).exit_code == 0
+    if not SEED.is_file():
+        pytest.skip(f"the shared seed JSON doc is not beside the checkout ({SEED})")
     doc = write_doc(tmp_path, bom + SEED.read_bytes())
     result = convert(doc, "jsondocs", tmp_path / "out")
     assert result.exit_code == 0, result.output

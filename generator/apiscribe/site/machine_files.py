@@ -20,6 +20,7 @@ from urllib.parse import quote, urljoin
 from ..model import ApiModel, Endpoint
 from ..views import markdown
 from ..views import openapi as openapi_view
+from ..views.exchanges import endpoint_path
 from ..views.markdown_filters import md_cell, md_code, md_link_text
 
 LLMS_TXT = "llms.txt"
@@ -40,9 +41,9 @@ def summary(text: str) -> str:
     return line
 
 
-def _endpoint_line(ep: Endpoint, href: str) -> str:
+def _endpoint_line(model: ApiModel, ep: Endpoint, href: str) -> str:
     said = summary(ep.description)
-    what = md_code(f"{ep.method.upper()} {ep.api_path}")
+    what = md_code(f"{ep.method.upper()} {endpoint_path(model, ep)}")
     return f"- [{md_link_text(ep.display_title)}]({href}): {what}" + (
         f" — {md_cell(said)}" if said else "")
 
@@ -65,7 +66,7 @@ def llms_txt(model: ApiModel, *, site_url: str = "", openapi: bool = True) -> st
         if not entries:
             continue
         lines += [f"## {md_link_text(section.title or section.slug)}", ""]
-        lines += [_endpoint_line(ep, href(f"{slug}/{stem}.md")) for stem, ep in entries]
+        lines += [_endpoint_line(model, ep, href(f"{slug}/{stem}.md")) for stem, ep in entries]
         lines.append("")
     optional = []
     if openapi:
