@@ -64,6 +64,10 @@ def _report(outcome: pipeline.Outcome, quiet: bool, what: str) -> None:
     if quiet:
         return
     report = outcome.report
+    if outcome.kept and outcome.site is not None:
+        click.echo(f"{what}: nothing changed since the site in {outcome.site} was built (its "
+                   "build stamp matches), so it was left as it is", err=True)
+        return
     click.echo(
         f"{what}: {len(outcome.model.endpoints)} endpoint(s); "
         f"{len(report.written)} file(s) written, {len(report.unchanged)} unchanged, "

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import DEFAULT_TITLE, ENDPOINTS_DIR, OPENAPI_FILE, Config
 from .diagnostics import ApiscribeError, Diagnostic, has_errors, warning
@@ -27,6 +28,9 @@ from .views import jsondocs as jsondocs_view
 from .views import markdown as markdown_view
 from .views import openapi as openapi_view
 from .writer import WriteReport, check_output_folder, merge, writable, write_tree
+
+if TYPE_CHECKING:
+    from .site import Stamp
 
 Progress = Callable[[str], None]
 
@@ -45,6 +49,8 @@ class Outcome:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     report: WriteReport = field(default_factory=WriteReport)
     site: Path | None = None
+    #: The site was left as it was: its build stamp showed nothing had changed.
+    kept: bool = False
 
 
 # -- stages ------------------------------------------------------------------------------
@@ -233,8 +239,10 @@ def build(
     strict: bool = True,
     progress: Progress | None = None,
 ) -> Outcome:
-    """``apiscribe build``: generate, then build the MkDocs site from the same model."""
-    from .site import build_site
+    """``apiscribe build``: generate, then build the MkDocs site from the same model; a site
+    whose build stamp (:mod:`apiscribe.site.stamp`: the JSON docs, mkdocs.yml, docs_dir,
+    apiscribe itself) has not changed is left as it is."""
+    from .site import Stamp, build_site, build_stamp, unchanged
 
     check_output_folder(config.site_path, inputs=[config.output_dir, config.mkdocs_path,
                                                   config.docs_path])
@@ -248,8 +256,15 @@ def build(
             f"no MkDocs configuration at {config.mkdocs_path}",
             hint="set mkdocs_config in [tool.apiscribe]",
         )
+    stamp = None
+    if not has_errors(outcome.diagnostics):
+        stamp = Stamp(build_stamp([config.output_dir, config.mkdocs_path, config.docs_path],
+                                  [f"build strict={strict}"]), len(outcome.model.endpoints))
+        if unchanged(config.site_path, stamp.stamp):
+            outcome.site, outcome.kept = config.site_path, True
+            return outcome
     site = build_site(config.mkdocs_path, site_dir=config.site_path, strict=strict,
-                      model=outcome.model)
+                      model=outcome.model, stamp=stamp)
     outcome.report = merge((_prefix(config.output_dir, config.root), outcome.report),
                            (_prefix(config.site_path, config.root), site))
     outcome.site = config.site_path
@@ -290,7 +305,7 @@ def _project(model: ApiModel, source: str, project: Path, allow_remote_refs: boo
 
 
 def _convert_site(model: ApiModel, source: str, out_dir: Path, *, strict: bool,
-                  allow_remote_refs: bool) -> tuple[WriteReport, Path]:
+                  allow_remote_refs: bool, stamp: Stamp | None) -> tuple[WriteReport, Path]:
     """Build the site beside the output first; only a finished build is written."""
     from .site import build_site
 
@@ -301,7 +316,7 @@ def _convert_site(model: ApiModel, source: str, out_dir: Path, *, strict: bool,
     try:
         write_tree(staging, project)
         site = build_site(staging / "mkdocs.yml", site_dir=out_dir / "site", strict=strict,
-                          model=model)
+                          model=model, stamp=stamp)
     except BaseException:
         if created:
             shutil.rmtree(out_dir, ignore_errors=True)
@@ -325,6 +340,15 @@ def convert(
     """
     given = [] if is_url(source) else [Path(source)]
     check_output_folder(out_dir, inputs=given, read_folders=[p for p in given if p.is_dir()])
+    stamp = ""
+    if target == "site" and given:
+        from .site import build_stamp, unchanged
+
+        stamp = build_stamp(given, [f"convert site allow_remote_refs={allow_remote_refs}"])
+        kept = unchanged(out_dir / "site", stamp)
+        if kept is not None:
+            return Outcome(ApiModel(title="", sections=()), list(kept.diagnostics),
+                           site=out_dir / "site", kept=True)
     model, diagnostics = load(source, allow_remote_refs=allow_remote_refs, timeout=timeout)
     if model is None:
         return Outcome(ApiModel(title=""), diagnostics)
@@ -341,8 +365,12 @@ def convert(
         ))
         return Outcome(model, diagnostics)
     if target == "site":
+        from .site import Stamp
+
+        done = Stamp(stamp, len(model.endpoints), tuple(diagnostics)) if stamp and not \
+            has_errors(diagnostics) else None
         report, site = _convert_site(model, source, out_dir, strict=not has_errors(diagnostics),
-                                     allow_remote_refs=allow_remote_refs)
+                                     allow_remote_refs=allow_remote_refs, stamp=done)
         return Outcome(model, diagnostics, report, site)
     leaks = scan_tree(tree, where=f"{out_dir}/")
     if leaks:  # the last line of defence: publish nothing

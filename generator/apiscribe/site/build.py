@@ -25,6 +25,7 @@ from ..diagnostics import ApiscribeError
 from ..model import ApiModel
 from ..writer import WriteReport, replace_tree
 from .plugin import ApiscribePlugin
+from .stamp import STAMP_FILE, Stamp
 
 
 class _Collector(logging.Handler):
@@ -59,7 +60,7 @@ def _plugins(config: MkDocsConfig, mkdocs_yml: Path) -> list[ApiscribePlugin]:
 
 
 def _build(config: MkDocsConfig, staging: Path, plugins: list[ApiscribePlugin],
-           model: ApiModel | None) -> None:
+           model: ApiModel | None, stamp: Stamp | None) -> None:
     """One build into ``staging``. MkDocs keeps plugin instances from one build to the next
     in a process, so the model is handed over for this build only (the plugin lets go of it
     in ``on_shutdown``)."""
@@ -71,6 +72,8 @@ def _build(config: MkDocsConfig, staging: Path, plugins: list[ApiscribePlugin],
         build(config)
     finally:
         config.plugins.on_shutdown()
+    if stamp is not None:
+        (staging / STAMP_FILE).write_text(stamp.text(), encoding="utf-8")
 
 
 def build_site(
@@ -79,6 +82,7 @@ def build_site(
     site_dir: Path | None = None,
     strict: bool = True,
     model: ApiModel | None = None,
+    stamp: Stamp | None = None,
 ) -> WriteReport:
     """Run ``mkdocs build`` on ``mkdocs_yml`` (strict: any warning fails the build), and
     return what changed in the site folder.
@@ -86,7 +90,8 @@ def build_site(
     With ``model``, the apiscribe plugin renders that model instead of reading its
     ``api_docs`` option. A missing docs_dir is created empty (every page may come from the
     plugin). Failures raise :class:`ApiscribeError`, with MkDocs' warnings and errors in the
-    message.
+    message. A finished build carries ``stamp`` (:mod:`.stamp`), so that the next run with
+    the same inputs can leave it as it is.
     """
     if not mkdocs_yml.is_file():
         raise ApiscribeError(f"no MkDocs configuration at {mkdocs_yml}")
@@ -104,7 +109,7 @@ def build_site(
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
         try:
             os.chmod(staging, 0o755)
-            _build(config, staging, plugins, model)
+            _build(config, staging, plugins, model, stamp)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
