@@ -1,6 +1,7 @@
 """Figures of a site that `apiscribe convert SPEC --to site --out OUT` built, quoted in
 BENCHMARKS.md: how much of the page HTML is code, how many navigation items the pruned
-navigation renders over the whole site, and the size of the search index.
+navigation renders over the whole site and in its largest page, and the size of the search
+index.
 
     /work/venv/bin/python benchmarks/site_figures.py OUT
 """
@@ -11,8 +12,6 @@ import argparse
 import re
 import sys
 from pathlib import Path
-
-import yaml
 
 ARTICLE = re.compile(r"<article\b.*?</article>", re.S)
 CODE = re.compile(r"<pre\b.*?</pre>", re.S)
@@ -31,11 +30,17 @@ def main() -> int:
             code_tags += sum(block.count("<") for block in CODE.findall(match.group(0)))
     print(f"pages with an article: {pages}")
     print(f"tags in the articles: {tags}, in code blocks: {code_tags} ({code_tags / tags:.0%})")
-    nav = yaml.safe_load((out / "project" / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
-    sizes = [len(v) for entry in nav for v in entry.values() if isinstance(v, list)]
-    # navigation.prune: each page of a section renders every page of that section.
-    print(f"sections: {len(sizes)}, largest: {sorted(sizes)[-3:]}, "
-          f"navigation items over all section pages: {sum(n * n for n in sizes)}")
+    # What the pruned navigation really renders: the items of each page's primary nav (the
+    # page's own table of contents, the secondary nav, left out).
+    rendered = []
+    for page in sorted((out / "site").rglob("index.html")):
+        text = page.read_text(encoding="utf-8")
+        start, end = text.find("md-nav--primary"), text.find("md-nav--secondary")
+        nav = text[start:end if end > start else len(text)]
+        rendered.append((nav.count('<li class="md-nav__item'), page.parent.name))
+    most = max(rendered)
+    print(f"navigation items rendered over all pages: {sum(n for n, _ in rendered)}, "
+          f"most in one page: {most[0]} ({most[1]})")
     index = out / "site" / "search" / "search_index.json"
     print(f"search index: {index.stat().st_size} bytes")
     return 0

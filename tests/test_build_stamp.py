@@ -140,3 +140,22 @@ def test_a_broken_stamp_means_a_rebuild(tmp_path: Path) -> None:
     again = run("convert", str(spec), "--to", "site", "-o", str(out))
     assert KEPT not in again.output
     assert read_stamp(out / "site") is not None
+
+
+def test_a_kept_site_repeats_what_its_build_said(tmp_path: Path) -> None:
+    # A spec with an error still builds into an empty folder (exit 1); run again unchanged,
+    # the site is kept and the same error is said again, with the same exit code.
+    spec = spec_file(tmp_path)
+    document = json.loads(spec.read_text(encoding="utf-8"))
+    operation = next(iter(next(iter(document["paths"].values())).values()))
+    operation.setdefault("parameters", []).append({"$ref": "#/components/parameters/Nowhere"})
+    spec.write_text(json.dumps(document), encoding="utf-8")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    first = runner.invoke(main, ["convert", str(spec), "--to", "site", "-o", str(out)])
+    assert first.exit_code == 1 and (out / "site" / "index.html").is_file(), first.output
+    errors = [line for line in first.output.splitlines() if " error " in line]
+    assert errors
+    again = runner.invoke(main, ["convert", str(spec), "--to", "site", "-o", str(out)])
+    assert again.exit_code == 1 and KEPT in again.output
+    assert [line for line in again.output.splitlines() if " error " in line] == errors

@@ -269,6 +269,33 @@ def test_site_nav() -> None:
     ]
 
 
+def test_a_large_section_is_split_in_the_nav() -> None:
+    # 120 endpoints in one section, under three kinds of path: the nav holds subsections
+    # (by the first literal segment after the shared ones), none longer than the limit.
+    from apiscribe.site.mkdocs_yml import NAV_SECTION_LIMIT
+
+    paths = ["/repos/{owner}/{repo}"] + [
+        f"/repos/{{owner}}/{{repo}}/{kind}/{{id}}/{n}" for n in range(40)
+        for kind in ("branches", "check-runs", "pulls")] + ["/user/repos"]
+    endpoints = tuple(
+        Endpoint(name=f"ep-{i}", section="repos", method="GET", api_path=path, title=f"E {i}",
+                 sidebar_order=i)
+        for i, path in enumerate(paths))
+    model = ApiModel("Big", (Section("repos", "Repos", endpoints),))
+    (section,) = [entry["Repos"] for entry in site_nav(model) if "Repos" in entry]
+    assert section[:2] == ["repos/index.md", {"Repos": section[1]["Repos"]}]
+    assert section[2] == {"User": ["repos/ep-121.md"]}
+    inner = section[1]["Repos"]
+    assert inner[0] == "repos/ep-0.md"  # the pages with no further segment come first
+    assert [next(iter(item)) for item in inner[1:]] == ["Branches", "Check runs", "Pulls"]
+    assert all(len(pages) <= NAV_SECTION_LIMIT for item in inner[1:]
+               for pages in item.values())
+    # A small section stays flat.
+    assert site_nav(MODEL)[1] == {"Releases": [
+        "releases/index.md", "releases/get-organization-releases.md",
+        "releases/put-organization-release-details.md"]}
+
+
 def test_repository_mkdocs_yml_is_the_written_config() -> None:
     expected = write_mkdocs_config(title="Example API")
     assert (ROOT / "mkdocs.yml").read_text(encoding="utf-8") == expected

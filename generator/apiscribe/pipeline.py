@@ -367,8 +367,8 @@ def convert(
     if target == "site":
         from .site import Stamp
 
-        done = Stamp(stamp, len(model.endpoints), tuple(diagnostics)) if stamp and not \
-            has_errors(diagnostics) else None
+        # With its diagnostics: a run that keeps the site says what the build said.
+        done = Stamp(stamp, len(model.endpoints), tuple(diagnostics)) if stamp else None
         report, site = _convert_site(model, source, out_dir, strict=not has_errors(diagnostics),
                                      allow_remote_refs=allow_remote_refs, stamp=done)
         return Outcome(model, diagnostics, report, site)

@@ -17,24 +17,58 @@ from ..views import markdown
 DEFAULT_API_DOCS = "api-docs/endpoints"
 HOME_TITLE = "Home"
 SCHEMAS_TITLE = "Schemas"
+#: A section with more endpoints than this is split into subsections in the navigation.
+NAV_SECTION_LIMIT = 50
 
 
 def site_nav(model: ApiModel) -> list[dict[str, Any]]:
     """The navigation: Home, then one entry per section (its index page, then its endpoints),
     then the schemas page when the model has named schemas.
 
-    Section titles are HTML-escaped (the theme prints nav titles as they are); page titles
-    come from each page's heading, which the Markdown view has escaped already.
+    A section of more than :data:`NAV_SECTION_LIMIT` endpoints is split into subsections
+    (:func:`_split`), so that no page's navigation lists hundreds of siblings. Section titles
+    are HTML-escaped (the theme prints nav titles as they are); page titles come from each
+    page's heading, which the Markdown view has escaped already.
     """
     nav: list[dict[str, Any]] = [{HOME_TITLE: "index.md"}]
     for (slug, entries), section in zip(
         markdown.page_paths(model).items(), markdown.page_sections(model), strict=True
     ):
-        pages = [f"{slug}/index.md", *(f"{slug}/{stem}.md" for stem, _ in entries)]
+        pages = [f"{slug}/index.md",
+                 *_split([(f"{slug}/{stem}.md", ep.api_path) for stem, ep in entries])]
         nav.append({html.escape(section.title or section.slug): pages})
     if markdown.has_schemas_page(model):
         nav.append({SCHEMAS_TITLE: markdown.SCHEMAS_PAGE})
     return nav
+
+
+def _segments(path: str) -> list[str]:
+    return [part for part in path.split("/") if part]
+
+
+def _split(pages: list[tuple[str, str]], depth: int = 0) -> list[Any]:
+    """``pages`` (``(page, API path)``, in order) as nav items: as they are up to
+    :data:`NAV_SECTION_LIMIT`, else grouped by the first literal path segment after the
+    segments all of them share (``/repos/{owner}/{repo}/branches/…`` → "Branches"), each
+    group in the order of its first page, and split again (once) when still too large. Pages
+    with no such segment stay at the top; a split that would make one group is not made."""
+    if len(pages) <= NAV_SECTION_LIMIT or depth > 1:
+        return [page for page, _ in pages]
+    paths = [_segments(path) for _, path in pages]
+    shared = 0
+    while all(len(p) > shared and p[shared] == paths[0][shared] for p in paths):
+        shared += 1
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for (page, path), segments in zip(pages, paths, strict=True):
+        key = next((s for s in segments[shared:] if not s.startswith("{")), "")
+        groups.setdefault(key, []).append((page, path))
+    if len(groups) < 2:
+        return [page for page, _ in pages]
+    items: list[Any] = [page for page, _ in groups.pop("", [])]
+    for key, members in groups.items():
+        title = html.escape(key.replace("-", " ").replace("_", " ").capitalize())
+        items.append({title: _split(members, depth + 1)})
+    return items
 
 
 _MKDOCS_YML = """\
