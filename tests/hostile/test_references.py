@@ -177,3 +177,16 @@ def test_a_spec_url_that_never_answers_fails_after_the_timeout(
         "seconds" in result.output
     assert elapsed < 15
     assert not (tmp_path / "out").exists()
+
+
+def test_a_referenced_file_that_does_not_parse_is_named_with_its_line(tmp_path: Path) -> None:
+    # check and convert say the same: which file, which line, what is wrong with it.
+    (tmp_path / "bad.yaml").write_text("ok: 1\nitems: [1, 2\n", encoding="utf-8")
+    spec = _write(tmp_path, {"schema": "bad.yaml#/ok"})
+    expected = "bad.yaml:3: error bad-yaml: invalid YAML: expected ',' or ']'"
+    checked = CliRunner().invoke(main, ["check", "--no-cache", str(spec)])
+    assert checked.exit_code == 1
+    assert f"unresolvable reference 'bad.yaml#/ok': {expected}" in checked.output
+    converted = CliRunner().invoke(main, ["convert", str(spec), "--to", "openapi", "-o",
+                                          str(tmp_path / "out")])
+    assert converted.exit_code == 1 and expected in converted.output

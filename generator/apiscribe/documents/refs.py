@@ -54,7 +54,7 @@ Located = tuple[Any, Doc, str]
 Place = tuple[str, str]
 
 
-class _Unreadable(Exception):
+class Unreadable(Exception):
     """A referenced document that cannot be read; the message says why."""
 
 
@@ -122,7 +122,7 @@ def guarded_handlers(base_uri: str, *, allow_remote: bool = False,
             try:
                 data = fetch(target, timeout=timeout, max_bytes=max_bytes)
             except FetchError as exc:
-                raise _Unreadable(exc.message) from None
+                raise Unreadable(exc.message) from None
             name = Path(parts.path).name or "document"
         else:
             path = Path(url2pathname(parts.path)).resolve() if scheme == "file" else None
@@ -130,11 +130,12 @@ def guarded_handlers(base_uri: str, *, allow_remote: bool = False,
                 raise RefRefused(*outside_folder(uri, root_file))
             read, problems = read_bytes(path)
             if read is None:
-                raise _Unreadable(problems[0].message)
+                raise Unreadable(problems[0].message)
             data, name = read, path.name
-        document, _, _ = parse_document(data, Path(name))
+        document, problems, _ = parse_document(data, Path(name))
         if document is None:
-            raise _Unreadable(f"{uri} is not a readable JSON or YAML document")
+            raise Unreadable(problems[0].headline() if problems else
+                             f"{uri} is not a readable JSON or YAML document")
         return document
 
     return _EveryScheme(load)
@@ -260,17 +261,17 @@ class Resolver:
             try:
                 data = fetch(key, timeout=self.timeout, max_bytes=self.max_bytes)
             except FetchError as exc:
-                raise _Unreadable(exc.message) from None
+                raise Unreadable(exc.message) from None
             name = Path(urlsplit(key).path).name or "document"
         else:
             read, problems = read_bytes(Path(key))
             if read is None:
-                raise _Unreadable(f"{display}: {problems[0].message}")
+                raise Unreadable(f"{display}: {problems[0].message}")
             data, name = read, display
         document, problems, lines = parse_document(data, Path(name))
         if document is None:
             self.diagnostics.extend(dataclasses.replace(p, file=display) for p in problems)
-            raise _Unreadable(f"{display} is not a readable JSON or YAML document")
+            raise Unreadable(f"{display} is not a readable JSON or YAML document")
         self._docs[key] = Doc(key, display, document, lines, self.root.dialect)
         return Resource.opaque(document)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from jsonschema.exceptions import ValidationError
 from jsonschema_path import SchemaPath
@@ -25,7 +25,7 @@ from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 from openapi_spec_validator.validation.validators import SpecValidator
 from referencing.exceptions import PointerToNowhere, Unresolvable
 
-from ...documents.refs import RefRefused, guarded_handlers
+from ...documents.refs import RefRefused, Unreadable, guarded_handlers
 from .fastpath import Parts, draft4_schema_check
 
 VALIDATOR_CLASSES: dict[str, type[SpecValidator]] = {
@@ -57,11 +57,15 @@ class _IdList(list[int]):
         return item in self._members
 
 
-def _refusal(exc: BaseException) -> RefRefused | None:
-    """The policy's refusal behind an exception, if any (libraries wrap it)."""
+E = TypeVar("E", bound=BaseException)
+
+
+def _behind(exc: BaseException, kind: type[E]) -> E | None:
+    """The exception of ``kind`` behind ``exc``, if any (libraries wrap the handlers' own):
+    the policy's refusal, or why a referenced document could not be read."""
     seen: BaseException | None = exc
     for _ in range(8):
-        if seen is None or isinstance(seen, RefRefused):
+        if seen is None or isinstance(seen, kind):
             return seen
         seen = seen.__cause__ or seen.__context__
     return None
@@ -69,7 +73,7 @@ def _refusal(exc: BaseException) -> RefRefused | None:
 
 def _stopped(exc: Exception, place: Parts) -> ValidationError:
     ref = ""
-    refused = _refusal(exc)
+    refused = _behind(exc, RefRefused)
     if refused is not None:
         err = OpenAPIValidationError(refused.message)
         setattr(err, PLACE, place)
@@ -81,7 +85,8 @@ def _stopped(exc: Exception, place: Parts) -> ValidationError:
         message = f"unresolvable reference: nothing at '#{exc.ref}'"
         kind, ref = "unresolvable", f"#{exc.ref}"
     elif isinstance(exc, Unresolvable):
-        message = f"unresolvable reference '{exc.ref}'"
+        unreadable = _behind(exc, Unreadable)
+        message = f"unresolvable reference '{exc.ref}'" + (f": {unreadable}" if unreadable else "")
         kind, ref = "unresolvable", str(exc.ref)
     else:
         message = f"the validator stopped here: {type(exc).__name__}: {exc}"
