@@ -159,4 +159,3 @@ def test_a_kept_site_repeats_what_its_build_said(tmp_path: Path) -> None:
     again = runner.invoke(main, ["convert", str(spec), "--to", "site", "-o", str(out)])
     assert again.exit_code == 1 and KEPT in again.output
     assert [line for line in again.output.splitlines() if " error " in line] == errors
-
