@@ -154,8 +154,7 @@ def tool_env(home: Path) -> dict[str, str]:
 def run_sample(server: RecordingServer, tmp_path: Path, case: str, label: str) -> None:
     request = request_to(server, *CASES[case])
     url = f"http://127.0.0.1:{server.server_address[1]}"
-    raw = "unused"
-    (code,) = [c for lab, _, c in code_samples(url, request, raw,
+    (code,) = [c for lab, _, c in code_samples(url, request,
                                                 response_content_type="application/json")
                if lab == label]
     (tmp_path / "vendor.min.js").write_text("!function(){}();\n", encoding="utf-8")
@@ -205,8 +204,7 @@ def sample_requests() -> dict[str, HttpRequest]:
 
 
 def samples_of(request: HttpRequest) -> dict[str, str]:
-    raw = f"{request.method} {request.target} HTTP/1.1\nHost: api.example.com"
-    return {label: code for label, _, code in code_samples(BASE, request, raw)}
+    return {label: code for label, _, code in code_samples(BASE, request)}
 
 
 def shell_words(code: str) -> list[str]:

@@ -15,7 +15,6 @@ import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .config import DEFAULT_TITLE, ENDPOINTS_DIR, OPENAPI_FILE, Config
 from .diagnostics import ApiscribeError, Diagnostic, has_errors, warning
@@ -28,9 +27,6 @@ from .views import jsondocs as jsondocs_view
 from .views import markdown as markdown_view
 from .views import openapi as openapi_view
 from .writer import WriteReport, check_output_folder, merge, writable, write_tree
-
-if TYPE_CHECKING:
-    from .site import Stamp
 
 Progress = Callable[[str], None]
 
@@ -304,10 +300,15 @@ def _project(model: ApiModel, source: str, project: Path, allow_remote_refs: boo
     return {"mkdocs.yml": text}
 
 
-def _convert_site(model: ApiModel, source: str, out_dir: Path, *, strict: bool,
-                  allow_remote_refs: bool, stamp: Stamp | None) -> tuple[WriteReport, Path]:
-    """Build the site beside the output first; only a finished build is written."""
-    from .site import build_site
+def _convert_site(model: ApiModel, source: str, out_dir: Path, diagnostics: list[Diagnostic],
+                  *, allow_remote_refs: bool, stamp: str) -> tuple[WriteReport, Path]:
+    """Build the site beside the output first (strict when the input has no errors); only a
+    finished build is written. It carries ``stamp`` (none when empty) with ``diagnostics``:
+    a run that keeps the site says what the build said."""
+    from .site import Stamp, build_site
+
+    strict = not has_errors(diagnostics)
+    done = Stamp(stamp, len(model.endpoints), tuple(diagnostics)) if stamp else None
 
     project = _project(model, source, out_dir / "project", allow_remote_refs)
     created = not out_dir.exists()
@@ -316,7 +317,7 @@ def _convert_site(model: ApiModel, source: str, out_dir: Path, *, strict: bool,
     try:
         write_tree(staging, project)
         site = build_site(staging / "mkdocs.yml", site_dir=out_dir / "site", strict=strict,
-                          model=model, stamp=stamp)
+                          model=model, stamp=done)
     except BaseException:
         if created:
             shutil.rmtree(out_dir, ignore_errors=True)
@@ -365,12 +366,8 @@ def convert(
         ))
         return Outcome(model, diagnostics)
     if target == "site":
-        from .site import Stamp
-
-        # With its diagnostics: a run that keeps the site says what the build said.
-        done = Stamp(stamp, len(model.endpoints), tuple(diagnostics)) if stamp else None
-        report, site = _convert_site(model, source, out_dir, strict=not has_errors(diagnostics),
-                                     allow_remote_refs=allow_remote_refs, stamp=done)
+        report, site = _convert_site(model, source, out_dir, diagnostics,
+                                     allow_remote_refs=allow_remote_refs, stamp=stamp)
         return Outcome(model, diagnostics, report, site)
     leaks = scan_tree(tree, where=f"{out_dir}/")
     if leaks:  # the last line of defence: publish nothing

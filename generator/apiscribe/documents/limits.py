@@ -172,6 +172,12 @@ def too_deep_offset(text: str) -> int:
     return 0
 
 
+def problem_code(words: str, syntax: str = "json") -> str:
+    """The diagnostic code of a problem :func:`data_problem` (or the parser) names in
+    ``words``: ``too-deep`` for nesting, else ``bad-json`` (``bad-yaml``)."""
+    return "too-deep" if words == TOO_DEEP else f"bad-{syntax}"
+
+
 def json_text_problem(text: str) -> str | None:
     """What is wrong with JSON text read from inside a document or a recorded message (a
     body): the words of :func:`data_problem`, else ``None``; text that is not JSON at all

@@ -26,6 +26,7 @@ from .limits import (
     json_constant,
     json_number,
     max_input_bytes,
+    problem_code,
     too_deep_offset,
     too_large,
 )
@@ -148,9 +149,9 @@ def parse_json(text: str, file: str, *, first_line: int = 1) -> Parsed:
     problem = data_problem(document)
     if problem is not None:
         pointer, words = problem
-        if words == TOO_DEEP:
-            return failed("too-deep", words, lines.line_of(pointer), pointer)
-        return failed("bad-json", f"invalid JSON: {words}", lines.line_of(pointer), pointer)
+        code = problem_code(words)
+        message = words if code == "too-deep" else f"invalid JSON: {words}"
+        return failed(code, message, lines.line_of(pointer), pointer)
     return document, [], lines
 
 

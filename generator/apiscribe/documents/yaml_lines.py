@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import yaml
 
 from ..diagnostics import Diagnostic, error
-from .limits import TOO_DEEP, data_problem
+from .limits import TOO_DEEP, data_problem, problem_code
 from .lines import LineIndex
 from .pointer import escape_token
 from .syntax import yaml_problem
@@ -176,8 +176,8 @@ def parse_yaml(text: str, file: str) -> tuple[Any | None, list[Diagnostic], Line
     problem = data_problem(document, max_values=MAX_EXPANDED_NODES)
     if problem is not None:
         pointer, words = problem
-        code, message = ("too-deep", words) if words == TOO_DEEP else (
-            "bad-yaml", f"invalid YAML: {words}")
+        code = problem_code(words, "yaml")
+        message = words if code == "too-deep" else f"invalid YAML: {words}"
         return None, [error(code, message, file=file, line=lines.line_of(pointer) or 1,
                             pointer=pointer)], LineIndex({})
     return document, [], lines

@@ -35,7 +35,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from ..diagnostics import Diagnostic, Level, error, has_errors, warning
-from ..documents.limits import TOO_DEEP, json_text_problem
+from ..documents.limits import json_text_problem, problem_code
 from ..documents.lines import LineIndex
 from ..documents.load import parse_json, read_text
 from ..model import (
@@ -200,12 +200,11 @@ def _check_bodies(doc: Any, lines: LineIndex, reading: _Reading) -> None:
     for key in ("example_request", "example_response"):
         text = doc.get(key)
         problem = json_text_problem(text.partition("\n\n")[2]) if isinstance(text, str) else None
-        if problem == TOO_DEEP:
-            reading.add("too-deep", f"the body of {key!r}: {problem}", lines.line_of(f"/{key}"),
+        if problem is not None:
+            code = problem_code(problem)
+            what = "the body" if code == "too-deep" else "invalid JSON in the body"
+            reading.add(code, f"{what} of {key!r}: {problem}", lines.line_of(f"/{key}"),
                         pointer=f"/{key}")
-        elif problem is not None:
-            reading.add("bad-json", f"invalid JSON in the body of {key!r}: {problem}",
-                        lines.line_of(f"/{key}"), pointer=f"/{key}")
 
 
 def read_file(path: Path, *, section: str | None = None, display: str | None = None,

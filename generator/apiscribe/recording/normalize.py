@@ -29,7 +29,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from ..documents.limits import TOO_DEEP, read_json_text
+from ..documents.limits import problem_code, read_json_text
 from ..formats.jsondoc import py2_dumps
 from ..model import Exchange, Header, HttpRequest, HttpResponse
 from ..model.http import is_json
@@ -67,7 +67,7 @@ class RefusedBody(ValueError):
 
     def __init__(self, what: str, problem: str) -> None:
         super().__init__(f"the recorded {what} body: {problem}")
-        self.code = "too-deep" if problem == TOO_DEEP else "bad-json"
+        self.code = problem_code(problem)
 
 
 def reason_phrase(status: int, sent: str = "") -> str:

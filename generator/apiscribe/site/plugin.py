@@ -117,6 +117,11 @@ def read_model(api_docs: str, base: Path, *, allow_remote_refs: bool = False
     return redact_model(loaded.model), source if isinstance(source, Path) else None
 
 
+def _config_folder(config: MkDocsConfig) -> Path:
+    """The folder of mkdocs.yml, which the plugin's paths are relative to."""
+    return Path(config.config_file_path).parent if config.config_file_path else Path()
+
+
 def run_generate(folder: Path) -> None:
     """``apiscribe generate`` in ``folder``, as its own process (the plugin renders what it
     writes); its errors stop the build, its warnings are logged."""
@@ -137,7 +142,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         #: The model handed over by build_site; None: read ``api_docs``.
         self.given: ApiModel | None = None
         self.pages: dict[str, str] = {}
-        #: ``{path: text}`` of the files for machines: llms.txt, openapi.json, the twins.
+        #: ``{path: text}`` of llms.txt and openapi.json (the twins are copies of ``pages``).
         self.machine: dict[str, str] = {}
         self.watched: Path | None = None
         self._command: str | None = None
@@ -165,7 +170,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         if model is None:
             if not self.config.api_docs:
                 return config
-            base = Path(config.config_file_path).parent if config.config_file_path else Path()
+            base = _config_folder(config)
             if self.config.generate:
                 run_generate(base)
             model, self.watched = read_model(self.config.api_docs, base,
@@ -193,8 +198,6 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
                                           twins=options.markdown_twins)
         if home and "index.md" in self.pages:
             self.pages["index.md"] = self.pages["index.md"].rstrip("\n") + "\n" + home
-        if options.markdown_twins:
-            self.machine.update(self.pages)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         if STYLESHEET in config.extra_css and files.get_file_from_path(STYLESHEET) is None:
@@ -205,15 +208,12 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
                 log.info(f"docs_dir has its own {src_uri}; it is used instead of the API page")
                 continue
             files.append(File.generated(config, src_uri, content=content))
-        for path, text in self.machine.items():
-            if path in self.pages:  # a twin: a copy of the page's Markdown, at its path
-                page = files.get_file_from_path(path)
-                if page is None or page.generated_by is None:
-                    continue  # the user's own page: no twin of ours
-                twin = File.generated(config, f"{path}{TWIN_SUFFIX}", content=text)
-                twin.dest_uri = path
+            if self.config.markdown_twins:  # a copy of the page's Markdown, at its path
+                twin = File.generated(config, f"{src_uri}{TWIN_SUFFIX}", content=content)
+                twin.dest_uri = src_uri
                 files.append(twin)
-            elif files.get_file_from_path(path) is None:
+        for path, text in self.machine.items():
+            if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=text))
         # In the order MkDocs lists a docs folder (index first, then by name), so the pages
         # are built, and the search index written, as if they were files in docs_dir.
@@ -289,7 +289,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
     ) -> LiveReloadServer | None:
         if self.watched is not None:
             server.watch(str(self.watched))
-        base = Path(config.config_file_path).parent if config.config_file_path else Path()
+        base = _config_folder(config)
         for path in self.config.watch:
             server.watch(str((base / path).resolve()))
         return server

@@ -49,15 +49,12 @@ Schemas = Mapping[str, JsonValue]
 @dataclass(frozen=True)
 class BuiltExample:
     """A request and (when the operation documents a 2xx) its response; ``*_generated`` say
-    whether any value in them was synthesized from a schema. ``documented`` and ``media``
-    are the response and media type the example response was taken from."""
+    whether any value in them was synthesized from a schema."""
 
     request: HttpRequest
     request_generated: bool
     response: HttpResponse | None
     response_generated: bool
-    documented: Response | None = None
-    media: MediaType | None = None
 
 
 def pick_example(
@@ -235,18 +232,14 @@ def _success(responses: tuple[Response, ...]) -> tuple[int, Response] | None:
     return (200, wildcard) if wildcard is not None else None
 
 
-def _response_source(
-    endpoint: Endpoint,
-) -> tuple[int, Response, MediaType | None] | None:
-    """Where the example response comes from: ``(status, response, media type)`` of the
-    first documented 2xx response and its first JSON (else first) media type."""
+def _response_source(endpoint: Endpoint) -> tuple[int, MediaType | None] | None:
+    """Where the example response comes from: ``(status, media type)`` of the first
+    documented 2xx response and its first JSON (else first) media type."""
     found = _success(endpoint.responses or ())
     if found is None:
         return None
     status, response = found
-    return status, response, _choose(response.content, form=False) or next(
-        iter(response.content), None
-    )
+    return status, _choose(response.content, form=False) or next(iter(response.content), None)
 
 
 def response_example(
@@ -290,9 +283,9 @@ def built_example(model: ApiModel, endpoint: Endpoint) -> BuiltExample | None:
     source = _response_source(endpoint)
     if source is None:
         return BuiltExample(request, builder.generated, None, False)
-    status, documented, media = source
+    status, media = source
     response, generated = response_example(model, endpoint, status, media)
-    return BuiltExample(request, builder.generated, response, generated, documented, media)
+    return BuiltExample(request, builder.generated, response, generated)
 
 
 def example_code(example: NamedExample, media_type: str) -> tuple[str, str]:

@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from ..formats.httptext import format_request, format_response
+from ..formats.httptext import format_response
 from ..model import ApiModel, Endpoint, Section
 from ..names import file_name, unique
 from .exchanges import endpoint_path
@@ -161,7 +161,7 @@ def _recorded(model: ApiModel, ep: Endpoint) -> ExampleParts:
         samples = tuple(
             CodeSample(label, language, code)
             for label, language, code in code_samples(
-                model.base_url, request, format_request(request),
+                model.base_url, request,
                 response_content_type=exchange.response.header("Content-Type"),
             )
         )

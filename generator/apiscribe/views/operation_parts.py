@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..formats.httptext import format_request, format_response
+from ..formats.httptext import format_response
 from ..model import (
     ApiModel,
     Endpoint,
@@ -292,7 +292,7 @@ def example_parts(model: ApiModel, ep: Endpoint) -> ExampleParts | None:
         samples = tuple(
             CodeSample(label, language, code)
             for label, language, code in code_samples(
-                model.base_url, request, format_request(request),
+                model.base_url, request,
                 response_content_type=response_type,
             )
         )

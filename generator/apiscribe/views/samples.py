@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.parser import Parser
 from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
+from ..formats.httptext import format_request
 from ..model import HttpRequest
 from ..model.http import is_json, with_base_path
 
@@ -371,14 +372,12 @@ def javascript(url: str, request: HttpRequest, response_is_json: bool) -> str:
 
 
 def code_samples(
-    base_url: str, request: HttpRequest, raw: str, *, response_content_type: str | None = None
+    base_url: str, request: HttpRequest, *, response_content_type: str | None = None
 ) -> list[Sample]:
-    """The example request in every language: ``[(label, language, code), ...]``."""
+    """The example request in every language: ``[(label, language, code), ...]``; the raw
+    HTTP shows the target the others send."""
     url = request_url(base_url, request)
-    target = request_target(base_url, request)
-    line = f"{request.method} {request.target} "
-    if target != request.target and raw.startswith(line):
-        raw = f"{request.method} {target} " + raw.removeprefix(line)
+    raw = format_request(replace(request, target=request_target(base_url, request)))
     response_is_json = is_json(response_content_type)
     shell = httpie(url, request)
     return [
