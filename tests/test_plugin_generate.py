@@ -9,13 +9,7 @@ on 127.0.0.1, edits the docstring and waits for the served page to change.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,9 +17,10 @@ import pytest
 
 from apiscribe.site import write_mkdocs_config
 
+from .serving import MKDOCS, env, mkdocs_serve, wait_for
+
 pytest.importorskip("flask")
 
-MKDOCS = Path(sys.executable).with_name("mkdocs")
 APP = '''from flask import Flask
 
 app = Flask(__name__)
@@ -53,11 +48,6 @@ def edit_title(root: Path, title: str) -> None:
     (root / "tiny_docs_app.py").write_text(APP.format(title=title), encoding="utf-8")
 
 
-def env() -> dict[str, str]:
-    return {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}"
-            f"{os.environ.get('PATH', '')}"}
-
-
 def page_files(site: Path) -> list[Path]:
     return sorted(site.rglob("index.html"))
 
@@ -76,50 +66,11 @@ def test_mkdocs_build_generates_from_the_docstrings(tmp_path: Path) -> None:
     assert (root / "api-docs" / "endpoints").is_dir()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def serving(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     root = project(tmp_path, "List the things.")
-    port = free_port()
-    log = tmp_path / "serve.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen([str(MKDOCS), "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
-                                  env=env(), stdout=output, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
-    try:
-        yield root, f"http://127.0.0.1:{port}/"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        print(log.read_text(encoding="utf-8", errors="replace")[-3000:])  # shown on failure
-
-
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        text: str = response.read().decode("utf-8")
-        return text
-
-
-def wait_for(url: str, text: str, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if text in fetch(url):
-                return True
-        except OSError:
-            pass
-        time.sleep(0.5)
-    return False
+    with mkdocs_serve(root, tmp_path / "serve.log") as url:
+        yield root, url
 
 
 def test_mkdocs_serve_regenerates_when_a_docstring_changes(

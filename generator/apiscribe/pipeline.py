@@ -305,7 +305,7 @@ def _convert_site(model: ApiModel, source: str, out_dir: Path, diagnostics: list
     """Build the site beside the output first (strict when the input has no errors); only a
     finished build is written. It carries ``stamp`` (none when empty) with ``diagnostics``:
     a run that keeps the site says what the build said."""
-    from .site import Stamp, build_site
+    from .site import CACHE_DIR, Stamp, build_site
 
     strict = not has_errors(diagnostics)
     done = Stamp(stamp, len(model.endpoints), tuple(diagnostics)) if stamp else None
@@ -317,7 +317,7 @@ def _convert_site(model: ApiModel, source: str, out_dir: Path, diagnostics: list
     try:
         write_tree(staging, project)
         site = build_site(staging / "mkdocs.yml", site_dir=out_dir / "site", strict=strict,
-                          model=model, stamp=done)
+                          model=model, stamp=done, cache_dir=out_dir / "project" / CACHE_DIR)
     except BaseException:
         if created:
             shutil.rmtree(out_dir, ignore_errors=True)

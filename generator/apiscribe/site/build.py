@@ -60,13 +60,13 @@ def _plugins(config: MkDocsConfig, mkdocs_yml: Path) -> list[ApiscribePlugin]:
 
 
 def _build(config: MkDocsConfig, staging: Path, plugins: list[ApiscribePlugin],
-           model: ApiModel | None, stamp: Stamp | None) -> None:
+           model: ApiModel | None, stamp: Stamp | None, cache_dir: Path | None) -> None:
     """One build into ``staging``. MkDocs keeps plugin instances from one build to the next
     in a process, so the model is handed over for this build only (the plugin lets go of it
     in ``on_shutdown``)."""
     config.site_dir = str(staging)
     for plugin in plugins:
-        plugin.hand_over(model)
+        plugin.hand_over(model, cache_dir)
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
@@ -83,6 +83,7 @@ def build_site(
     strict: bool = True,
     model: ApiModel | None = None,
     stamp: Stamp | None = None,
+    cache_dir: Path | None = None,
 ) -> WriteReport:
     """Run ``mkdocs build`` on ``mkdocs_yml`` (strict: any warning fails the build), and
     return what changed in the site folder.
@@ -91,7 +92,8 @@ def build_site(
     ``api_docs`` option. A missing docs_dir is created empty (every page may come from the
     plugin). Failures raise :class:`ApiscribeError`, with MkDocs' warnings and errors in the
     message. A finished build carries ``stamp`` (:mod:`.stamp`), so that the next run with
-    the same inputs can leave it as it is.
+    the same inputs can leave it as it is. ``cache_dir`` is where the plugin keeps its page
+    cache (:mod:`.page_cache`) instead of where mkdocs.yml says.
     """
     if not mkdocs_yml.is_file():
         raise ApiscribeError(f"no MkDocs configuration at {mkdocs_yml}")
@@ -109,7 +111,7 @@ def build_site(
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
         try:
             os.chmod(staging, 0o755)
-            _build(config, staging, plugins, model, stamp)
+            _build(config, staging, plugins, model, stamp, cache_dir)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

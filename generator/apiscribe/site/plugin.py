@@ -25,6 +25,7 @@ pages in forked workers during ``mkdocs build`` (:mod:`.workers`).
 from __future__ import annotations
 
 import functools
+import logging
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -50,8 +51,10 @@ from ..redact import redact_model, scan_tree
 from ..views import markdown
 from . import machine_files
 from .mkdocs_yml import DEFAULT_API_DOCS, site_nav
-from .search import SearchFilter, material_search
-from .workers import PageWorkers, other_handlers, worker_count
+from .page_cache import CACHE_DIR, CachedBuild, Capture, PageCache, serve_stored_output
+from .page_cache import why_not as cache_off
+from .search import Entry, SearchFilter, material_search
+from .workers import PageWorkers, Rendered, other_handlers, put_in_place, worker_count
 
 log = get_plugin_logger(__name__)
 #: What the source path of a page's Markdown twin ends with (its file is the page's path).
@@ -85,6 +88,11 @@ class ApiscribePluginConfig(Config):  # type: ignore[no-untyped-call]
     generate = config_options.Type(bool, default=False)
     # Whether the pages get apiscribe's stylesheet (badges, folded fields, wrapping paths).
     stylesheet = config_options.Type(bool, default=True)
+    # The page cache (see apiscribe.site.page_cache): each API page's HTML and output are
+    # kept in cache_dir (relative to mkdocs.yml), so a build after a small change converts
+    # and renders only the pages that changed.
+    cache = config_options.Type(bool, default=True)
+    cache_dir = config_options.Type(str, default=CACHE_DIR)
 
 
 def problems(source: str | Path, diagnostics: Sequence[Diagnostic]) -> str:
@@ -147,21 +155,30 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         self.watched: Path | None = None
         self._command: str | None = None
         self._workers = PageWorkers()
-        # src_uri -> the Markdown source of a page a worker renders
-        self._sources: dict[str, str] = {}
         self._search: Any | None = None  # Material's search plugin, while a worker indexes
         self._pages: list[Page] = []
-        self.search_filter = SearchFilter(self._is_api_page, lambda: self._search is not None)
+        self._nav: Navigation | None = None
+        #: The page cache of this build (None: off).
+        self.cached: CachedBuild | None = None
+        self._cache_dir: Path | None = None
+        # src_uri -> what a worker or the cache rendered of a page MkDocs is reading
+        self._given: dict[str, Rendered] = {}
+        self._capture = Capture()
+        self._indexing: list[Page] = []  # the pages a worker indexes
+        self.search_filter = SearchFilter(
+            self._is_api_page, lambda: self._search is not None,
+            stored=self._stored_search, made=self._made_search)
 
-    def hand_over(self, model: ApiModel | None) -> None:
-        """Render ``model`` in the next build instead of reading the ``api_docs`` option."""
-        self.given = model
+    def hand_over(self, model: ApiModel | None, cache_dir: Path | None = None) -> None:
+        """Render ``model`` in the next build instead of reading the ``api_docs`` option,
+        with the page cache in ``cache_dir`` instead of the ``cache_dir`` option's."""
+        self.given, self._cache_dir = model, cache_dir
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._command = None if dirty else command
 
     def on_shutdown(self) -> None:
-        self.given = None
+        self.given, self._cache_dir = None, None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.pages, self.machine, self.watched = {}, {}, None
@@ -222,66 +239,128 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
     def on_nav(
         self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
     ) -> Navigation | None:
-        self._search = None
+        self._search, self._nav, self._given = None, nav, {}
         search = material_search(config)
         if search is not None:
             self.search_filter.install(search)
+        self.cached = self._cached_build(config, files, search)
+        hits = self.cached.hits if self.cached is not None else set()
         if self._command not in ("build", "gh-deploy"):
             return nav
         workers = worker_count(self.config.workers)
-        reason = self._workers.why_not(config, files, self, workers)
+        reason = self._workers.why_not(config, files, self, workers, skip=hits)
         if reason is None:
             # The index can be built elsewhere when nothing else reads pages before it.
             alone = search is not None and not other_handlers(config, "page_context",
                                                               {self, search})
             job = functools.partial(self.search_filter.entries, search) if alone else None
-            self._workers.start(config, files, workers, job)
+            self._workers.start(config, files, workers, job, skip=hits)
         else:
             log.debug(f"every page is rendered in the build process: {reason}")
         return nav
+
+    def _cached_build(self, config: MkDocsConfig, files: Files, search: Any | None
+                      ) -> CachedBuild | None:
+        if not self.config.cache:
+            return None
+        reason = cache_off(config, {self, search} if search is not None else {self})
+        if reason is not None:
+            log.info(f"the page cache is off: {reason}")
+            return None
+        folder = self._cache_dir or _config_folder(config) / self.config.cache_dir
+        pages = [f.page for f in files.documentation_pages()
+                 if f.page is not None and self._is_api_page(f.page)]
+        settings = [dict(search.config) if search is not None else None, self.config.index_code]
+        cached = CachedBuild(PageCache(folder.resolve()), config, files, pages, settings)
+        log.debug(f"the page cache has {len(cached.hits)} of {len(pages)} API pages")
+        return cached
 
     @event_priority(-100)  # last: the source as the other handlers left it
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        if not self._workers.take(page.file.src_uri):
-            return markdown
-        self._sources[page.file.src_uri] = markdown
-        return ""  # a worker rendered it: MkDocs renders an empty page in its place
+        uri = page.file.src_uri
+        cached = self.cached
+        result = cached.restore(uri) if cached is not None else None
+        if result is not None:
+            for record in result.records:  # what converting it logged, logged again
+                logging.getLogger(record.name).handle(record)
+        else:
+            result = self._workers.take(uri)
+            if cached is not None and uri in cached.keys:
+                if result is None:
+                    self._capture.start()
+                else:
+                    cached.converted(uri, result.records)
+        if result is not None:  # the cache or a worker has the page: MkDocs renders nothing
+            self._given[uri] = result
+            given = result
+            page.render = (  # type: ignore[method-assign]
+                lambda config, files: put_in_place(page, given, files))
+        return markdown
 
-    @event_priority(100)  # first: the other handlers see the worker's HTML
+    @event_priority(100)  # first
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        content = self._workers.put(page, files)
-        if content is None:
-            return html
-        page.markdown = self._sources.pop(page.file.src_uri)
-        return content
+        uri = page.file.src_uri
+        if self._given.pop(uri, None) is not None:
+            del page.render  # MkDocs' own again
+        elif self.cached is not None and uri in self.cached.keys:
+            self.cached.converted(uri, self._capture.stop())
+        return html
 
     def on_env(
         self, env: Environment, /, *, config: MkDocsConfig, files: Files
     ) -> Environment | None:
         # Every page is rendered: a worker builds the search index while MkDocs writes pages.
         self._pages = [f.page for f in files.documentation_pages() if f.page is not None]
-        if self._workers.follow_up(self._pages):  # only when on_nav gave the worker the job
+        cached = self.cached
+        self._indexing = self._pages
+        if cached is not None:
+            assert self._nav is not None
+            cached.ready(config, self._nav)
+            self._indexing = [p for p in self._pages if cached.stored_search(p) is None]
+            serve_stored_output(env, config, cached)
+        if self._workers.follow_up(self._indexing):  # only when on_nav gave the worker the job
             log.debug("a worker builds the search index")
             self._search = material_search(config)
         return env
 
+    @event_priority(-100)  # last: the page as it is written
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.cached is not None:
+            self.cached.rendered(page, output)
+        return output
+
     @event_priority(100)  # before the search plugin writes its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         search, self._search = self._search, None
+        cached = self.cached
         if search is not None:
-            entries = self._workers.answer()
-            if entries is None:  # the worker failed: the build indexes the pages itself
+            made = self._workers.answer()
+            if made is None:  # the worker failed: the build indexes the pages itself
                 log.debug("the worker did not build the search index; indexing here")
-                entries = self.search_filter.entries(search, self._pages)
+                made = self.search_filter.entries(search, self._indexing)
+            found = dict(zip((p.file.src_uri for p in self._indexing), made, strict=True))
+            entries: list[Entry] = []
+            for page in self._pages:
+                stored = found.get(page.file.src_uri)
+                if stored is None:
+                    stored = self._stored_search(page)
+                else:
+                    self._made_search(page, stored)
+                entries += stored or []
             search.search_index.entries = entries
         self._workers.stop()
+        if cached is not None:
+            cached.finish(self._pages)
+            log.debug(f"the page cache gave {cached.restored} converted pages; "
+                      f"{cached.written} pages were rendered anew")
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._search = None
+        self._search, self.cached = None, None
+        self._capture.stop()
         self._workers.stop()
 
     def on_serve(
@@ -294,7 +373,15 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
             server.watch(str((base / path).resolve()))
         return server
 
+    def _stored_search(self, page: Page) -> list[Entry] | None:
+        return self.cached.stored_search(page) if self.cached is not None else None
+
+    def _made_search(self, page: Page, entries: list[Entry]) -> None:
+        if self.cached is not None:
+            self.cached.made_search(page, entries)
+
     def _is_api_page(self, page: Page) -> bool:
         if self.given is None and not self.config.api_docs:
             return True  # api_docs "": every page in docs_dir is an API page
         return page.file.src_uri in self.pages and page.file.generated_by is not None
+

@@ -18,6 +18,8 @@ from mkdocs.structure.pages import Page
 
 # A code block as Python-Markdown and Pygments write it; <pre> elements cannot nest.
 _CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.S)
+#: One entry of Material's search index (location, title, text, and so on).
+Entry = dict[str, Any]
 
 
 def material_search(config: MkDocsConfig) -> Any | None:
@@ -35,13 +37,20 @@ class SearchFilter:
     """Reads pages for the search index: an API page without its code blocks.
 
     ``is_api_page`` tells the API pages from the user's own; ``paused`` is true while a
-    worker builds the index, so that the build process indexes nothing twice.
+    worker builds the index, so that the build process indexes nothing twice. ``stored``
+    gives a page's entries when they are known already (the page cache's), ``made`` is told
+    the entries of each page the index read.
     """
 
-    def __init__(self, is_api_page: Callable[[Page], bool], paused: Callable[[], bool]) -> None:
+    def __init__(self, is_api_page: Callable[[Page], bool], paused: Callable[[], bool],
+                 stored: Callable[[Page], list[Entry] | None] = lambda page: None,
+                 made: Callable[[Page, list[Entry]], None] = lambda page, entries: None,
+                 ) -> None:
         self.index_code = False
         self._is_api_page = is_api_page
         self._paused = paused
+        self._stored = stored
+        self._made = made
 
     def searchable(self, page: Page) -> str | None:
         """The page's content as the search index reads it."""
@@ -67,16 +76,26 @@ class SearchFilter:
             return
 
         def add_searchable_entry(page: Page) -> None:
-            if not self._paused():
-                self.add(add_entry, page)
+            if self._paused():
+                return
+            stored = self._stored(page)
+            if stored is not None:
+                index.entries.extend(stored)
+                return
+            first = len(index.entries)
+            self.add(add_entry, page)
+            self._made(page, index.entries[first:])
 
         add_searchable_entry.apiscribe = True  # type: ignore[attr-defined]
         index.add_entry_from_context = add_searchable_entry
 
-    def entries(self, search: Any, pages: list[Page]) -> list[dict[str, Any]]:
-        """The search entries of ``pages``, as Material's search plugin makes them one page at
-        a time in ``on_page_context`` (the follow-up job of the first worker)."""
+    def entries(self, search: Any, pages: list[Page]) -> list[list[Entry]]:
+        """The search entries of each of ``pages``, as Material's search plugin makes them one
+        page at a time in ``on_page_context`` (the follow-up job of the first worker)."""
         index = type(search.search_index)(**search.search_index.config)
+        found = []
         for page in pages:
+            first = len(index.entries)
             self.add(index.add_entry_from_context, page)
-        return list(index.entries)
+            found.append(index.entries[first:])
+        return found

@@ -17,6 +17,7 @@ has no stamp: what it serves can change at any time.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
@@ -51,26 +52,45 @@ def _files(path: Path) -> Iterable[Path]:
         yield path
 
 
-def build_stamp(inputs: Sequence[Path], options: Sequence[str] = ()) -> str:
-    """The stamp of a site build that reads ``inputs`` with ``options`` (see the module)."""
-    digest = hashlib.sha256()
+class Digest:
+    """A SHA-256 over a sequence of parts, each length-prefixed (so no two sequences of parts
+    hash alike by running into each other)."""
 
-    def add(*parts: str | bytes) -> None:
+    def __init__(self, *parts: str | bytes) -> None:
+        self._hash = hashlib.sha256()
+        self.add(*parts)
+
+    def add(self, *parts: str | bytes) -> None:
         for part in parts:
             data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
-            digest.update(len(data).to_bytes(8, "big") + data)
+            self._hash.update(len(data).to_bytes(8, "big") + data)
 
-    add("apiscribe build stamp 1", *(f"{n}={_version(n)}" for n in PACKAGES), *options)
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+@functools.cache
+def code_digest() -> str:
+    """A hash of apiscribe's own code, templates and stylesheet, and of the versions of the
+    packages that change what a site build makes (see :data:`PACKAGES`)."""
+    digest = Digest("apiscribe code", *(f"{n}={_version(n)}" for n in PACKAGES))
     for root in (_PACKAGE, template_dir()):
         for path in _files(root):
             if path.suffix in _CODE_SUFFIXES:
-                add(path.relative_to(root).as_posix(), path.read_bytes())
+                digest.add(path.relative_to(root).as_posix(), path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_stamp(inputs: Sequence[Path], options: Sequence[str] = ()) -> str:
+    """The stamp of a site build that reads ``inputs`` with ``options`` (see the module)."""
+    digest = Digest("apiscribe build stamp 2", code_digest(), *options)
     for number, given in enumerate(inputs):  # by place, not name: a moved project is the same
-        add(f"input {number}")
+        digest.add(f"input {number}")
         found = list(_files(given))
-        add(str(len(found)))  # a missing folder reads as an empty one
+        digest.add(str(len(found)))  # a missing folder reads as an empty one
         for path in found:
-            add(path.relative_to(given).as_posix() if path != given else "", path.read_bytes())
+            digest.add(path.relative_to(given).as_posix() if path != given else "",
+                       path.read_bytes())
     return digest.hexdigest()
 
 

@@ -6,8 +6,8 @@ navigation is known (``on_nav``): each worker is a fork of the build, so it has 
 configuration, files and extensions, and renders a contiguous run of the pages exactly as
 MkDocs would (``Page.read_source`` and ``Page.render``), sending back what rendering sets on a
 page. Meanwhile MkDocs renders the first run itself; when it reaches a page a worker rendered,
-the plugin hands MkDocs an empty Markdown source (``on_page_markdown``) and puts the worker's
-HTML, table of contents, title and anchors in place (``on_page_content``).
+the plugin (``on_page_markdown``) has MkDocs' render of that page put the worker's HTML, table
+of contents, title and anchors in place instead (:func:`put_in_place`).
 
 Workers run only where that gives the same site: a build that MkDocs announces as one
 (``mkdocs build``, ``gh-deploy``, the first build of ``mkdocs serve --clean``; not ``serve``,
@@ -35,7 +35,7 @@ import multiprocessing
 import os
 import sys
 import threading
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import Callable, Collection, MutableMapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -183,6 +183,21 @@ def worker_count(setting: int) -> int:
     return max(0, min((cpus or 1) - 1, MAX_WORKERS))
 
 
+def put_in_place(page: Page, result: Rendered, files: Files) -> None:
+    """Give ``page`` what rendering it set: ``result``'s HTML, table of contents, title and
+    anchors."""
+    page.content = result.content
+    page.toc = result.toc
+    page._title_from_render = result.title
+    page.present_anchor_ids = result.anchor_ids
+    if result.links_to_anchors is not None:
+        page.links_to_anchors = {
+            linked: anchors
+            for uri, anchors in result.links_to_anchors.items()
+            if (linked := files.get_file_from_path(uri)) is not None
+        }
+
+
 class PageWorkers:
     """The workers of one build, and the pages they render (see the module docstring)."""
 
@@ -196,8 +211,9 @@ class PageWorkers:
         self._following = False
 
     def why_not(self, config: MkDocsConfig, files: Files, owner: object,
-                workers: int) -> str | None:
-        """Why this build renders every page itself (``None``: workers may start)."""
+                workers: int, skip: Collection[str] = ()) -> str | None:
+        """Why this build renders every page itself (``None``: workers may start); the
+        pages of ``skip`` (by source path) are not rendered at all."""
         if workers < 1:
             return "one process is configured (or the machine has one CPU)"
         if "fork" not in multiprocessing.get_all_start_methods() or sys.platform == "darwin":
@@ -207,15 +223,17 @@ class PageWorkers:
         others = [name for event in PAGE_EVENTS for name in other_handlers(config, event, {owner})]
         if others:
             return f"other plugins handle page events ({', '.join(sorted(set(others)))})"
-        if sum(1 for f in files.documentation_pages() if f.page is not None) < MIN_PAGES:
-            return f"fewer than {MIN_PAGES} pages"
+        if sum(1 for f in files.documentation_pages()
+               if f.page is not None and f.src_uri not in skip) < MIN_PAGES:
+            return f"fewer than {MIN_PAGES} pages to render"
         return None
 
     def start(self, config: MkDocsConfig, files: Files, workers: int,
-              follow_up: FollowUp | None = None) -> None:
-        """Fork ``workers`` processes, each with a contiguous run of the later pages; the
-        first one keeps ``follow_up`` for later."""
-        pages = [f.page for f in files.documentation_pages() if f.page is not None]
+              follow_up: FollowUp | None = None, skip: Collection[str] = ()) -> None:
+        """Fork ``workers`` processes, each with a contiguous run of the later pages (but
+        those of ``skip``); the first one keeps ``follow_up`` for later."""
+        pages = [f.page for f in files.documentation_pages()
+                 if f.page is not None and f.src_uri not in skip]
         share = len(pages) // (workers + 1)
         context = multiprocessing.get_context("fork")
         for index in range(workers):
@@ -238,12 +256,12 @@ class PageWorkers:
         log.debug(f"{workers} worker(s) render {len(self._owner)} of "
                   f"{len(pages)} pages")
 
-    def take(self, src_uri: str) -> bool:
-        """Whether a worker rendered the page: waits for the worker's results if need be,
-        and replays its log records for the page."""
+    def take(self, src_uri: str) -> Rendered | None:
+        """What a worker rendered of the page (``None``: render it here): waits for the
+        worker's results if need be, and replays its log records for the page."""
         connection = self._owner.pop(src_uri, None)
         if connection is None:
-            return False
+            return None
         if connection not in self._received:
             self._received.add(connection)
             try:
@@ -253,29 +271,11 @@ class PageWorkers:
             self._results.update((result.src_uri, result) for result in results)
             if connection is self._follower:  # the pages the follow-up job has already
                 self._follower_pages = {result.src_uri for result in results}
-        result = self._results.get(src_uri)
-        if result is None:
-            return False
-        for record in result.records:
-            logging.getLogger(record.name).handle(record)
-        return True
-
-    def put(self, page: Page, files: Files) -> str | None:
-        """The worker's HTML for ``page`` (``None`` if it has none), with the toc, title and
-        anchors that MkDocs' render of the empty source set replaced by the worker's."""
-        result = self._results.pop(page.file.src_uri, None)
-        if result is None:
-            return None
-        page.toc = result.toc
-        page._title_from_render = result.title
-        page.present_anchor_ids = result.anchor_ids
-        if result.links_to_anchors is not None:
-            page.links_to_anchors = {
-                linked: anchors
-                for uri, anchors in result.links_to_anchors.items()
-                if (linked := files.get_file_from_path(uri)) is not None
-            }
-        return result.content
+        result = self._results.pop(src_uri, None)
+        if result is not None:
+            for record in result.records:
+                logging.getLogger(record.name).handle(record)
+        return result
 
     def follow_up(self, pages: Sequence[Page]) -> bool:
         """Start the follow-up job over ``pages`` (all of them, rendered, in build order);

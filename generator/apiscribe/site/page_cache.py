@@ -1,0 +1,430 @@
+"""The page cache: a build after a small change converts and renders only what changed.
+
+On a large API reference, most of a build converts Markdown to HTML and renders the theme's
+template around each page, though a change to one operation changes one page. The
+``apiscribe`` plugin keeps, for each API page, on disk (the ``cache_dir`` option,
+``.cache/apiscribe`` beside mkdocs.yml by default):
+
+- ``KEY.page``: what converting the page's Markdown gave (the HTML, table of contents,
+  title, anchors, anchored links and the log records of the conversion) and the page's
+  search-index entries;
+- ``KEY.html``: the page as written, the theme's template around the HTML.
+
+``KEY`` is a SHA-256 of the page's Markdown and of everything its conversion reads
+(:func:`conversion_fingerprint`: the Markdown extensions and their settings, every file's
+path and URL, the versions of apiscribe, MkDocs, Material and the Markdown packages, and
+apiscribe's own code). The written page is used only under a second key that adds what the
+template reads (:func:`site_fingerprint`: the site's settings, the theme and its options,
+the plugins' settings; and :func:`nav_fingerprint`: every navigation item's title and URL),
+the search entries only under a third (the page's title and URL, the search settings). A
+page whose keys match is neither converted nor rendered: the build gives it its HTML, table of
+contents and anchors back (so links are checked as before), replays the warnings its
+conversion logged (so ``--strict`` fails as before), and writes its stored output. Every other
+page is built as MkDocs builds it, and stored.
+
+The cache holds only what the keys fully determine, so a site built with it is byte for byte
+the site built without it. It is used only where that holds: when no plugin or hook besides
+apiscribe and Material's search handles a page or template event. Entries are JSON, compressed;
+an entry that cannot be read is a miss. After a build, the least recently used entries beyond
+three times the site's API pages are removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import tempfile
+import zlib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure import StructureItem
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Link, Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+from .stamp import Digest, code_digest
+from .workers import Rendered, other_handlers
+
+log = get_plugin_logger(__name__)
+
+#: Where the cache is, relative to mkdocs.yml's folder (the plugin's ``cache_dir`` option).
+CACHE_DIR = ".cache/apiscribe"
+#: The events whose handlers could make a page's output differ from what the keys cover.
+EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content", "page_context",
+          "post_page", "env")
+#: Entries kept beyond those of the last build: up to this many times its API pages.
+KEEP = 3
+#: Settings left out of the site's fingerprint: places (where this build reads and writes,
+#: not what it makes), and what other fingerprints cover.
+_APART = frozenset({"site_dir", "docs_dir", "config_file_path", "dev_addr", "watch",
+                     "strict", "nav", "plugins", "theme", "markdown_extensions",
+                     "mdx_configs"})
+_VERSION = "apiscribe page cache 1"
+
+
+def why_not(config: MkDocsConfig, owners: set[object]) -> str | None:
+    """Why this build cannot use the cache (``None``: it can). ``owners`` are the plugins
+    whose handlers the cache accounts for (apiscribe's, Material's search)."""
+    others = sorted({name for event in EVENTS for name in other_handlers(config, event, owners)})
+    if others:
+        return f"other plugins handle page or template events ({', '.join(others)})"
+    return None
+
+
+def _stable(value: Any) -> Any:
+    """``value`` as JSON can hold it, the same from one build to the next (an object with no
+    JSON form is named by its type, never by its address)."""
+    if isinstance(value, Mapping):
+        return {str(k): _stable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_stable(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    kind = value if isinstance(value, type) or callable(value) else type(value)
+    return f"<{getattr(kind, '__module__', '')}.{getattr(kind, '__qualname__', repr(kind))}>"
+
+
+def _folder_digest(folder: Path) -> str:
+    digest = Digest(str(folder.is_dir()))
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
+        digest.add(path.relative_to(folder).as_posix(), path.read_bytes())
+    return digest.hexdigest()
+
+
+def conversion_fingerprint(config: MkDocsConfig, files: Files) -> str:
+    """A hash of everything besides a page's Markdown that its conversion reads."""
+    digest = Digest(_VERSION, code_digest(), json.dumps(_stable({
+        "markdown_extensions": config.markdown_extensions,
+        "mdx_configs": config.mdx_configs,
+        "use_directory_urls": config.use_directory_urls,
+        "validation": config.validation,
+    }), sort_keys=True))
+    for file in sorted(files, key=lambda f: f.src_uri):
+        digest.add(file.src_uri, file.dest_uri, file.url)
+    return digest.hexdigest()
+
+
+def site_fingerprint(config: MkDocsConfig) -> str:
+    """A hash of the settings the theme's template reads: every setting but the places
+    (:data:`_APART`), the theme with its options and the files of its ``custom_dir``, and
+    each plugin's name and settings."""
+    settings = {k: v for k, v in config.items() if k not in _APART}
+    theme = config.theme
+    options = {k: v for k, v in theme.items() if k != "custom_dir"}
+    custom = theme.custom_dir
+    plugins = {name: dict(getattr(plugin, "config", {}) or {})
+               for name, plugin in config.plugins.items()}
+    for options_of in plugins.values():  # apiscribe's own places
+        options_of.pop("cache_dir", None)
+        options_of.pop("watch", None)
+    return Digest(_VERSION, json.dumps(_stable({
+        "settings": settings, "theme": theme.name, "options": options, "plugins": plugins,
+        "custom_dir": _folder_digest(Path(custom)) if custom else "",
+    }), sort_keys=True)).hexdigest()
+
+
+def nav_fingerprint(nav: Navigation) -> str:
+    """A hash of the navigation as the templates show it: each item's kind, depth, title and
+    URL, in order."""
+    digest = Digest(_VERSION)
+
+    def walk(items: Iterable[StructureItem], depth: int) -> None:
+        for item in items:
+            if isinstance(item, Section):
+                digest.add("section", str(depth), str(item.title))
+                walk(item.children, depth + 1)
+            elif isinstance(item, (Page, Link)):
+                digest.add(type(item).__name__, str(depth), str(item.title), str(item.url))
+    walk(nav.items, 0)
+    homepage = nav.homepage
+    digest.add("home", homepage.url if homepage is not None else "")
+    return digest.hexdigest()
+
+
+def page_key(fingerprint: str, src_uri: str, source: str) -> str:
+    """The key of a page's conversion: its path and Markdown under ``fingerprint``."""
+    return Digest(fingerprint, src_uri, source).hexdigest()
+
+
+def output_key(key: str, site: str, nav: str, page: Page) -> str:
+    """The key of a page's output: its conversion, the site, the navigation and the page's
+    own title and URL."""
+    return Digest(key, site, nav, str(page.title), page.url).hexdigest()
+
+
+def search_key(key: str, search: str, page: Page) -> str:
+    """The key of a page's search entries: its conversion, the search settings, the page's
+    title and URL."""
+    return Digest(key, search, str(page.title), page.url).hexdigest()
+
+
+def _toc_tree(items: Iterable[AnchorLink]) -> list[Any]:
+    return [[link.title, link.id, link.level, bool(getattr(link, "active", False)),
+             _toc_tree(link.children)] for link in items]
+
+
+def _toc_links(tree: list[Any]) -> list[AnchorLink]:
+    links = []
+    for title, anchor, level, active, children in tree:
+        link = AnchorLink(title, anchor, level)
+        if active:
+            link.active = True  # type: ignore[attr-defined]
+        link.children = _toc_links(children)
+        links.append(link)
+    return links
+
+
+def _record(record: logging.LogRecord) -> list[Any]:
+    return [record.name, record.levelno, record.getMessage()]
+
+
+class PageCache:
+    """The cache folder of one build (see the module docstring)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def _path(self, key: str, suffix: str) -> Path:
+        return self.folder / key[:2] / f"{key}{suffix}"
+
+    def _read(self, key: str, suffix: str) -> Any | None:
+        path = self._path(key, suffix)
+        try:
+            data = json.loads(zlib.decompress(path.read_bytes()))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, zlib.error) as exc:
+            log.debug(f"the cached {path} cannot be read ({exc}); it is built again")
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: kept by prune
+        return data
+
+    def _write(self, key: str, suffix: str, data: Any) -> None:
+        path = self._path(key, suffix)
+        blob = zlib.compress(json.dumps(data, separators=(",", ":")).encode("utf-8"), 1)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".", dir=path.parent)
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(blob)
+                os.replace(temporary, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        except OSError as exc:  # a cache that cannot be written is no cache: build on
+            log.warning(f"cannot write the page cache at {path}: {exc}")
+
+    def has(self, key: str) -> bool:
+        return self._path(key, ".page").is_file()
+
+    def read_page(self, key: str) -> tuple[Rendered, dict[str, Any] | None] | None:
+        """A page's conversion (as a worker would send it) and its search entries with their
+        key (``{"key": ..., "entries": [...]}``, or ``None``)."""
+        data = self._read(key, ".page")
+        if not isinstance(data, dict):
+            return None
+        self.used.add(key)
+        try:
+            records = [logging.makeLogRecord({"name": name, "levelno": level,
+                                              "levelname": logging.getLevelName(level),
+                                              "msg": message})
+                       for name, level, message in data["records"]]
+            rendered = Rendered(
+                data["src_uri"], data["content"], TableOfContents(_toc_links(data["toc"])),
+                data["title"], None if data["anchors"] is None else set(data["anchors"]),
+                data["links"], records)
+        except (KeyError, TypeError, ValueError):
+            return None
+        search = data.get("search")
+        return rendered, search if isinstance(search, dict) else None
+
+    def write_page(self, key: str, page: Page, records: list[logging.LogRecord],
+                   search: tuple[str, list[dict[str, Any]]] | None) -> None:
+        """Store what converting ``page`` gave, and its search entries under their key."""
+        links = page.links_to_anchors
+        anchors = page.present_anchor_ids
+        self.used.add(key)
+        self._write(key, ".page", {
+            "src_uri": page.file.src_uri,
+            "content": page.content,
+            "toc": _toc_tree(page.toc),
+            "title": page._title_from_render,
+            "anchors": None if anchors is None else sorted(anchors),
+            "links": None if links is None else {f.src_uri: d for f, d in links.items()},
+            "records": [_record(r) for r in records],
+            "search": None if search is None else {"key": search[0], "entries": search[1]},
+        })
+
+    def read_output(self, key: str, output: str) -> str | None:
+        """The page as written, when it was stored under the output key ``output``."""
+        data = self._read(key, ".html")
+        if isinstance(data, dict) and data.get("key") == output:
+            return str(data["html"])
+        return None
+
+    def write_output(self, key: str, output: str, html: str) -> None:
+        self._write(key, ".html", {"key": output, "html": html})
+
+    def prune(self, pages: int) -> None:
+        """Remove the least recently used entries beyond :data:`KEEP` times ``pages``, never
+        one this build used."""
+        try:
+            found = [(path.stat().st_mtime, path) for path in self.folder.glob("??/*.*")]
+        except OSError:
+            return
+        extra = len(found) - 2 * KEEP * max(pages, 1)
+        for _, path in sorted(found)[:max(extra, 0)]:
+            if path.name.split(".")[0] not in self.used:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+
+class Capture(logging.Handler):
+    """Keeps the log records of one page's conversion, as they go on to be logged."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.records: list[logging.LogRecord] = []
+        self._loggers: list[logging.Logger] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not any(kept is record for kept in self.records):  # seen by both loggers
+            self.records.append(record)
+
+    def start(self) -> None:
+        self.records = []
+        self._loggers = [logging.getLogger("mkdocs"), logging.getLogger()]
+        for logger in self._loggers:
+            logger.addHandler(self)
+
+    def stop(self) -> list[logging.LogRecord]:
+        for logger in self._loggers:
+            logger.removeHandler(self)
+        self._loggers = []
+        return self.records
+
+
+class CachedBuild:
+    """The page cache in one build: the keys of the API pages, what the cache gives back and
+    what this build adds (see the module docstring). The plugin calls it at each step."""
+
+    def __init__(self, cache: PageCache, config: MkDocsConfig, files: Files,
+                 pages: Iterable[Page], search_settings: Any) -> None:
+        self.cache = cache
+        fingerprint = conversion_fingerprint(config, files)
+        self.keys = {page.file.src_uri: page_key(fingerprint, page.file.src_uri,
+                                                 page.file.content_string) for page in pages}
+        #: The pages whose conversion the cache holds (by source path).
+        self.hits = {uri for uri, key in self.keys.items() if cache.has(key)}
+        self._search_settings = json.dumps(_stable(search_settings), sort_keys=True)
+        self._records: dict[str, list[logging.LogRecord]] = {}
+        self._fresh: set[str] = set()  # converted by this build
+        self._stored_search: dict[str, Any] = {}
+        self._made_search: dict[str, list[dict[str, Any]]] = {}
+        self._outputs: dict[str, str] = {}  # output keys of the pages this build renders
+        self._site = self._nav = ""
+        self.restored = self.written = 0
+
+    def restore(self, src_uri: str) -> Rendered | None:
+        """The stored conversion of a page the cache holds (``None``: convert it)."""
+        if src_uri not in self.hits:
+            return None
+        found = self.cache.read_page(self.keys[src_uri])
+        if found is None:
+            return None
+        rendered, self._stored_search[src_uri] = found
+        self._records[src_uri] = rendered.records
+        self.restored += 1
+        return rendered
+
+    def converted(self, src_uri: str, records: list[logging.LogRecord]) -> None:
+        """This build converted the page, logging ``records``."""
+        if src_uri in self.keys:
+            self._records[src_uri] = records
+            self._fresh.add(src_uri)
+
+    def ready(self, config: MkDocsConfig, nav: Navigation) -> None:
+        """Every page is converted: the site and the navigation are as the templates see
+        them."""
+        self._site, self._nav = site_fingerprint(config), nav_fingerprint(nav)
+
+    def _search_key(self, page: Page) -> str:
+        return search_key(self.keys[page.file.src_uri], self._search_settings, page)
+
+    def stored_search(self, page: Page) -> list[dict[str, Any]] | None:
+        stored = self._stored_search.get(page.file.src_uri)
+        if stored is None or stored.get("key") != self._search_key(page):
+            return None
+        entries: list[dict[str, Any]] = stored["entries"]
+        return entries
+
+    def made_search(self, page: Page, entries: list[dict[str, Any]]) -> None:
+        if page.file.src_uri in self.keys:
+            self._made_search[page.file.src_uri] = entries
+
+    def stored_output(self, page: Page) -> str | None:
+        """The page as written, when the cache holds it under this build's keys; otherwise
+        the page is rendered, and :meth:`rendered` stores it."""
+        key = self.keys.get(page.file.src_uri)
+        if key is None:
+            return None
+        output = output_key(key, self._site, self._nav, page)
+        html = self.cache.read_output(key, output)
+        if html is None:
+            self._outputs[page.file.src_uri] = output
+        return html
+
+    def rendered(self, page: Page, html: str) -> None:
+        output = self._outputs.pop(page.file.src_uri, None)
+        if output is not None:
+            self.cache.write_output(self.keys[page.file.src_uri], output, html)
+            self.written += 1
+
+    def finish(self, pages: Iterable[Page]) -> None:
+        """Store what this build converted or indexed anew, and prune the cache."""
+        for page in pages:
+            uri = page.file.src_uri
+            made = self._made_search.get(uri)
+            if uri in self._fresh or made is not None:
+                search = None if made is None else (self._search_key(page), made)
+                if search is None and (stored := self.stored_search(page)) is not None:
+                    search = (self._search_key(page), stored)
+                self.cache.write_page(self.keys[uri], page, self._records.get(uri, []), search)
+        self.cache.prune(len(self.keys))
+
+
+def serve_stored_output(env: Environment, config: MkDocsConfig, cached: CachedBuild) -> None:
+    """Make ``env`` hand MkDocs, for a page the cache holds as written, a template that gives
+    exactly that: the page is not rendered again."""
+    get_template = env.get_template
+
+    def stored_or_template(name: Any, parent: str | None = None,
+                           globals: dict[str, Any] | None = None) -> Any:
+        page = config._current_page
+        html = cached.stored_output(page) if page is not None else None
+        return _Stored(html) if html is not None else get_template(name, parent, globals)
+
+    env.get_template = stored_or_template  # type: ignore[method-assign,assignment]
+
+
+class _Stored:
+    """A template that renders one stored page."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        return self.html

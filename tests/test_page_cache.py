@@ -1,0 +1,254 @@
+"""The page cache (apiscribe.site.page_cache): a rebuild after a change gives the site a cold
+build gives, byte for byte, while converting and rendering only what changed."""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import random
+import re
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apiscribe import pipeline
+from apiscribe.diagnostics import ApiscribeError
+from apiscribe.site import build_site, write_mkdocs_config
+from apiscribe.site.page_cache import CACHE_DIR
+
+from .serving import mkdocs_serve, wait_for
+from .test_site_workers import same_tree
+
+SECTIONS = ("pets", "stores", "users")
+#: Enough operations that page workers start (apiscribe.site.workers.MIN_PAGES).
+PER_SECTION = 16
+
+
+def operation(section: str, number: int, method: str) -> dict[str, Any]:
+    item = {"$ref": "#/components/schemas/Item"}
+    found: dict[str, Any] = {
+        "tags": [section],
+        "operationId": f"{method}-{section}-{number}",
+        "summary": f"{method.title()} {section} item {number}",
+        "description": f"Works on item {number} of the {section}.\n\nSee [the home](../index.md).",
+        "parameters": [{"name": "item_id", "in": "path", "required": True,
+                        "schema": {"type": "integer"}, "example": number}],
+        "responses": {"200": {"description": "The item.", "content": {"application/json": {
+            "schema": item, "example": {"id": number, "name": f"item {number}",
+                                        "owner": {"login": "ada"}}}}}},
+    }
+    if method == "post":
+        found["requestBody"] = {"content": {"application/json": {
+            "schema": item, "example": {"id": number, "name": "new"}}}}
+    return found
+
+
+def spec() -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for section in SECTIONS:
+        for number in range(PER_SECTION // 2):
+            paths[f"/{section}/items{number}/{{item_id}}"] = {
+                method: operation(section, number, method) for method in ("get", "post")}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Cached API", "version": "1.0"},
+        "tags": [{"name": s, "description": f"The {s}."} for s in SECTIONS],
+        "paths": paths,
+        "components": {"schemas": {
+            "Owner": {"type": "object", "properties": {"login": {"type": "string"}}},
+            "Item": {"type": "object", "required": ["id"], "properties": {
+                "id": {"type": "integer"}, "name": {"type": "string"},
+                "owner": {"$ref": "#/components/schemas/Owner"}}},
+        }},
+    }
+
+
+def operations(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [op for item in document["paths"].values() for op in item.values()]
+
+
+def edit(document: dict[str, Any], kind: str, seed: int) -> dict[str, Any]:
+    """``document`` with one random change of ``kind``."""
+    changed = copy.deepcopy(document)
+    chosen = random.Random(seed).choice(operations(changed))
+    if kind == "description":  # one page's body
+        chosen["description"] = f"Changed ({seed}). " + chosen["description"]
+    elif kind == "summary":  # one page's title: the navigation of every page
+        chosen["summary"] = f"Renamed {seed}"
+    elif kind == "parameter":  # one page's tables and samples
+        chosen["parameters"].append({"name": "verbose", "in": "query",
+                                     "schema": {"type": "boolean"}})
+    elif kind == "schema":  # a shared schema: every page that shows it
+        changed["components"]["schemas"]["Owner"]["properties"]["email"] = {"type": "string"}
+    elif kind == "operation":  # a new page: every page's files and navigation
+        changed["paths"][f"/pets/extra{seed}/{{item_id}}"] = {
+            "get": operation("pets", 100 + seed, "get")}
+    return changed
+
+
+def convert(source: Path, out: Path, caplog: pytest.LogCaptureFixture) -> dict[str, int]:
+    """``apiscribe convert SOURCE --to site -o OUT``, and the page cache's figures."""
+    caplog.clear()
+    outcome = pipeline.convert(str(source), "site", out)
+    assert not [d for d in outcome.diagnostics if d.level == "error"], outcome.diagnostics
+    figures = {"restored": 0, "rendered": 0, "api": 0}
+    for record in caplog.records:
+        message = record.getMessage()
+        if found := re.search(r"page cache gave (\d+) converted pages; (\d+) pages were rendered",
+                              message):
+            figures["restored"], figures["rendered"] = map(int, found.groups())
+        if found := re.search(r"page cache has \d+ of (\d+) API pages", message):
+            figures["api"] = int(found.group(1))
+    return figures
+
+
+@pytest.fixture
+def cache_log(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.apiscribe")
+    return caplog
+
+
+def write(path: Path, document: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("kind", "seed"), [
+    ("description", 1), ("description", 7), ("summary", 3), ("parameter", 5), ("schema", 2),
+    ("operation", 4),
+])
+def test_a_rebuild_after_a_change_gives_the_cold_site(
+    tmp_path: Path, cache_log: pytest.LogCaptureFixture, kind: str, seed: int
+) -> None:
+    source = write(tmp_path / "spec.json", spec())
+    warm = tmp_path / "warm"
+    cold = convert(source, warm, cache_log)
+    assert cold["restored"] == 0 and cold["rendered"] == cold["api"] > PER_SECTION * 3
+    assert (warm / "project" / CACHE_DIR).is_dir()
+
+    write(source, edit(spec(), kind, seed))
+    again = convert(source, warm, cache_log)
+    convert(source, tmp_path / "cold", cache_log)
+    assert same_tree(warm / "site", tmp_path / "cold" / "site")
+
+    # What the cache saved: nothing was lost, only the changed pages were converted again.
+    pages = again["api"]
+    if kind in ("description", "parameter"):
+        assert again["rendered"] == 1 and again["restored"] == pages - 1
+    elif kind == "summary":  # every page's navigation; the Markdown of the page and its section
+        assert again["rendered"] == pages and again["restored"] == pages - 2
+    elif kind == "schema":  # the pages that show Owner, and the schemas page
+        assert 0 < again["rendered"] < pages and again["restored"] == pages - again["rendered"]
+    else:  # a new file: every link may resolve differently
+        assert again["restored"] == 0 and again["rendered"] == pages
+
+    # Nothing changed: the build stamp keeps the site, which is still the cold build's.
+    convert(source, warm, cache_log)
+    assert same_tree(warm / "site", tmp_path / "cold" / "site")
+
+
+def project(root: Path, pages: dict[str, str], *, extra: str = "") -> Path:
+    """A MkDocs project whose docs_dir holds API pages (``api_docs: ""``)."""
+    docs = root / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    for name, text in pages.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text(write_mkdocs_config(title="Cached", api_docs="") + extra, encoding="utf-8")
+    return config
+
+
+def test_a_page_restored_from_the_cache_warns_as_it_did(
+    tmp_path: Path, cache_log: pytest.LogCaptureFixture
+) -> None:
+    config = project(tmp_path, {"index.md": "# Home\n", "a.md": "# A\n\n[gone](gone.md)\n",
+                                "b.md": "# B\n"})
+    build_site(config, strict=False)
+    assert any("gone.md" in r.getMessage() for r in cache_log.records)
+    cache_log.clear()
+    (tmp_path / "docs" / "b.md").write_text("# B again\n", encoding="utf-8")
+    with pytest.raises(ApiscribeError, match=r"gone\.md"):
+        build_site(config, strict=True)
+    assert any("page cache gave 2 converted pages" in r.getMessage() for r in cache_log.records)
+
+
+def test_a_broken_cache_entry_is_built_again(
+    tmp_path: Path, cache_log: pytest.LogCaptureFixture
+) -> None:
+    source = write(tmp_path / "spec.json", spec())
+    convert(source, tmp_path / "out", cache_log)
+    entries = sorted((tmp_path / "out" / "project" / CACHE_DIR).glob("??/*.page"))
+    entries[0].write_bytes(b"not zlib")
+    entries[1].write_bytes(zlib.compress(b'{"content": 1}'))
+    (html,) = (tmp_path / "out/project" / CACHE_DIR).glob(f"??/{entries[2].stem}.html")
+    html.write_bytes(b"")
+    write(source, edit(spec(), "description", 11))
+    figures = convert(source, tmp_path / "out", cache_log)
+    assert figures["restored"] == figures["api"] - 3
+    convert(source, tmp_path / "cold", cache_log)
+    assert same_tree(tmp_path / "out" / "site", tmp_path / "cold" / "site")
+
+
+def test_other_page_plugins_turn_the_cache_off(
+    tmp_path: Path, cache_log: pytest.LogCaptureFixture
+) -> None:
+    hook = tmp_path / "hooks.py"
+    hook.write_text("def on_page_markdown(markdown, page, config, files):\n"
+                    "    return markdown + '\\n\\nFooter.\\n'\n", encoding="utf-8")
+    config = project(tmp_path, {"index.md": "# Home\n"}, extra="hooks:\n  - hooks.py\n")
+    build_site(config)
+    messages = [r.getMessage() for r in cache_log.records]
+    assert any("the page cache is off: other plugins handle page or template events (hooks.py)"
+               in m for m in messages), messages
+    assert not (tmp_path / CACHE_DIR).exists()
+    assert "Footer." in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_cache_can_be_turned_off(tmp_path: Path) -> None:
+    config = project(tmp_path, {"index.md": "# Home\n"})
+    config.write_text(config.read_text("utf-8").replace(
+        "      api_docs: ''\n", "      api_docs: ''\n      cache: false\n"), encoding="utf-8")
+    build_site(config)
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert not (tmp_path / ".cache").exists()
+
+
+def test_the_cache_stays_bounded(tmp_path: Path, cache_log: pytest.LogCaptureFixture) -> None:
+    source = write(tmp_path / "spec.json", spec())
+    out = tmp_path / "out"
+    convert(source, out, cache_log)
+    for seed in range(4):  # a new file each time: every page is converted again
+        write(source, edit(spec(), "operation", seed))
+        pages = convert(source, out, cache_log)["api"]
+    stored = list((out / "project" / CACHE_DIR).glob("??/*.*"))
+    assert len(stored) <= 2 * 3 * pages
+
+
+def test_mkdocs_serve_uses_the_cache(tmp_path: Path, cache_log: pytest.LogCaptureFixture) -> None:
+    # The project `convert --to site` writes; its build left the cache where serve finds it.
+    source = write(tmp_path / "spec.json", spec())
+    convert(source, tmp_path / "out", cache_log)
+    chosen = operations(spec())[5]
+    page = f"{chosen['tags'][0]}/{chosen['operationId']}/"  # pets/post-pets-2/
+    log = tmp_path / "serve.log"
+    with mkdocs_serve(tmp_path / "out" / "project", log, "--verbose") as url:
+        assert wait_for(url + page, "Works on item", 120), "mkdocs serve never served"
+        changed = spec()
+        operations(changed)[5]["description"] = "Served anew."
+        write(source, changed)
+        assert wait_for(url + page, "Served anew.", 120), "the edit never reached the page"
+    said = log.read_text(encoding="utf-8", errors="replace")
+    figures = [tuple(map(int, found)) for found in re.findall(
+        r"page cache gave (\d+) converted pages; (\d+) pages were rendered", said)]
+    pages = spec_pages(tmp_path / "out" / "site")
+    # The first build converts nothing (the convert's cache), the theme renders every page
+    # (the served site's URL differs); after the edit, one page is converted and rendered.
+    assert figures[0] == (pages, pages), figures
+    assert figures[-1] == (pages - 1, 1), figures
+
+
+def spec_pages(site: Path) -> int:
+    return sum(1 for _ in site.rglob("index.html"))
