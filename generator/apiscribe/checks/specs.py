@@ -127,7 +127,7 @@ def validate_document(
     base_uri = base_uri or path.resolve().as_uri()
     meta_ok: bool | None = None
     try:
-        if version in ("2.0", "3.0"):  # compiled: cheap enough to answer before anything else
+        if version in ("2.0", "3.0", "3.1"):  # compiled: cheap to answer before anything
             meta_ok = meta_schema_accepts(document, version)
         if version != "3.2":
             proven, _ = prove_valid(

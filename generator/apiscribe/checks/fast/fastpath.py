@@ -7,6 +7,8 @@ Schema dialect, ``default`` values against their schema, ``required`` names of `
 schemas). :func:`prove_valid` does the same walk, in the same order, over plain dicts, and
 answers only whether the validator would report nothing. Any doubt (a finding, a reference it
 does not follow, anything unexpected) answers "not proven", and the caller runs the validator.
+The meta-schemas (the version's, and the dialect of its Schema Objects) are compiled: draft-04
+ones by :mod:`.compiler`, OpenAPI 3.1's JSON Schema 2020-12 ones by :mod:`.draft2020`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from typing import Any
 from urllib.parse import unquote
 
 from jsonschema.exceptions import SchemaError
-from jsonschema.validators import validator_for
+from jsonschema.validators import Draft202012Validator, validator_for
+from jsonschema_specifications import (  # type: ignore[import-untyped]  # ships no types
+    REGISTRY as SPECIFICATIONS,
+)
 from openapi_schema_validator import (
     OAS31_BASE_DIALECT_ID,
     OAS30Validator,
@@ -25,18 +30,22 @@ from openapi_schema_validator import (
     oas30_format_checker,
     oas31_format_checker,
 )
+from openapi_schema_validator import validators as oas_validators
 from openapi_spec_validator.schemas import (
+    get_validator_backend,
     openapi_v2_schema_validator,
     openapi_v30_schema_validator,
     openapi_v31_schema_validator,
     openapi_v32_schema_validator,
     schema_v2,
     schema_v30,
+    schema_v31,
 )
 
 from ...documents.pointer import unescape_token
 from ...model.routes import METHODS, template_names
 from .compiler import Check, Draft4Compiler, UnsupportedSchema
+from .draft2020 import Draft202012Compiler
 
 Parts = tuple[str | int, ...]
 _OPERATIONS = frozenset(METHODS)
@@ -57,14 +66,20 @@ class _Unproven(Exception):
 
 @cache
 def meta_schema_check(version: str) -> Check | None:
-    """The compiled meta-schema of ``version`` ("2.0", "3.0"), or None when not compiled."""
-    schemas = {"2.0": schema_v2, "3.0": schema_v30}
-    if version not in schemas:
+    """The compiled meta-schema of ``version`` ("2.0", "3.0", "3.1"), or None when not
+    compiled. The 3.1 one is JSON Schema 2020-12, resolved as jsonschema's default registry
+    resolves it (its ``$dynamicRef``s land on its own "schema": an object or a boolean)."""
+    if get_validator_backend() != "jsonschema":  # jsonschema-rs gives its own verdicts
         return None
     try:
-        return Draft4Compiler().compile_root(dict(schemas[version]))
+        if version in ("2.0", "3.0"):
+            draft4 = {"2.0": schema_v2, "3.0": schema_v30}[version]
+            return Draft4Compiler().compile_root(dict(draft4))
+        if version == "3.1" and validator_for(schema_v31) is Draft202012Validator:
+            return Draft202012Compiler(SPECIFICATIONS.contents).compile_root(dict(schema_v31))
     except UnsupportedSchema:
         return None
+    return None
 
 
 def meta_schema_accepts(document: Any, version: str) -> bool:
@@ -79,6 +94,26 @@ def meta_schema_accepts(document: Any, version: str) -> bool:
 def draft4_schema_check() -> Check:
     """What ``OAS30Validator.check_schema`` accepts (draft-04 meta-schema, OAS 3.0 formats)."""
     return Draft4Compiler(oas30_format_checker).compile_root(OAS30Validator.META_SCHEMA)
+
+
+@cache
+def oas31_dialect_check() -> Check | None:
+    """What ``OAS31Validator.check_schema`` accepts with the OAS 3.1 formats: the OAS 3.1 base
+    dialect, a 2020-12 meta-schema whose ``$dynamicRef: "#meta"`` all land on the dialect
+    itself, resolved in the registry that ``check_schema`` uses. None when that is not how
+    this version of openapi-schema-validator checks a schema, or when it does not compile."""
+    registry = getattr(oas_validators, "OPENAPI_SPECIFICATIONS", None)
+    check_schema = getattr(OAS31Validator.check_schema, "__func__", None)
+    meta_schema = OAS31Validator.META_SCHEMA
+    if (registry is None or check_schema is None
+            or check_schema is not getattr(oas_validators, "check_openapi_schema", None)
+            or validator_for(meta_schema, default=None) is not Draft202012Validator):
+        return None
+    try:
+        return Draft202012Compiler(registry.contents, oas31_format_checker).compile_root(
+            meta_schema)
+    except UnsupportedSchema:
+        return None
 
 
 def _has_reference(value: Any) -> bool:
@@ -337,6 +372,9 @@ class _Walk:
         checker = validator_for({"$schema": dialect}, default=None)
         if checker is None:
             return False
+        compiled = oas31_dialect_check() if checker is OAS31Validator else None
+        if compiled is not None:
+            return compiled(value)
         try:
             checker.check_schema(value, format_checker=oas31_format_checker)
         except SchemaError:

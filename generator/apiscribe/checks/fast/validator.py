@@ -3,7 +3,8 @@
 The validator's keyword checks (unique operationIds, path parameters, ...) raise errors without a
 path. Subclasses of its keyword validators stamp each error with the document path being checked,
 keep going after an unresolvable ``$ref`` (the validator stops at the first), and skip work that
-a compiled check already proved unnecessary. Messages are always the validator's own.
+a compiled check already proved unnecessary (a Schema Object that the compiled draft-04 or OAS
+3.1 dialect accepts). Messages are always the validator's own.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, TypeVar
 
 from jsonschema.exceptions import ValidationError
 from jsonschema_path import SchemaPath
+from openapi_schema_validator import OAS31Validator, oas31_format_checker
 from openapi_spec_validator import (
     OpenAPIV2SpecValidator,
     OpenAPIV30SpecValidator,
@@ -26,7 +28,7 @@ from openapi_spec_validator.validation.validators import SpecValidator
 from referencing.exceptions import PointerToNowhere, Unresolvable
 
 from ...documents.refs import RefRefused, Unreadable, guarded_handlers
-from .fastpath import Parts, draft4_schema_check
+from .fastpath import Parts, draft4_schema_check, oas31_dialect_check
 
 VALIDATOR_CLASSES: dict[str, type[SpecValidator]] = {
     "2.0": OpenAPIV2SpecValidator,
@@ -132,7 +134,30 @@ def _locating(kind: type[keywords.KeywordValidator]) -> type[keywords.KeywordVal
             return parent._validate_schema_meta(self, schema, schema_value)
 
         namespace["_validate_schema_meta"] = _validate_schema_meta
+    elif issubclass(kind, keywords.OpenAPIV31SchemaValidator):
+
+        def _validate_schema_meta_31(self: Any, schema: Any, schema_value: Any) -> Any:
+            if oas31_dialect_accepts(self, schema, schema_value):
+                return None
+            return parent._validate_schema_meta(self, schema, schema_value)
+
+        namespace["_validate_schema_meta"] = _validate_schema_meta_31
     return type(f"Located{kind.__name__}", (kind,), namespace)
+
+
+def oas31_dialect_accepts(validator: Any, schema: Any, schema_value: Any) -> bool:
+    """Whether the compiled OAS 3.1 dialect proves ``schema_value`` right, where the 3.1
+    keyword validator would check it against that dialect with the OAS 3.1 formats."""
+    compiled = oas31_dialect_check()
+    if compiled is None or validator.schema_validator_format_checker is not oas31_format_checker:
+        return False
+    try:
+        dialect = validator._get_schema_dialect_id(schema, schema_value)
+        if validator._get_validator_class_for_dialect(dialect) is not OAS31Validator:
+            return False
+        return compiled(schema_value)
+    except Exception:  # anything unexpected: the validator's own check decides
+        return False
 
 
 @cache
