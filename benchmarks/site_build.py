@@ -1,17 +1,20 @@
-"""Benchmark: spec -> MkDocs Material site, apiscribe versus neoteroi-mkdocs, in one run.
+"""Benchmark: spec -> MkDocs Material site, apiscribe versus mkdocs-openapi and neoteroi-mkdocs,
+in one run.
 
 Each build is one whole process in a fresh temporary folder; the variants (apiscribe as it
-runs, apiscribe pinned to one CPU, neoteroi) alternate within each repetition (the order flips
-every repetition). After the first build of each tool the
+runs, apiscribe pinned to one CPU with ``--one-cpu``, mkdocs-openapi with Material's
+``navigation.prune``, neoteroi; each of the other tools only when installed) alternate within
+each repetition (the order flips every repetition). After the first build of each tool the
 script also counts what the site contains (pages, tables, code blocks by kind), so speed is
 set against output. Prints the commands, versions, load, then Markdown tables.
 
     /work/venv/bin/python benchmarks/site_build.py --repeat 5 --repeat-large 5 \\
         --neoteroi-mkdocs /work/bench-venv/bin/mkdocs
 
-neoteroi-mkdocs lives in its own venv (never in apiscribe's):
+The other tools live in their own venv (never in apiscribe's):
 ``python3 -m venv /work/bench-venv && /work/bench-venv/bin/pip install neoteroi-mkdocs
-mkdocs-material``. GitHub's description is fetched as described in BENCHMARKS.md.
+mkdocs-openapi==0.3.3 mkdocs-material``. GitHub's description is fetched by
+:mod:`inputs`.
 """
 
 from __future__ import annotations
@@ -33,12 +36,34 @@ from functools import partial
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
-DOCUMENTS = {
-    "Sentry": Path("/work/shared/corpus/openapi/sentry-2022-05-18-openapi-derefed.json"),
-    "GitHub": Path("/work/cache/octokit/package/generated/api.github.com.json"),
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import inputs  # noqa: E402
+
+DOCUMENTS = {"Sentry": lambda: inputs.SENTRY, "GitHub": inputs.github}
 LARGE = {"GitHub"}
 NEOTEROI = "neoteroi.mkdocsoad + mkdocs build"
+MKDOCS_OPENAPI = "mkdocs-openapi (navigation.prune) + mkdocs build"
+# What mkdocs-openapi's README asks for, with the navigation pruned as apiscribe's is.
+MKDOCS_OPENAPI_YML = """site_name: API Reference
+theme:
+  name: material
+  features:
+    - navigation.prune
+plugins:
+  - search
+  - openapi
+markdown_extensions:
+  - admonition
+  - attr_list
+  - tables
+  - pymdownx.superfences
+  - pymdownx.tabbed:
+      alternate_style: true
+nav:
+  - Home: index.md
+  - API Reference: openapi/spec.json
+"""
 # What neoteroi's documentation asks for: three PyMdown extensions and use_pymdownx.
 NEOTEROI_YML = """site_name: API Reference
 theme:
@@ -77,6 +102,20 @@ def neoteroi_command(mkdocs: str, spec: Path, tmp: Path) -> tuple[list[str], Pat
     (tmp / "mkdocs.yml").write_text(NEOTEROI_YML)
     (tmp / "docs" / "index.md").write_text(f"[OAD({spec})]\n")
     return [mkdocs, "build", "-f", str(tmp / "mkdocs.yml")], tmp / "site"
+
+
+def mkdocs_openapi_command(mkdocs: str, spec: Path, tmp: Path) -> tuple[list[str], Path]:
+    (tmp / "docs" / "openapi").mkdir(parents=True)
+    (tmp / "mkdocs.yml").write_text(MKDOCS_OPENAPI_YML)
+    (tmp / "docs" / "index.md").write_text("# API Reference\n")
+    shutil.copyfile(spec, tmp / "docs" / "openapi" / "spec.json")
+    return [mkdocs, "build", "-f", str(tmp / "mkdocs.yml")], tmp / "site"
+
+
+def installed(mkdocs: str, package: str) -> bool:
+    pip = Path(mkdocs).parent / "pip"
+    return pip.is_file() and subprocess.run([str(pip), "show", "-q", package],
+                                            capture_output=True, check=False).returncode == 0
 
 
 @dataclass
@@ -157,8 +196,8 @@ def version_lines(mkdocs: str) -> list[str]:
     lines = []
     for pip, names in ((BIN / "pip", "apiscribe mkdocs mkdocs-material pymdown-extensions"),
                        (Path(mkdocs).parent / "pip",
-                        "neoteroi-mkdocs essentials-openapi mkdocs mkdocs-material "
-                        "pymdown-extensions")):
+                        "neoteroi-mkdocs essentials-openapi mkdocs-openapi mkdocs "
+                        "mkdocs-material pymdown-extensions")):
         shown = subprocess.run([str(pip), "show", *names.split()], capture_output=True,
                                text=True, check=False).stdout
         pairs = re.findall(r"^Name: (\S+)\nVersion: (\S+)", shown, re.M)
@@ -177,21 +216,36 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="repetitions, small documents")
     parser.add_argument("--repeat-large", type=int, default=3, help="repetitions, GitHub")
-    parser.add_argument("--neoteroi-mkdocs", default="/work/bench-venv/bin/mkdocs")
+    parser.add_argument("--other-mkdocs", "--neoteroi-mkdocs", dest="mkdocs",
+                        default="/work/bench-venv/bin/mkdocs",
+                        help="the mkdocs of the venv with the other tools")
+    parser.add_argument("--one-cpu", action="store_true", help="apiscribe on one CPU too")
     parser.add_argument("--only", choices=sorted(DOCUMENTS), action="append")
     args = parser.parse_args()
-    mkdocs = args.neoteroi_mkdocs
+    mkdocs = args.mkdocs
     print("\n".join(version_lines(mkdocs)))
     print(f"{os.cpu_count()} cores; load before: {load_note()}", flush=True)
     variants: dict[str, Callable[[Path, Path], tuple[list[str], Path]]] = {
         "apiscribe convert --to site": apiscribe_command,
-        "apiscribe, one CPU (taskset -c 0)": apiscribe_one_cpu_command,
-        NEOTEROI: partial(neoteroi_command, mkdocs),
     }
+    if args.one_cpu:
+        variants["apiscribe, one CPU (taskset -c 0)"] = apiscribe_one_cpu_command
+    if installed(mkdocs, "mkdocs-openapi"):
+        variants[MKDOCS_OPENAPI] = partial(mkdocs_openapi_command, mkdocs)
+    else:
+        print(f"mkdocs-openapi is not installed beside {mkdocs}: left out")
+    if installed(mkdocs, "neoteroi-mkdocs"):
+        variants[NEOTEROI] = partial(neoteroi_command, mkdocs)
+    else:
+        print(f"neoteroi-mkdocs is not installed beside {mkdocs}: left out")
     results: dict[tuple[str, str], list[Run]] = {}
     surveys: dict[tuple[str, str], dict[str, int]] = {}
-    for doc, spec in DOCUMENTS.items():
+    for doc, find in DOCUMENTS.items():
         if args.only and doc not in args.only:
+            continue
+        spec = find()
+        if not spec.is_file():
+            print(f"{doc}: not found at {spec}: left out")
             continue
         repeat = args.repeat_large if doc in LARGE else args.repeat
         for rep in range(repeat):
@@ -225,10 +279,11 @@ def main() -> int:
               f"| {max(r.rss_mb for r in runs):.0f} | {sorted({r.rc for r in runs})} "
               f"| {len(runs)} |")
     for doc in DOCUMENTS:
-        for name in variants:
-            ours, theirs = medians.get((doc, name), 0.0), medians.get((doc, NEOTEROI), 0.0)
-            if name != NEOTEROI and ours and theirs:
-                print(f"\n{doc}: {name} / neoteroi median wall = {ours / theirs:.2f}")
+        ours = medians.get((doc, "apiscribe convert --to site"), 0.0)
+        for other in (MKDOCS_OPENAPI, NEOTEROI):
+            theirs = medians.get((doc, other), 0.0)
+            if ours and theirs:
+                print(f"\n{doc}: {other} median wall / apiscribe's = {theirs / ours:.2f}")
     keys = sorted({k for counts in surveys.values() for k in counts})
     print("\n| document | variant | " + " | ".join(keys) + " |")
     print("|---|---|" + "---:|" * len(keys))

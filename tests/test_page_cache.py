@@ -17,7 +17,9 @@ import pytest
 from apiscribe import pipeline
 from apiscribe.diagnostics import ApiscribeError
 from apiscribe.site import build_site, write_mkdocs_config
+from apiscribe.site.cache_store import FILES_PER_PAGE, KEEP
 from apiscribe.site.page_cache import CACHE_DIR
+from apiscribe.views import markdown
 
 from .serving import mkdocs_serve, wait_for
 from .test_site_workers import same_tree
@@ -224,7 +226,7 @@ def test_the_cache_stays_bounded(tmp_path: Path, cache_log: pytest.LogCaptureFix
         write(source, edit(spec(), "operation", seed))
         pages = convert(source, out, cache_log)["api"]
     stored = list((out / "project" / CACHE_DIR).glob("??/*.*"))
-    assert len(stored) <= 2 * 3 * pages
+    assert len(stored) <= FILES_PER_PAGE * KEEP * pages
 
 
 def test_mkdocs_serve_uses_the_cache(tmp_path: Path, cache_log: pytest.LogCaptureFixture) -> None:
@@ -252,3 +254,21 @@ def test_mkdocs_serve_uses_the_cache(tmp_path: Path, cache_log: pytest.LogCaptur
 
 def spec_pages(site: Path) -> int:
     return sum(1 for _ in site.rglob("index.html"))
+
+
+@pytest.mark.parametrize(("kind", "reused"), [
+    ("description", "all but one"), ("parameter", "all but one"), ("summary", "all but one"),
+    ("schema", "none"), ("operation", "all"),
+])
+def test_the_markdown_memo_renders_only_changed_endpoints(
+    tmp_path: Path, kind: str, reused: str
+) -> None:
+    # What the plugin keeps across the rebuilds of `mkdocs serve` (views.markdown.RenderMemo).
+    first, _ = pipeline.load(str(write(tmp_path / "a.json", spec())))
+    second, _ = pipeline.load(str(write(tmp_path / "b.json", edit(spec(), kind, 6))))
+    assert first is not None and second is not None
+    memo = markdown.RenderMemo()
+    assert markdown.render(first, memo) == markdown.render(first) and memo.reused == 0
+    assert markdown.render(second, memo) == markdown.render(second)
+    endpoints = len(first.endpoints)
+    assert memo.reused == {"all but one": endpoints - 1, "none": 0, "all": endpoints}[reused]

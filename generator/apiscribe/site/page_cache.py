@@ -1,10 +1,13 @@
 """The page cache: a build after a small change converts and renders only what changed.
 
-On a large API reference, most of a build converts Markdown to HTML and renders the theme's
-template around each page, though a change to one operation changes one page. The
-``apiscribe`` plugin keeps, for each API page, on disk (the ``cache_dir`` option,
-``.cache/apiscribe`` beside mkdocs.yml by default):
+On a large API reference, most of a build renders the Markdown of every page, converts it to
+HTML and renders the theme's template around it, though a change to one operation changes
+one page. The ``apiscribe`` plugin keeps, for each API page, on disk (the ``cache_dir``
+option, ``.cache/apiscribe`` beside mkdocs.yml by default; the files are
+:mod:`.cache_store`'s):
 
+- ``MD.md``: the page's Markdown, under the key :class:`~apiscribe.views.markdown.RenderMemo`
+  gives it (a SHA-256 of the endpoint and of the model but for its endpoints);
 - ``KEY.page``: what converting the page's Markdown gave (the HTML, table of contents,
   title, anchors, anchored links and the log records of the conversion) and the page's
   search-index entries;
@@ -26,17 +29,14 @@ The cache holds only what the keys fully determine, so a site built with it is b
 the site built without it. It is used only where that holds: when no plugin or hook besides
 apiscribe and Material's search handles a page or template event. Entries are JSON, compressed;
 an entry that cannot be read is a miss. After a build, the least recently used entries beyond
-three times the site's API pages are removed.
+three times the site's API pages are removed. The Markdown is kept whatever plugins run
+(making it reads nothing of MkDocs), unless the ``cache`` option is off.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import os
-import tempfile
-import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -48,8 +48,8 @@ from mkdocs.structure import StructureItem
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+from .cache_store import PageCache
 from .stamp import Digest, code_digest
 from .workers import Rendered, other_handlers
 
@@ -60,8 +60,6 @@ CACHE_DIR = ".cache/apiscribe"
 #: The events whose handlers could make a page's output differ from what the keys cover.
 EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content", "page_context",
           "post_page", "env")
-#: Entries kept beyond those of the last build: up to this many times its API pages.
-KEEP = 3
 #: Settings left out of the site's fingerprint: places (where this build reads and writes,
 #: not what it makes), and what other fingerprints cover.
 _APART = frozenset({"site_dir", "docs_dir", "config_file_path", "dev_addr", "watch",
@@ -165,131 +163,6 @@ def search_key(key: str, search: str, page: Page) -> str:
     """The key of a page's search entries: its conversion, the search settings, the page's
     title and URL."""
     return Digest(key, search, str(page.title), page.url).hexdigest()
-
-
-def _toc_tree(items: Iterable[AnchorLink]) -> list[Any]:
-    return [[link.title, link.id, link.level, bool(getattr(link, "active", False)),
-             _toc_tree(link.children)] for link in items]
-
-
-def _toc_links(tree: list[Any]) -> list[AnchorLink]:
-    links = []
-    for title, anchor, level, active, children in tree:
-        link = AnchorLink(title, anchor, level)
-        if active:
-            link.active = True  # type: ignore[attr-defined]
-        link.children = _toc_links(children)
-        links.append(link)
-    return links
-
-
-def _record(record: logging.LogRecord) -> list[Any]:
-    return [record.name, record.levelno, record.getMessage()]
-
-
-class PageCache:
-    """The cache folder of one build (see the module docstring)."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.used: set[str] = set()
-
-    def _path(self, key: str, suffix: str) -> Path:
-        return self.folder / key[:2] / f"{key}{suffix}"
-
-    def _read(self, key: str, suffix: str) -> Any | None:
-        path = self._path(key, suffix)
-        try:
-            data = json.loads(zlib.decompress(path.read_bytes()))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError, zlib.error) as exc:
-            log.debug(f"the cached {path} cannot be read ({exc}); it is built again")
-            return None
-        with contextlib.suppress(OSError):
-            os.utime(path)  # recently used: kept by prune
-        return data
-
-    def _write(self, key: str, suffix: str, data: Any) -> None:
-        path = self._path(key, suffix)
-        blob = zlib.compress(json.dumps(data, separators=(",", ":")).encode("utf-8"), 1)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".", dir=path.parent)
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(blob)
-                os.replace(temporary, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
-        except OSError as exc:  # a cache that cannot be written is no cache: build on
-            log.warning(f"cannot write the page cache at {path}: {exc}")
-
-    def has(self, key: str) -> bool:
-        return self._path(key, ".page").is_file()
-
-    def read_page(self, key: str) -> tuple[Rendered, dict[str, Any] | None] | None:
-        """A page's conversion (as a worker would send it) and its search entries with their
-        key (``{"key": ..., "entries": [...]}``, or ``None``)."""
-        data = self._read(key, ".page")
-        if not isinstance(data, dict):
-            return None
-        self.used.add(key)
-        try:
-            records = [logging.makeLogRecord({"name": name, "levelno": level,
-                                              "levelname": logging.getLevelName(level),
-                                              "msg": message})
-                       for name, level, message in data["records"]]
-            rendered = Rendered(
-                data["src_uri"], data["content"], TableOfContents(_toc_links(data["toc"])),
-                data["title"], None if data["anchors"] is None else set(data["anchors"]),
-                data["links"], records)
-        except (KeyError, TypeError, ValueError):
-            return None
-        search = data.get("search")
-        return rendered, search if isinstance(search, dict) else None
-
-    def write_page(self, key: str, page: Page, records: list[logging.LogRecord],
-                   search: tuple[str, list[dict[str, Any]]] | None) -> None:
-        """Store what converting ``page`` gave, and its search entries under their key."""
-        links = page.links_to_anchors
-        anchors = page.present_anchor_ids
-        self.used.add(key)
-        self._write(key, ".page", {
-            "src_uri": page.file.src_uri,
-            "content": page.content,
-            "toc": _toc_tree(page.toc),
-            "title": page._title_from_render,
-            "anchors": None if anchors is None else sorted(anchors),
-            "links": None if links is None else {f.src_uri: d for f, d in links.items()},
-            "records": [_record(r) for r in records],
-            "search": None if search is None else {"key": search[0], "entries": search[1]},
-        })
-
-    def read_output(self, key: str, output: str) -> str | None:
-        """The page as written, when it was stored under the output key ``output``."""
-        data = self._read(key, ".html")
-        if isinstance(data, dict) and data.get("key") == output:
-            return str(data["html"])
-        return None
-
-    def write_output(self, key: str, output: str, html: str) -> None:
-        self._write(key, ".html", {"key": output, "html": html})
-
-    def prune(self, pages: int) -> None:
-        """Remove the least recently used entries beyond :data:`KEEP` times ``pages``, never
-        one this build used."""
-        try:
-            found = [(path.stat().st_mtime, path) for path in self.folder.glob("??/*.*")]
-        except OSError:
-            return
-        extra = len(found) - 2 * KEEP * max(pages, 1)
-        for _, path in sorted(found)[:max(extra, 0)]:
-            if path.name.split(".")[0] not in self.used:
-                with contextlib.suppress(OSError):
-                    path.unlink()
 
 
 class Capture(logging.Handler):

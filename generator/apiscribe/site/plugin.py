@@ -50,8 +50,9 @@ from ..model import ApiModel
 from ..redact import redact_model, scan_tree
 from ..views import markdown
 from . import machine_files
+from .cache_store import MarkdownStore, PageCache
 from .mkdocs_yml import DEFAULT_API_DOCS, site_nav
-from .page_cache import CACHE_DIR, CachedBuild, Capture, PageCache, serve_stored_output
+from .page_cache import CACHE_DIR, CachedBuild, Capture, serve_stored_output
 from .page_cache import why_not as cache_off
 from .search import Entry, SearchFilter, material_search
 from .workers import PageWorkers, Rendered, other_handlers, put_in_place, worker_count
@@ -164,6 +165,11 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         # src_uri -> what a worker or the cache rendered of a page MkDocs is reading
         self._given: dict[str, Rendered] = {}
         self._capture = Capture()
+        # The last build's Markdown, for the rebuilds of `mkdocs serve` (views.markdown):
+        # without the cache, in a memo; with it, what the last build read or wrote of it.
+        self._memo = markdown.RenderMemo()
+        self._markdown: dict[str, str] = {}
+        self._cache: PageCache | None = None
         self._indexing: list[Page] = []  # the pages a worker indexes
         self.search_filter = SearchFilter(
             self._is_api_page, lambda: self._search is not None,
@@ -181,8 +187,11 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         self.given, self._cache_dir = None, None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        self.pages, self.machine, self.watched = {}, {}, None
+        self.pages, self.machine, self.watched, self._cache = {}, {}, None, None
         self.search_filter.index_code = self.config.index_code
+        if self.config.cache:
+            folder = self._cache_dir or _config_folder(config) / self.config.cache_dir
+            self._cache = PageCache(folder.resolve())
         model = self.given
         if model is None:
             if not self.config.api_docs:
@@ -192,7 +201,15 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
                 run_generate(base)
             model, self.watched = read_model(self.config.api_docs, base,
                                              allow_remote_refs=self.config.allow_remote_refs)
-        self.pages = markdown.render(model)
+        memo = self._memo  # without the cache: the last build's pages, in memory
+        if self._cache is not None:
+            store = MarkdownStore(self._cache, self._markdown)
+            memo = markdown.RenderMemo(store)
+        self.pages = markdown.render(model, memo)
+        if self._cache is not None:
+            self._markdown = store.kept
+        if memo.reused:
+            log.debug(f"the Markdown of {memo.reused} pages is the last build's")
         leaks = scan_tree(self.pages)
         if leaks:  # the last line of defence: build nothing
             raise PluginError("\n".join(["apiscribe: the pages would publish a credential:",
@@ -261,17 +278,16 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
 
     def _cached_build(self, config: MkDocsConfig, files: Files, search: Any | None
                       ) -> CachedBuild | None:
-        if not self.config.cache:
+        if self._cache is None:
             return None
         reason = cache_off(config, {self, search} if search is not None else {self})
         if reason is not None:
             log.info(f"the page cache is off: {reason}")
             return None
-        folder = self._cache_dir or _config_folder(config) / self.config.cache_dir
         pages = [f.page for f in files.documentation_pages()
                  if f.page is not None and self._is_api_page(f.page)]
         settings = [dict(search.config) if search is not None else None, self.config.index_code]
-        cached = CachedBuild(PageCache(folder.resolve()), config, files, pages, settings)
+        cached = CachedBuild(self._cache, config, files, pages, settings)
         log.debug(f"the page cache has {len(cached.hits)} of {len(pages)} API pages")
         return cached
 

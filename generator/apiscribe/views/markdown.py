@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import quote
 
 import jinja2
@@ -58,7 +61,8 @@ from .schema_tables import SCHEMAS_PAGE, SchemaTables, schema_anchors, schema_li
 
 __all__ = [
     "FILTERS", "SCHEMAS_PAGE", "TEMPLATES", "CodeSample", "EndpointLink", "EndpointPage",
-    "HomePage", "Page", "ParamRow", "ParamTable", "SchemasPage", "SectionLink", "SectionPage",
+    "HomePage", "Page", "ParamRow", "ParamTable", "RenderMemo", "SchemasPage", "SectionLink",
+    "SectionPage",
     "build_pages", "endpoint_page", "environment", "has_schemas_page", "md_cell", "md_code",
     "md_fence", "md_inline", "md_link_text", "md_prose", "meta_title", "page_paths",
     "page_sections", "render", "render_page", "section_page", "template_dir",
@@ -227,27 +231,36 @@ def schemas_page(model: ApiModel) -> SchemasPage:
     return SchemasPage("Schemas", _tables(model, 0).named(anchors))
 
 
-def build_pages(model: ApiModel) -> dict[str, Page]:
-    """Every page's context, keyed by its path: the mapping :func:`render` renders."""
+def _contexts(model: ApiModel, known: Callable[[str, Endpoint], str | None] | None = None
+              ) -> Iterator[tuple[str, Endpoint | None, Page | str]]:
+    """Each page's path, endpoint (``None`` for the other pages) and context, one at a time
+    (the home page last); an endpoint page ``known`` has the text of comes as that text
+    instead of a context."""
     layout = page_paths(model)
     tables = _tables(model, 1)
-    pages: dict[str, Page] = {}
     links = []
     for (slug, entries), section in zip(layout.items(), page_sections(model), strict=True):
         section_ctx = section_page(model, section, entries)
-        pages[f"{slug}/index.md"] = section_ctx
+        yield f"{slug}/index.md", None, section_ctx
         links.append(section_link(slug, section_ctx))
         for stem, ep in entries:
-            pages[f"{slug}/{stem}.md"] = endpoint_page(model, ep, tables=tables)
+            path = f"{slug}/{stem}.md"
+            text = known(path, ep) if known is not None else None
+            yield path, ep, text if text is not None else endpoint_page(model, ep, tables=tables)
     schemas_href = ""
     if has_schemas_page(model):
-        pages[SCHEMAS_PAGE] = schemas_page(model)
+        yield SCHEMAS_PAGE, None, schemas_page(model)
         schemas_href = quote(SCHEMAS_PAGE)
-    pages["index.md"] = HomePage(
+    yield "index.md", None, HomePage(
         model.title or "API Reference", model.description, tuple(links), schemas_href,
         descriptions=any(link.description for link in links),
     )
-    return dict(sorted(pages.items()))
+
+
+def build_pages(model: ApiModel) -> dict[str, Page]:
+    """Every page's context, keyed by its path: the mapping :func:`render` renders."""
+    return {path: page for path, _, page in sorted(_contexts(model), key=lambda c: c[0])
+            if not isinstance(page, str)}
 
 
 #: How many of a section's endpoints the home page lists where the section has no description
@@ -268,6 +281,76 @@ def section_link(slug: str, section: SectionPage) -> SectionLink:
                        count - len(shown))
 
 
-def render(model: ApiModel) -> dict[str, str]:
-    """The Markdown pages of ``model``: ``{relative path: text}``."""
-    return {path: render_page(page) for path, page in build_pages(model).items()}
+class TextStore(Protocol):
+    """Where a :class:`RenderMemo` keeps pages: a dict, or anything with its ``get`` and
+    item assignment."""
+
+    def get(self, key: str, /) -> str | None: ...
+
+    def __setitem__(self, key: str, value: str, /) -> None: ...
+
+
+class RenderMemo:
+    """Endpoint pages as rendered, for the next :func:`render` to reuse.
+
+    An endpoint's page is a function of the endpoint (but for its place in the source, which
+    no page shows), its path and the model but for its endpoints; each page is kept under a
+    SHA-256 of the ``repr`` of those (:meth:`key`), so a page whose inputs are the same is last
+    time's text. ``store`` keeps the texts: by default a dict that holds the last render's
+    pages (the ``apiscribe`` plugin keeps one across the rebuilds of ``mkdocs serve``); the
+    plugin's page cache puts them on disk.
+    """
+
+    def __init__(self, store: TextStore | None = None) -> None:
+        self._own = store is None
+        self.store: TextStore = {} if store is None else store
+        #: How many pages the last render took from the store.
+        self.reused = 0
+        self._rest = ""
+        self._keys: dict[str, str] = {}  # path -> key, of the render under way
+        self._found: set[str] = set()  # the paths whose text the store had
+
+    def start(self, model: ApiModel) -> None:
+        rest = dataclasses.replace(model, sections=tuple(
+            dataclasses.replace(section, endpoints=()) for section in model.sections))
+        self._rest = hashlib.sha256(repr(rest).encode("utf-8", "surrogateescape")).hexdigest()
+        self.reused, self._keys, self._found = 0, {}, set()
+
+    def key(self, path: str, ep: Endpoint) -> str:
+        """The key of an endpoint's page at ``path`` in the model :meth:`start` was given."""
+        made_of = repr(dataclasses.replace(ep, source=None))
+        return hashlib.sha256(f"{self._rest}\n{path}\n{made_of}".encode(
+            "utf-8", "surrogateescape")).hexdigest()
+
+    def known(self, path: str, ep: Endpoint) -> str | None:
+        """The stored text of the endpoint's page, if any."""
+        key = self._keys[path] = self.key(path, ep)
+        text = self.store.get(key)
+        if text is not None:
+            self.reused += 1
+            self._found.add(path)
+        return text
+
+    def keep(self, pages: Mapping[str, str]) -> None:
+        """Store this render's endpoint pages; a dict store keeps only those."""
+        if self._own:
+            self.store = {key: pages[path] for path, key in self._keys.items()}
+            return
+        for path, key in self._keys.items():
+            if path not in self._found:
+                self.store[key] = pages[path]
+
+
+def render(model: ApiModel, memo: RenderMemo | None = None) -> dict[str, str]:
+    """The Markdown pages of ``model``: ``{relative path: text}``; with ``memo``, an endpoint
+    page it holds for the same inputs is not rendered again."""
+    known = None
+    if memo is not None:
+        memo.start(model)
+        known = memo.known
+    pages: dict[str, str] = {}
+    for path, _, page in _contexts(model, known):  # one at a time: no context is kept
+        pages[path] = page if isinstance(page, str) else render_page(page)
+    if memo is not None:
+        memo.keep(pages)
+    return dict(sorted(pages.items()))

@@ -1,0 +1,193 @@
+"""The page cache's files (see :mod:`.page_cache`): ``KEY.md``, ``KEY.page`` and ``KEY.html``
+under the cache folder, each JSON compressed with zlib, written atomically; an entry that
+cannot be read is a miss, and an entry that cannot be written is logged and left out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import tempfile
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+from .workers import Rendered
+
+log = get_plugin_logger(__name__)
+
+#: Entries kept beyond those of the last build: up to this many times its API pages.
+KEEP = 3
+#: The files of one page: its Markdown, its conversion and its output.
+FILES_PER_PAGE = 3
+
+
+def _toc_tree(items: Iterable[AnchorLink]) -> list[Any]:
+    return [[link.title, link.id, link.level, bool(getattr(link, "active", False)),
+             _toc_tree(link.children)] for link in items]
+
+
+def _toc_links(tree: list[Any]) -> list[AnchorLink]:
+    links = []
+    for title, anchor, level, active, children in tree:
+        link = AnchorLink(title, anchor, level)
+        if active:
+            link.active = True  # type: ignore[attr-defined]
+        link.children = _toc_links(children)
+        links.append(link)
+    return links
+
+
+def _record(record: logging.LogRecord) -> list[Any]:
+    return [record.name, record.levelno, record.getMessage()]
+
+
+class PageCache:
+    """The cache folder of one build (see the module docstring)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def _path(self, key: str, suffix: str) -> Path:
+        return self.folder / key[:2] / f"{key}{suffix}"
+
+    def _read(self, key: str, suffix: str) -> Any | None:
+        path = self._path(key, suffix)
+        try:
+            data = json.loads(zlib.decompress(path.read_bytes()))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, zlib.error) as exc:
+            log.debug(f"the cached {path} cannot be read ({exc}); it is built again")
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: kept by prune
+        return data
+
+    def _write(self, key: str, suffix: str, data: Any) -> None:
+        path = self._path(key, suffix)
+        blob = zlib.compress(json.dumps(data, separators=(",", ":")).encode("utf-8"), 1)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".", dir=path.parent)
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(blob)
+                os.replace(temporary, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        except OSError as exc:  # a cache that cannot be written is no cache: build on
+            log.warning(f"cannot write the page cache at {path}: {exc}")
+
+    def has(self, key: str) -> bool:
+        return self._path(key, ".page").is_file()
+
+    def read_page(self, key: str) -> tuple[Rendered, dict[str, Any] | None] | None:
+        """A page's conversion (as a worker would send it) and its search entries with their
+        key (``{"key": ..., "entries": [...]}``, or ``None``)."""
+        data = self._read(key, ".page")
+        if not isinstance(data, dict):
+            return None
+        self.used.add(key)
+        try:
+            records = [logging.makeLogRecord({"name": name, "levelno": level,
+                                              "levelname": logging.getLevelName(level),
+                                              "msg": message})
+                       for name, level, message in data["records"]]
+            rendered = Rendered(
+                data["src_uri"], data["content"], TableOfContents(_toc_links(data["toc"])),
+                data["title"], None if data["anchors"] is None else set(data["anchors"]),
+                data["links"], records)
+        except (KeyError, TypeError, ValueError):
+            return None
+        search = data.get("search")
+        return rendered, search if isinstance(search, dict) else None
+
+    def write_page(self, key: str, page: Page, records: list[logging.LogRecord],
+                   search: tuple[str, list[dict[str, Any]]] | None) -> None:
+        """Store what converting ``page`` gave, and its search entries under their key."""
+        links = page.links_to_anchors
+        anchors = page.present_anchor_ids
+        self.used.add(key)
+        self._write(key, ".page", {
+            "src_uri": page.file.src_uri,
+            "content": page.content,
+            "toc": _toc_tree(page.toc),
+            "title": page._title_from_render,
+            "anchors": None if anchors is None else sorted(anchors),
+            "links": None if links is None else {f.src_uri: d for f, d in links.items()},
+            "records": [_record(r) for r in records],
+            "search": None if search is None else {"key": search[0], "entries": search[1]},
+        })
+
+    def read_output(self, key: str, output: str) -> str | None:
+        """The page as written, when it was stored under the output key ``output``."""
+        data = self._read(key, ".html")
+        if isinstance(data, dict) and data.get("key") == output:
+            return str(data["html"])
+        return None
+
+    def write_output(self, key: str, output: str, html: str) -> None:
+        self._write(key, ".html", {"key": output, "html": html})
+
+    def read_markdown(self, key: str) -> str | None:
+        data = self._read(key, ".md")
+        if not isinstance(data, str):
+            return None
+        self.used.add(key)
+        return data
+
+    def write_markdown(self, key: str, text: str) -> None:
+        self.used.add(key)
+        self._write(key, ".md", text)
+
+    def prune(self, pages: int) -> None:
+        """Remove the least recently used entries beyond :data:`KEEP` times ``pages``, never
+        one this build used."""
+        try:
+            found = [(path.stat().st_mtime, path) for path in self.folder.glob("??/*.*")]
+        except OSError:
+            return
+        extra = len(found) - FILES_PER_PAGE * KEEP * max(pages, 1)
+        for _, path in sorted(found):  # the least recently used first
+            if extra <= 0:
+                break
+            if path.name.split(".")[0] not in self.used:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                extra -= 1
+
+
+class MarkdownStore:
+    """The Markdown of the API pages as :class:`~apiscribe.views.markdown.RenderMemo` keeps
+    it, in the page cache as ``KEY.md``. ``previous`` is what the last build in this process
+    kept (the plugin holds it from one build of ``mkdocs serve`` to the next), read before
+    the disk; ``kept`` is what this build read or wrote."""
+
+    def __init__(self, cache: PageCache, previous: dict[str, str]) -> None:
+        self.cache, self.previous = cache, previous
+        self.kept: dict[str, str] = {}
+
+    def get(self, key: str, /) -> str | None:
+        text = self.previous.get(key)
+        if text is None:
+            text = self.cache.read_markdown(key)
+        else:
+            self.cache.used.add(key)
+        if text is not None:
+            self.kept[key] = text
+        return text
+
+    def __setitem__(self, key: str, text: str, /) -> None:
+        self.kept[key] = text
+        self.cache.write_markdown(key, text)
