@@ -94,7 +94,7 @@ def measure(name: str, document: dict[str, Any], repeat: int) -> list[float]:
         log = root / "serve.log"
         with log.open("wb") as output:
             server = subprocess.Popen(
-                [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}", "--verbose"],
+                [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"],
                 cwd=root / "out" / "project", stdout=output, stderr=subprocess.STDOUT,
                 start_new_session=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
         try:

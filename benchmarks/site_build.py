@@ -87,8 +87,10 @@ SCHEMA_KEYS = {"type", "format", "properties", "items", "required", "description
 
 
 def apiscribe_command(spec: Path, tmp: Path) -> tuple[list[str], Path]:
+    # Into a folder of its own: a spec with errors (GitHub's) is converted only into an empty
+    # or new folder, and TMP holds the log.
     return [str(BIN / "apiscribe"), "convert", str(spec), "--to", "site",
-            "--out", str(tmp), "-q"], tmp / "site"
+            "--out", str(tmp / "out"), "-q"], tmp / "out" / "site"
 
 
 def apiscribe_one_cpu_command(spec: Path, tmp: Path) -> tuple[list[str], Path]:

@@ -236,7 +236,7 @@ def test_mkdocs_serve_uses_the_cache(tmp_path: Path, cache_log: pytest.LogCaptur
     chosen = operations(spec())[5]
     page = f"{chosen['tags'][0]}/{chosen['operationId']}/"  # pets/post-pets-2/
     log = tmp_path / "serve.log"
-    with mkdocs_serve(tmp_path / "out" / "project", log, "--verbose") as url:
+    with mkdocs_serve(tmp_path / "out" / "project", log) as url:
         assert wait_for(url + page, "Works on item", 120), "mkdocs serve never served"
         changed = spec()
         operations(changed)[5]["description"] = "Served anew."
@@ -272,3 +272,34 @@ def test_the_markdown_memo_renders_only_changed_endpoints(
     assert markdown.render(second, memo) == markdown.render(second)
     endpoints = len(first.endpoints)
     assert memo.reused == {"all but one": endpoints - 1, "none": 0, "all": endpoints}[reused]
+
+
+def test_a_quiet_build_does_not_hide_warnings_from_the_next(
+    tmp_path: Path, cache_log: pytest.LogCaptureFixture
+) -> None:
+    # A build that logs no warnings (`mkdocs build -q`) keeps no warning to replay: its
+    # pages are not the ones a strict build restores.
+    config = project(tmp_path, {"index.md": "# Home\n", "a.md": "# A\n\n[gone](gone.md)\n"})
+    mkdocs_logger = logging.getLogger("mkdocs")
+    level = mkdocs_logger.level
+    mkdocs_logger.setLevel(logging.ERROR)
+    try:
+        build_site(config, strict=False)
+    finally:
+        mkdocs_logger.setLevel(level)
+    with pytest.raises(ApiscribeError, match=r"gone\.md"):
+        build_site(config, strict=True)
+
+
+def test_a_page_meta_shown_in_the_navigation_renders_every_page_again(
+    tmp_path: Path, cache_log: pytest.LogCaptureFixture
+) -> None:
+    pages = {"index.md": "# Home\n", "a.md": "# A\n", "b.md": "# B\n"}
+    warm = project(tmp_path / "warm", pages)
+    build_site(warm)
+    changed = {**pages, "b.md": "---\nsubtitle: Shown in the navigation\n---\n\n# B\n"}
+    project(tmp_path / "warm", changed)
+    build_site(warm)
+    build_site(project(tmp_path / "cold", changed))
+    assert "Shown in the navigation" in (tmp_path / "cold/site/a/index.html").read_text("utf-8")
+    assert same_tree(tmp_path / "warm" / "site", tmp_path / "cold" / "site")

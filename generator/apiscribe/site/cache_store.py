@@ -6,12 +6,14 @@ cannot be read is a miss, and an entry that cannot be written is logged and left
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
 import tempfile
 import zlib
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +57,23 @@ class PageCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.used: set[str] = set()
+        # Compressing and writing happen beside the build once :meth:`write_behind` starts it
+        # (not before: the page workers fork only where no other thread runs).
+        self._writer: ThreadPoolExecutor | None = None
+        self._pending: list[Future[None]] = []
+
+    def write_behind(self) -> None:
+        """From now on, compress and write entries in a thread of their own, until
+        :meth:`flush`."""
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="apiscribe-cache")
+
+    def flush(self) -> None:
+        """Wait for the entries still being written, and stop the writing thread."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.shutdown(wait=True)
+        self._pending = []
 
     def _path(self, key: str, suffix: str) -> Path:
         return self.folder / key[:2] / f"{key}{suffix}"
@@ -73,8 +92,14 @@ class PageCache:
         return data
 
     def _write(self, key: str, suffix: str, data: Any) -> None:
-        path = self._path(key, suffix)
-        blob = zlib.compress(json.dumps(data, separators=(",", ":")).encode("utf-8"), 1)
+        text = json.dumps(data, separators=(",", ":")).encode("utf-8")
+        if self._writer is None:
+            self._store(self._path(key, suffix), text)
+        else:
+            self._pending.append(self._writer.submit(self._store, self._path(key, suffix), text))
+
+    def _store(self, path: Path, text: bytes) -> None:
+        blob = zlib.compress(text, 1)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".", dir=path.parent)
@@ -87,7 +112,7 @@ class PageCache:
                     os.unlink(temporary)
                 raise
         except OSError as exc:  # a cache that cannot be written is no cache: build on
-            log.warning(f"cannot write the page cache at {path}: {exc}")
+            log.info(f"cannot write the page cache at {path}: {exc}")
 
     def has(self, key: str) -> bool:
         return self._path(key, ".page").is_file()
@@ -98,18 +123,25 @@ class PageCache:
         data = self._read(key, ".page")
         if not isinstance(data, dict):
             return None
-        self.used.add(key)
         try:
-            records = [logging.makeLogRecord({"name": name, "levelno": level,
+            records = [logging.makeLogRecord({"name": str(name), "levelno": int(level),
                                               "levelname": logging.getLevelName(level),
-                                              "msg": message})
+                                              "msg": str(message)})
                        for name, level, message in data["records"]]
+            anchors, links = data["anchors"], data["links"]
+            if not (isinstance(data["content"], str) and isinstance(data["src_uri"], str)
+                    and isinstance(data["title"], (str, type(None)))
+                    and isinstance(anchors, (list, type(None)))
+                    and (links is None or all(isinstance(v, dict) for v in links.values()))):
+                raise TypeError("not a page entry")
             rendered = Rendered(
                 data["src_uri"], data["content"], TableOfContents(_toc_links(data["toc"])),
-                data["title"], None if data["anchors"] is None else set(data["anchors"]),
-                data["links"], records)
-        except (KeyError, TypeError, ValueError):
+                data["title"], None if anchors is None else set(map(str, anchors)), links,
+                records)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            log.debug(f"the cached page {key} cannot be read ({exc}); it is built again")
             return None
+        self.used.add(key)
         search = data.get("search")
         return rendered, search if isinstance(search, dict) else None
 
@@ -153,9 +185,11 @@ class PageCache:
 
     def prune(self, pages: int) -> None:
         """Remove the least recently used entries beyond :data:`KEEP` times ``pages``, never
-        one this build used."""
+        one this build used (once every entry is written)."""
+        self.flush()
         try:
-            found = [(path.stat().st_mtime, path) for path in self.folder.glob("??/*.*")]
+            found = [(path.stat().st_mtime, path) for path in self.folder.glob("??/*.*")
+                     if not path.name.startswith(".")]  # not another build's file in writing
         except OSError:
             return
         extra = len(found) - FILES_PER_PAGE * KEEP * max(pages, 1)
@@ -170,15 +204,20 @@ class PageCache:
 
 class MarkdownStore:
     """The Markdown of the API pages as :class:`~apiscribe.views.markdown.RenderMemo` keeps
-    it, in the page cache as ``KEY.md``. ``previous`` is what the last build in this process
-    kept (the plugin holds it from one build of ``mkdocs serve`` to the next), read before
-    the disk; ``kept`` is what this build read or wrote."""
+    it, in the page cache as ``KEY.md``, where ``KEY`` adds ``salt`` (apiscribe's code and
+    templates: an upgrade renders every page again) to the memo's key. ``previous`` is what
+    the last build in this process kept (the plugin holds it from one build of ``mkdocs
+    serve`` to the next), read before the disk; ``kept`` is what this build read or wrote."""
 
-    def __init__(self, cache: PageCache, previous: dict[str, str]) -> None:
-        self.cache, self.previous = cache, previous
+    def __init__(self, cache: PageCache, previous: dict[str, str], salt: str) -> None:
+        self.cache, self.previous, self.salt = cache, previous, salt
         self.kept: dict[str, str] = {}
 
+    def _key(self, key: str) -> str:
+        return hashlib.sha256(f"{self.salt}\n{key}".encode("ascii")).hexdigest()
+
     def get(self, key: str, /) -> str | None:
+        key = self._key(key)
         text = self.previous.get(key)
         if text is None:
             text = self.cache.read_markdown(key)
@@ -189,5 +228,6 @@ class MarkdownStore:
         return text
 
     def __setitem__(self, key: str, text: str, /) -> None:
+        key = self._key(key)
         self.kept[key] = text
         self.cache.write_markdown(key, text)

@@ -6,8 +6,9 @@ one page. The ``apiscribe`` plugin keeps, for each API page, on disk (the ``cach
 option, ``.cache/apiscribe`` beside mkdocs.yml by default; the files are
 :mod:`.cache_store`'s):
 
-- ``MD.md``: the page's Markdown, under the key :class:`~apiscribe.views.markdown.RenderMemo`
-  gives it (a SHA-256 of the endpoint and of the model but for its endpoints);
+- ``MD.md``: the page's Markdown, under its own key (``MD``: the key
+  :class:`~apiscribe.views.markdown.RenderMemo` gives it, a SHA-256 of the endpoint and of
+  the model but for its endpoints, with apiscribe's code and templates);
 - ``KEY.page``: what converting the page's Markdown gave (the HTML, table of contents,
   title, anchors, anchored links and the log records of the conversion) and the page's
   search-index entries;
@@ -35,9 +36,14 @@ three times the site's API pages are removed. The Markdown is kept whatever plug
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import logging
+import os
+import threading
 from collections.abc import Iterable, Mapping
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +56,7 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
 from .cache_store import PageCache
-from .stamp import Digest, code_digest
+from .stamp import Digest, code_digest, files_under, version_of
 from .workers import Rendered, other_handlers
 
 log = get_plugin_logger(__name__)
@@ -68,18 +74,32 @@ _APART = frozenset({"site_dir", "docs_dir", "config_file_path", "dev_addr", "wat
 _VERSION = "apiscribe page cache 1"
 
 
+#: Markdown extensions that read files no key covers (``pymdownx.snippets`` includes).
+_READS_FILES = ("pymdownx.snippets",)
+#: The loggers whose levels decide what a page's conversion records and logs.
+_LOGGERS = ("mkdocs.structure.pages", "mkdocs", "")
+
+
+class Unstable(Exception):
+    """A setting with no stable form: the cache cannot tell whether it changed."""
+
+
 def why_not(config: MkDocsConfig, owners: set[object]) -> str | None:
     """Why this build cannot use the cache (``None``: it can). ``owners`` are the plugins
     whose handlers the cache accounts for (apiscribe's, Material's search)."""
     others = sorted({name for event in EVENTS for name in other_handlers(config, event, owners)})
     if others:
         return f"other plugins handle page or template events ({', '.join(others)})"
+    reading = [name for name in _READS_FILES if name in config.markdown_extensions]
+    if reading:
+        return f"{', '.join(reading)} reads files the cache does not follow"
     return None
 
 
 def _stable(value: Any) -> Any:
-    """``value`` as JSON can hold it, the same from one build to the next (an object with no
-    JSON form is named by its type, never by its address)."""
+    """``value`` as JSON can hold it, the same from one build to the next: a function or class
+    by its name, a partial by its parts, anything else by its ``repr`` when that shows no
+    address (else :class:`Unstable`)."""
     if isinstance(value, Mapping):
         return {str(k): _stable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -87,27 +107,53 @@ def _stable(value: Any) -> Any:
         return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
-    kind = value if isinstance(value, type) or callable(value) else type(value)
-    return f"<{getattr(kind, '__module__', '')}.{getattr(kind, '__qualname__', repr(kind))}>"
+    if isinstance(value, functools.partial):
+        return ["partial", _stable(value.func), _stable(value.args), _stable(value.keywords)]
+    if isinstance(value, type) or inspect.isroutine(value):
+        return f"<{value.__module__}.{value.__qualname__}>"
+    babel = type(value).__module__.startswith("babel")  # a theme's locale: its str is its name
+    shown = str(value) if babel else repr(value)
+    if " at 0x" in shown:
+        raise Unstable(shown)
+    return f"<{type(value).__qualname__} {shown}>"
 
 
 def _folder_digest(folder: Path) -> str:
     digest = Digest(str(folder.is_dir()))
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
+    for path in files_under(folder):
         digest.add(path.relative_to(folder).as_posix(), path.read_bytes())
     return digest.hexdigest()
 
 
+def _extension_versions(config: MkDocsConfig) -> list[str]:
+    """The version of the package behind each Markdown extension (a Pygments or PyMdown
+    upgrade changes the HTML)."""
+    owners = metadata.packages_distributions()
+    found = {"pygments"}
+    for extension in config.markdown_extensions:
+        if isinstance(extension, str):
+            found.update(owners.get(extension.split(".")[0], ()))
+    return [f"{name}={version_of(name)}" for name in sorted(found)]
+
+
 def conversion_fingerprint(config: MkDocsConfig, files: Files) -> str:
-    """A hash of everything besides a page's Markdown that its conversion reads."""
-    digest = Digest(_VERSION, code_digest(), json.dumps(_stable({
+    """A hash of everything besides a page's Markdown that its conversion reads: the Markdown
+    extensions with their settings, versions and icon folders, every file's place, and
+    whether debug messages and warnings are logged (which decides what a conversion keeps and
+    records; the info messages of a restored page are the ones its conversion could log)."""
+    emoji = config.mdx_configs.get("pymdownx.emoji", {})
+    icons = (emoji.get("options") or {}).get("custom_icons", []) if isinstance(emoji, dict) else []
+    digest = Digest(_VERSION, code_digest(), *_extension_versions(config), json.dumps(_stable({
         "markdown_extensions": config.markdown_extensions,
         "mdx_configs": config.mdx_configs,
         "use_directory_urls": config.use_directory_urls,
         "validation": config.validation,
-    }), sort_keys=True))
+        # DEBUG on: MkDocs keeps no anchored links; WARNING off: no warning is recorded
+        "levels": [[logging.getLogger(name).isEnabledFor(level) for name in _LOGGERS]
+                   for level in (logging.DEBUG, logging.WARNING)],
+    }), sort_keys=True), *(_folder_digest(Path(folder)) for folder in icons))
     for file in sorted(files, key=lambda f: f.src_uri):
-        digest.add(file.src_uri, file.dest_uri, file.url)
+        digest.add(file.src_uri, file.dest_uri, file.url, str(file.inclusion))
     return digest.hexdigest()
 
 
@@ -127,6 +173,9 @@ def site_fingerprint(config: MkDocsConfig) -> str:
     return Digest(_VERSION, json.dumps(_stable({
         "settings": settings, "theme": theme.name, "options": options, "plugins": plugins,
         "custom_dir": _folder_digest(Path(custom)) if custom else "",
+        "locale": str(theme.locale) if theme.locale else "",
+        # what a build's date comes from (MkDocs' own themes show it)
+        "date": os.environ.get("SOURCE_DATE_EPOCH", ""),
     }), sort_keys=True)).hexdigest()
 
 
@@ -142,6 +191,8 @@ def nav_fingerprint(nav: Navigation) -> str:
                 walk(item.children, depth + 1)
             elif isinstance(item, (Page, Link)):
                 digest.add(type(item).__name__, str(depth), str(item.title), str(item.url))
+                if isinstance(item, Page):  # Material shows a page's icon, status, subtitle
+                    digest.add(json.dumps(_stable(item.meta), sort_keys=True))
     walk(nav.items, 0)
     homepage = nav.homepage
     digest.add("home", homepage.url if homepage is not None else "")
@@ -172,13 +223,16 @@ class Capture(logging.Handler):
         super().__init__(logging.NOTSET)
         self.records: list[logging.LogRecord] = []
         self._loggers: list[logging.Logger] = []
+        self._thread: int | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.thread != self._thread:  # a server's thread, logging meanwhile
+            return
         if not any(kept is record for kept in self.records):  # seen by both loggers
             self.records.append(record)
 
     def start(self) -> None:
-        self.records = []
+        self.records, self._thread = [], threading.get_ident()
         self._loggers = [logging.getLogger("mkdocs"), logging.getLogger()]
         for logger in self._loggers:
             logger.addHandler(self)
@@ -208,7 +262,7 @@ class CachedBuild:
         self._stored_search: dict[str, Any] = {}
         self._made_search: dict[str, list[dict[str, Any]]] = {}
         self._outputs: dict[str, str] = {}  # output keys of the pages this build renders
-        self._site = self._nav = ""
+        self._site, self._nav = site_fingerprint(config), ""
         self.restored = self.written = 0
 
     def restore(self, src_uri: str) -> Rendered | None:
@@ -229,10 +283,9 @@ class CachedBuild:
             self._records[src_uri] = records
             self._fresh.add(src_uri)
 
-    def ready(self, config: MkDocsConfig, nav: Navigation) -> None:
-        """Every page is converted: the site and the navigation are as the templates see
-        them."""
-        self._site, self._nav = site_fingerprint(config), nav_fingerprint(nav)
+    def ready(self, nav: Navigation) -> None:
+        """Every page is converted: the navigation is as the templates see it."""
+        self._nav = nav_fingerprint(nav)
 
     def _search_key(self, page: Page) -> str:
         return search_key(self.keys[page.file.src_uri], self._search_settings, page)
@@ -267,7 +320,7 @@ class CachedBuild:
             self.written += 1
 
     def finish(self, pages: Iterable[Page]) -> None:
-        """Store what this build converted or indexed anew, and prune the cache."""
+        """Store what this build converted or indexed anew."""
         for page in pages:
             uri = page.file.src_uri
             made = self._made_search.get(uri)
@@ -276,7 +329,6 @@ class CachedBuild:
                 if search is None and (stored := self.stored_search(page)) is not None:
                     search = (self._search_key(page), stored)
                 self.cache.write_page(self.keys[uri], page, self._records.get(uri, []), search)
-        self.cache.prune(len(self.keys))
 
 
 def serve_stored_output(env: Environment, config: MkDocsConfig, cached: CachedBuild) -> None:
@@ -287,7 +339,8 @@ def serve_stored_output(env: Environment, config: MkDocsConfig, cached: CachedBu
     def stored_or_template(name: Any, parent: str | None = None,
                            globals: dict[str, Any] | None = None) -> Any:
         page = config._current_page
-        html = cached.stored_output(page) if page is not None else None
+        # the page's own template (its extends and includes name a parent)
+        html = cached.stored_output(page) if page is not None and parent is None else None
         return _Stored(html) if html is not None else get_template(name, parent, globals)
 
     env.get_template = stored_or_template  # type: ignore[method-assign,assignment]

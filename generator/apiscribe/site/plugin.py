@@ -52,9 +52,10 @@ from ..views import markdown
 from . import machine_files
 from .cache_store import MarkdownStore, PageCache
 from .mkdocs_yml import DEFAULT_API_DOCS, site_nav
-from .page_cache import CACHE_DIR, CachedBuild, Capture, serve_stored_output
+from .page_cache import CACHE_DIR, CachedBuild, Capture, Unstable, serve_stored_output
 from .page_cache import why_not as cache_off
 from .search import Entry, SearchFilter, material_search
+from .stamp import code_digest
 from .workers import PageWorkers, Rendered, other_handlers, put_in_place, worker_count
 
 log = get_plugin_logger(__name__)
@@ -89,9 +90,9 @@ class ApiscribePluginConfig(Config):  # type: ignore[no-untyped-call]
     generate = config_options.Type(bool, default=False)
     # Whether the pages get apiscribe's stylesheet (badges, folded fields, wrapping paths).
     stylesheet = config_options.Type(bool, default=True)
-    # The page cache (see apiscribe.site.page_cache): each API page's HTML and output are
-    # kept in cache_dir (relative to mkdocs.yml), so a build after a small change converts
-    # and renders only the pages that changed.
+    # The page cache (see apiscribe.site.page_cache): each API page's Markdown, HTML and
+    # output are kept in cache_dir (relative to mkdocs.yml), so a build after a small change
+    # renders and converts only the pages that changed.
     cache = config_options.Type(bool, default=True)
     cache_dir = config_options.Type(str, default=CACHE_DIR)
 
@@ -203,7 +204,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
                                              allow_remote_refs=self.config.allow_remote_refs)
         memo = self._memo  # without the cache: the last build's pages, in memory
         if self._cache is not None:
-            store = MarkdownStore(self._cache, self._markdown)
+            store = MarkdownStore(self._cache, self._markdown, code_digest())
             memo = markdown.RenderMemo(store)
         self.pages = markdown.render(model, memo)
         if self._cache is not None:
@@ -287,7 +288,11 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         pages = [f.page for f in files.documentation_pages()
                  if f.page is not None and self._is_api_page(f.page)]
         settings = [dict(search.config) if search is not None else None, self.config.index_code]
-        cached = CachedBuild(self._cache, config, files, pages, settings)
+        try:
+            cached = CachedBuild(self._cache, config, files, pages, settings)
+        except Unstable as exc:
+            log.info(f"the page cache is off: a setting has no stable form ({exc})")
+            return None
         log.debug(f"the page cache has {len(cached.hits)} of {len(pages)} API pages")
         return cached
 
@@ -300,7 +305,9 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         result = cached.restore(uri) if cached is not None else None
         if result is not None:
             for record in result.records:  # what converting it logged, logged again
-                logging.getLogger(record.name).handle(record)
+                logger = logging.getLogger(record.name)
+                if logger.isEnabledFor(record.levelno):
+                    logger.handle(record)
         else:
             result = self._workers.take(uri)
             if cached is not None and uri in cached.keys:
@@ -329,13 +336,15 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
     def on_env(
         self, env: Environment, /, *, config: MkDocsConfig, files: Files
     ) -> Environment | None:
+        if self._cache is not None:  # the workers have forked: entries are written aside
+            self._cache.write_behind()
         # Every page is rendered: a worker builds the search index while MkDocs writes pages.
         self._pages = [f.page for f in files.documentation_pages() if f.page is not None]
         cached = self.cached
         self._indexing = self._pages
         if cached is not None:
             assert self._nav is not None
-            cached.ready(config, self._nav)
+            cached.ready(self._nav)
             self._indexing = [p for p in self._pages if cached.stored_search(p) is None]
             serve_stored_output(env, config, cached)
         if self._workers.follow_up(self._indexing):  # only when on_nav gave the worker the job
@@ -371,10 +380,14 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         self._workers.stop()
         if cached is not None:
             cached.finish(self._pages)
-            log.debug(f"the page cache gave {cached.restored} converted pages; "
+            log.info(f"the page cache gave {cached.restored} converted pages; "
                       f"{cached.written} pages were rendered anew")
+        if self._cache is not None:
+            self._cache.prune(max(len(self.pages), len(cached.keys) if cached else 0))
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self._cache is not None:
+            self._cache.flush()
         self._search, self.cached = None, None
         self._capture.stop()
         self._workers.stop()

@@ -32,19 +32,21 @@ from ..views.markdown import template_dir
 STAMP_FILE = ".apiscribe-stamp"
 #: The packages whose versions change what a site build makes.
 PACKAGES = ("apiscribe", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions",
-            "jinja2", "nh3")
+            "pygments", "jinja2", "nh3")
 _PACKAGE = Path(__file__).resolve().parent.parent
 _CODE_SUFFIXES = (".py", ".j2", ".css", ".json")
 
 
-def _version(name: str) -> str:
+def version_of(name: str) -> str:
+    """The installed version of the distribution ``name`` ("-" when it is not installed)."""
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return "-"
 
 
-def _files(path: Path) -> Iterable[Path]:
+def files_under(path: Path) -> Iterable[Path]:
+    """The files under ``path`` (or ``path`` itself), sorted, without ``__pycache__``."""
     if path.is_dir():
         yield from sorted(p for p in path.rglob("*")
                           if p.is_file() and "__pycache__" not in p.parts)
@@ -73,9 +75,9 @@ class Digest:
 def code_digest() -> str:
     """A hash of apiscribe's own code, templates and stylesheet, and of the versions of the
     packages that change what a site build makes (see :data:`PACKAGES`)."""
-    digest = Digest("apiscribe code", *(f"{n}={_version(n)}" for n in PACKAGES))
+    digest = Digest("apiscribe code", *(f"{n}={version_of(n)}" for n in PACKAGES))
     for root in (_PACKAGE, template_dir()):
-        for path in _files(root):
+        for path in files_under(root):
             if path.suffix in _CODE_SUFFIXES:
                 digest.add(path.relative_to(root).as_posix(), path.read_bytes())
     return digest.hexdigest()
@@ -86,7 +88,7 @@ def build_stamp(inputs: Sequence[Path], options: Sequence[str] = ()) -> str:
     digest = Digest("apiscribe build stamp 2", code_digest(), *options)
     for number, given in enumerate(inputs):  # by place, not name: a moved project is the same
         digest.add(f"input {number}")
-        found = list(_files(given))
+        found = list(files_under(given))
         digest.add(str(len(found)))  # a missing folder reads as an empty one
         for path in found:
             digest.add(path.relative_to(given).as_posix() if path != given else "",
