@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numbers
 import re
-from collections.abc import Callable, Mapping, Sized
+from collections.abc import Callable, Mapping, Sequence, Sized
 from typing import Any, cast
 from urllib.parse import unquote, urldefrag, urljoin
 
@@ -27,6 +27,8 @@ from jsonschema_specifications import (  # type: ignore[import-untyped]  # ships
 from ...documents.pointer import unescape_token
 
 Check = Callable[[Any], bool]
+#: A compiled pattern's ``search``.
+Search = Callable[[str], Any]
 
 DRAFT4_ID = "http://json-schema.org/draft-04/schema#"
 
@@ -43,11 +45,13 @@ class UnsupportedSchema(Exception):
     """The schema uses something this compiler does not implement."""
 
 
-def _true(instance: Any) -> bool:
+def accept(instance: Any) -> bool:
+    """The check of the schema ``true``."""
     return True
 
 
-def _false(instance: Any) -> bool:
+def refuse(instance: Any) -> bool:
+    """The check of the schema ``false``."""
     return False
 
 
@@ -55,7 +59,7 @@ def _is_integer(x: Any) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
-def _is_number(x: Any) -> bool:
+def is_number(x: Any) -> bool:
     return isinstance(x, numbers.Number) and not isinstance(x, bool)
 
 
@@ -64,7 +68,7 @@ _TYPES: dict[str, Check] = {
     "boolean": lambda x: isinstance(x, bool),
     "integer": _is_integer,
     "null": lambda x: x is None,
-    "number": _is_number,
+    "number": is_number,
     "object": lambda x: isinstance(x, dict),
     "string": lambda x: isinstance(x, str),
 }
@@ -80,7 +84,7 @@ def strictly_equal(a: Any, b: Any) -> bool:
         return len(a) == len(b) and all(strictly_equal(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict | list) or isinstance(b, dict | list):
         return False
-    return (type(a) is type(b) and bool(a == b)) or (_is_number(a) and _is_number(b) and a == b)
+    return (type(a) is type(b) and bool(a == b)) or (is_number(a) and is_number(b) and a == b)
 
 
 def _all_distinct(items: list[Any]) -> bool:
@@ -91,9 +95,10 @@ def _all_distinct(items: list[Any]) -> bool:
         return all(items[i] != items[j] for i in range(len(items)) for j in range(i))
 
 
-def _all_of(checks: list[Check]) -> Check:
+def all_of(checks: list[Check]) -> Check:
+    """One check that passes when every one of ``checks`` does."""
     if not checks:
-        return _true
+        return accept
     if len(checks) == 1:
         return checks[0]
 
@@ -112,6 +117,59 @@ def _at_least(kind: type[Sized], low: Any) -> Check:
 
 def _at_most(kind: type[Sized], high: Any) -> Check:
     return lambda x: not isinstance(x, kind) or len(x) <= high
+
+
+def compile_once(memo: dict[tuple[int, str], Check], schema: Any, base: str,
+                 build: Callable[[dict[str, Any], str], Check]) -> Check:
+    """``build(schema, base)``, once per schema object and base URI (``memo``); a schema
+    that refers to itself meets a forward check until it is built. ``true`` and ``false``
+    are :func:`accept` and :func:`refuse`."""
+    if schema is True:
+        return accept
+    if schema is False:
+        return refuse
+    if not isinstance(schema, dict):
+        raise UnsupportedSchema(f"a schema must be an object, not {type(schema).__name__}")
+    key = (id(schema), base)
+    known = memo.get(key)
+    if known is not None:
+        return known
+    cell: list[Check] = []
+
+    def forward(x: Any) -> bool:
+        return cell[0](x)
+
+    memo[key] = forward
+    compiled = build(cast(dict[str, Any], schema), base)
+    cell.append(compiled)
+    memo[key] = compiled
+    return compiled
+
+
+def object_check(properties: dict[str, Check], patterns: Sequence[tuple[Search, Check]],
+                 matched: Search | None, forbid: bool, additional: Check | None) -> Check:
+    """The check of an object's ``properties`` and ``patternProperties`` (each pattern a
+    ``search`` with its check), and of its other keys: refused with ``forbid``, else held to
+    ``additional`` (``None``: anything goes); ``matched`` finds the keys a pattern covers."""
+
+    def check(x: Any) -> bool:
+        if not isinstance(x, dict):
+            return True
+        for key, value in x.items():
+            known = properties.get(key)
+            if known is not None and not known(value):
+                return False
+            for search, sub in patterns:
+                if search(key) is not None and not sub(value):
+                    return False
+            if known is None and (forbid or additional is not None):
+                if matched is not None and matched(key) is not None:
+                    continue
+                if forbid or (additional is not None and not additional(value)):
+                    return False
+        return True
+
+    return check
 
 
 class Draft4Compiler:
@@ -157,30 +215,11 @@ class Draft4Compiler:
     # Compilation ----------------------------------------------------------------------------
 
     def _compile(self, schema: Any, base: str) -> Check:
-        if schema is True:
-            return _true
-        if schema is False:
-            return _false
-        if not isinstance(schema, dict):
-            raise UnsupportedSchema(f"a schema must be an object, not {type(schema).__name__}")
-        key = (id(schema), base)
-        known = self._memo.get(key)
-        if known is not None:
-            return known
-        cell: list[Check] = []
-
-        def forward(x: Any) -> bool:
-            return cell[0](x)
-
-        self._memo[key] = forward
-        if "id" in schema and schema is not self._resources.get(base):
-            raise UnsupportedSchema("nested 'id' is not supported")
-        compiled = self._build(cast(dict[str, Any], schema), base)
-        cell.append(compiled)
-        self._memo[key] = compiled
-        return compiled
+        return compile_once(self._memo, schema, base, self._build)
 
     def _build(self, schema: dict[str, Any], base: str) -> Check:
+        if "id" in schema and schema is not self._resources.get(base):
+            raise UnsupportedSchema("nested 'id' is not supported")
         ref = schema.get("$ref")
         if ref is not None:  # draft-04: siblings of $ref are ignored
             if not isinstance(ref, str):
@@ -212,7 +251,7 @@ class Draft4Compiler:
         if "items" in schema or "additionalItems" in schema:
             checks.append(self._items(schema, base))
         checks += self._combinators(schema, base)
-        return _all_of(checks)
+        return all_of(checks)
 
     def _type(self, types: Any) -> Check:
         names = [types] if isinstance(types, str) else list(types)
@@ -249,15 +288,15 @@ class Draft4Compiler:
         if "minimum" in schema:
             low = schema["minimum"]
             if schema.get("exclusiveMinimum", False):
-                checks.append(lambda x: not _is_number(x) or x > low)
+                checks.append(lambda x: not is_number(x) or x > low)
             else:
-                checks.append(lambda x: not _is_number(x) or x >= low)
+                checks.append(lambda x: not is_number(x) or x >= low)
         if "maximum" in schema:
             high = schema["maximum"]
             if schema.get("exclusiveMaximum", False):
-                checks.append(lambda x: not _is_number(x) or x < high)
+                checks.append(lambda x: not is_number(x) or x < high)
             else:
-                checks.append(lambda x: not _is_number(x) or x <= high)
+                checks.append(lambda x: not is_number(x) or x <= high)
         return checks
 
     def _sized(self, schema: dict[str, Any]) -> list[Check]:
@@ -291,31 +330,13 @@ class Draft4Compiler:
         additional = None
         if isinstance(additional_schema, dict) and additional_schema:
             additional = self._compile(additional_schema, base)
-
-        def check(x: Any) -> bool:
-            if not isinstance(x, dict):
-                return True
-            for key, value in x.items():
-                known = properties.get(key)
-                if known is not None and not known(value):
-                    return False
-                for search, sub in patterns:
-                    if search(key) is not None and not sub(value):
-                        return False
-                if known is None and (forbid or additional is not None):
-                    if joined is not None and joined(key) is not None:
-                        continue
-                    if forbid or (additional is not None and not additional(value)):
-                        return False
-            return True
-
-        return check
+        return object_check(properties, patterns, joined, forbid, additional)
 
     def _dependencies(self, dependencies: dict[str, Any], base: str) -> Check:
         rules: list[tuple[str, list[str] | None, Check]] = []
         for name, dependency in dependencies.items():
             if isinstance(dependency, list):
-                rules.append((name, list(dependency), _true))
+                rules.append((name, list(dependency), accept))
             else:
                 rules.append((name, None, self._compile(dependency, base)))
 
@@ -338,8 +359,8 @@ class Draft4Compiler:
         items = schema.get("items", {})
         if isinstance(items, dict):
             each = self._compile(items, base)
-            if each is _true:
-                return _true
+            if each is accept:
+                return accept
             return lambda x: not isinstance(x, list) or all(each(item) for item in x)
         if not isinstance(items, list):
             raise UnsupportedSchema("'items' must be an object or an array")
@@ -366,7 +387,7 @@ class Draft4Compiler:
     def _combinators(self, schema: dict[str, Any], base: str) -> list[Check]:
         checks: list[Check] = []
         if "allOf" in schema:
-            checks.append(_all_of([self._compile(s, base) for s in schema["allOf"]]))
+            checks.append(all_of([self._compile(s, base) for s in schema["allOf"]]))
         if "anyOf" in schema:
             any_of = [self._compile(s, base) for s in schema["anyOf"]]
             checks.append(lambda x: any(sub(x) for sub in any_of))

@@ -16,15 +16,22 @@ compiler refuses, never answers wrongly, for anything it does not implement (``c
 
 from __future__ import annotations
 
-import numbers
 import re
 from collections.abc import Callable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from typing import Any, cast
+from typing import Any
 
 from jsonschema.validators import Draft202012Validator
 
-from .compiler import Check, UnsupportedSchema
+from .compiler import (
+    Check,
+    UnsupportedSchema,
+    accept,
+    all_of,
+    compile_once,
+    is_number,
+    object_check,
+)
 from .resources import Resources
 
 DRAFT202012_ID = "https://json-schema.org/draft/2020-12/schema"
@@ -46,20 +53,8 @@ _HANDLED = _LEAF | {
 }
 
 
-def _true(instance: Any) -> bool:
-    return True
-
-
-def _false(instance: Any) -> bool:
-    return False
-
-
 def _no_keys(instance: dict[str, Any]) -> AbstractSet[str]:
     return frozenset()
-
-
-def _is_number(x: Any) -> bool:
-    return isinstance(x, numbers.Number) and not isinstance(x, bool)
 
 
 def _is_integer(x: Any) -> bool:  # from draft 6 on, 1.0 is an integer
@@ -75,22 +70,7 @@ def _instance_of(kind: type) -> Check:
 _CLASSES: dict[str, type] = {
     "array": list, "boolean": bool, "null": type(None), "object": dict, "string": str}
 _TYPES: dict[str, Check] = {name: _instance_of(kind) for name, kind in _CLASSES.items()} | {
-    "integer": _is_integer, "number": _is_number}
-
-
-def _all_of(checks: list[Check]) -> Check:
-    if not checks:
-        return _true
-    if len(checks) == 1:
-        return checks[0]
-
-    def check(x: Any) -> bool:
-        for each in checks:  # noqa: SIM110 (hot path: a plain loop is faster than all())
-            if not each(x):
-                return False
-        return True
-
-    return check
+    "integer": _is_integer, "number": is_number}
 
 
 class Draft202012Compiler:
@@ -122,26 +102,7 @@ class Draft202012Compiler:
     # Compilation ---------------------------------------------------------------------------
 
     def _compile(self, schema: Any, base: str) -> Check:
-        if schema is True:
-            return _true
-        if schema is False:
-            return _false
-        if not isinstance(schema, dict):
-            raise UnsupportedSchema(f"a schema must be an object, not {type(schema).__name__}")
-        key = (id(schema), base)
-        known = self._checks.get(key)
-        if known is not None:
-            return known
-        cell: list[Check] = []
-
-        def forward(x: Any) -> bool:
-            return cell[0](x)
-
-        self._checks[key] = forward
-        compiled = self._build(cast(dict[str, Any], schema), base)
-        cell.append(compiled)
-        self._checks[key] = compiled
-        return compiled
+        return compile_once(self._checks, schema, base, self._build)
 
     def _build(self, schema: dict[str, Any], base: str) -> Check:
         if "$id" in schema and not self._resources.is_whole(schema):
@@ -163,7 +124,7 @@ class Draft202012Compiler:
         checks += self._applicators(schema, base)
         if "unevaluatedProperties" in schema:
             checks.append(self._unevaluated(schema, base))
-        return _all_of(checks)
+        return all_of(checks)
 
     def _leaf(self, keyword: str, value: Any, schema: dict[str, Any]) -> Check:
         if keyword == "type":
@@ -189,12 +150,12 @@ class Draft202012Compiler:
         if keyword == "format" and isinstance(value, str):
             checker = self._format_checker
             if checker is None or value not in checker.checkers:
-                return _true
+                return accept
             return lambda x: bool(checker.conforms(x, value))
-        if keyword in ("minItems", "minimum") and _is_number(value):  # the same tests
+        if keyword in ("minItems", "minimum") and is_number(value):  # the same tests
             if keyword == "minItems":
                 return lambda x: not (isinstance(x, list) and len(x) < value)
-            return lambda x: not (_is_number(x) and x < value)
+            return lambda x: not (is_number(x) and x < value)
         function, validator = _KEYWORDS[keyword], self._leaf_validator
 
         def check(x: Any) -> bool:
@@ -230,26 +191,8 @@ class Draft202012Compiler:
         additional = None
         if isinstance(additional_schema, dict):
             additional = self._compile(additional_schema, base)
-            additional = None if additional is _true else additional
-
-        def check(x: Any) -> bool:
-            if not isinstance(x, dict):
-                return True
-            for key, value in x.items():
-                known = properties.get(key)
-                if known is not None and not known(value):
-                    return False
-                for search, sub in patterns:
-                    if search(key) is not None and not sub(value):
-                        return False
-                if key not in properties and (forbid or additional is not None):
-                    if skip is not None and skip(key) is not None:
-                        continue
-                    if forbid or (additional is not None and not additional(value)):
-                        return False
-            return True
-
-        return check
+            additional = None if additional is accept else additional
+        return object_check(properties, patterns, skip, forbid, additional)
 
     def _applicators(self, schema: dict[str, Any], base: str) -> Iterator[Check]:
         if "propertyNames" in schema:
@@ -263,7 +206,7 @@ class Draft202012Compiler:
         if "prefixItems" in schema or "items" in schema:
             yield self._items(schema, base)
         if "allOf" in schema:
-            yield _all_of([self._compile(s, base) for s in schema["allOf"]])
+            yield all_of([self._compile(s, base) for s in schema["allOf"]])
         if "anyOf" in schema:
             any_of = [self._compile(s, base) for s in schema["anyOf"]]
             yield lambda x: any(sub(x) for sub in any_of)
@@ -292,7 +235,7 @@ class Draft202012Compiler:
             for sub, item in zip(positional, x, strict=False):
                 if not sub(item):
                     return False
-            return each is _true or all(each(item) for item in x[count:])
+            return each is accept or all(each(item) for item in x[count:])
 
         return check
 
