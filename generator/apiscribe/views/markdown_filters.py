@@ -19,6 +19,7 @@ the code. Templates get the filters through :data:`FILTERS`.
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import itertools
 import re
@@ -145,6 +146,8 @@ def _join(pieces: Iterable[tuple[bool, str, str]], escape: Callable[[str], str])
     return "".join(out)
 
 
+# Pure, and called on few distinct values: GitHub's pages make 103,199 calls with 4,491.
+@functools.lru_cache(maxsize=16384)
 def _escape(text: str, *, table: bool = False, inline: bool = False) -> str:
     """Plain text on one line: HTML escaped; code spans kept, but not ``inline`` (a title
     shows its backticks)."""
@@ -220,6 +223,9 @@ def _assemble(pieces: list[Piece], fences: dict[int, str], *, table: bool, raw: 
     return _references(_join(out, escape), escape)
 
 
+# A pure function of its arguments, and large APIs repeat their descriptions: GitHub's
+# 1,223 operations make 72,186 calls with 5,639 distinct arguments.
+@functools.lru_cache(maxsize=16384)
 def _description(text: str, *, table: bool, level: int = 1) -> str:
     spans, fences = _held_spans(text, table=table)
 
