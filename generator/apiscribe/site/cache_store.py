@@ -204,12 +204,13 @@ class PageCache:
 
 class MarkdownStore:
     """The Markdown of the API pages as :class:`~apiscribe.views.markdown.RenderMemo` keeps
-    it, in the page cache as ``KEY.md``, where ``KEY`` adds ``salt`` (apiscribe's code and
-    templates: an upgrade renders every page again) to the memo's key. ``previous`` is what
-    the last build in this process kept (the plugin holds it from one build of ``mkdocs
-    serve`` to the next), read before the disk; ``kept`` is what this build read or wrote."""
+    it, in the page cache as ``KEY.md`` (none without a ``cache``), where ``KEY`` adds
+    ``salt`` (apiscribe's code and templates: an upgrade renders every page again) to the
+    memo's key. ``previous`` is what the last build in this process kept (the plugin holds it
+    from one build of ``mkdocs serve`` to the next), read before the disk; ``kept`` is what
+    this build read or wrote."""
 
-    def __init__(self, cache: PageCache, previous: dict[str, str], salt: str) -> None:
+    def __init__(self, cache: PageCache | None, previous: dict[str, str], salt: str) -> None:
         self.cache, self.previous, self.salt = cache, previous, salt
         self.kept: dict[str, str] = {}
 
@@ -219,10 +220,11 @@ class MarkdownStore:
     def get(self, key: str, /) -> str | None:
         key = self._key(key)
         text = self.previous.get(key)
-        if text is None:
-            text = self.cache.read_markdown(key)
-        else:
-            self.cache.used.add(key)
+        if self.cache is not None:
+            if text is None:
+                text = self.cache.read_markdown(key)
+            else:
+                self.cache.used.add(key)
         if text is not None:
             self.kept[key] = text
         return text
@@ -230,4 +232,5 @@ class MarkdownStore:
     def __setitem__(self, key: str, text: str, /) -> None:
         key = self._key(key)
         self.kept[key] = text
-        self.cache.write_markdown(key, text)
+        if self.cache is not None:
+            self.cache.write_markdown(key, text)

@@ -125,10 +125,16 @@ def _folder_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def _distributions() -> Mapping[str, list[str]]:
+    """Which distributions provide each top-level module (read once per process)."""
+    return metadata.packages_distributions()
+
+
 def _extension_versions(config: MkDocsConfig) -> list[str]:
     """The version of the package behind each Markdown extension (a Pygments or PyMdown
     upgrade changes the HTML)."""
-    owners = metadata.packages_distributions()
+    owners = _distributions()
     found = {"pygments"}
     for extension in config.markdown_extensions:
         if isinstance(extension, str):

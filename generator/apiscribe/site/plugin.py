@@ -25,7 +25,6 @@ pages in forked workers during ``mkdocs build`` (:mod:`.workers`).
 from __future__ import annotations
 
 import functools
-import logging
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -166,9 +165,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         # src_uri -> what a worker or the cache rendered of a page MkDocs is reading
         self._given: dict[str, Rendered] = {}
         self._capture = Capture()
-        # The last build's Markdown, for the rebuilds of `mkdocs serve` (views.markdown):
-        # without the cache, in a memo; with it, what the last build read or wrote of it.
-        self._memo = markdown.RenderMemo()
+        # The last build's Markdown, for the rebuilds of `mkdocs serve` (views.markdown).
         self._markdown: dict[str, str] = {}
         self._cache: PageCache | None = None
         self._indexing: list[Page] = []  # the pages a worker indexes
@@ -202,13 +199,10 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
                 run_generate(base)
             model, self.watched = read_model(self.config.api_docs, base,
                                              allow_remote_refs=self.config.allow_remote_refs)
-        memo = self._memo  # without the cache: the last build's pages, in memory
-        if self._cache is not None:
-            store = MarkdownStore(self._cache, self._markdown, code_digest())
-            memo = markdown.RenderMemo(store)
+        store = MarkdownStore(self._cache, self._markdown, code_digest())
+        memo = markdown.RenderMemo(store)
         self.pages = markdown.render(model, memo)
-        if self._cache is not None:
-            self._markdown = store.kept
+        self._markdown = store.kept
         if memo.reused:
             log.debug(f"the Markdown of {memo.reused} pages is the last build's")
         leaks = scan_tree(self.pages)
@@ -304,10 +298,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         cached = self.cached
         result = cached.restore(uri) if cached is not None else None
         if result is not None:
-            for record in result.records:  # what converting it logged, logged again
-                logger = logging.getLogger(record.name)
-                if logger.isEnabledFor(record.levelno):
-                    logger.handle(record)
+            result.replay()  # what converting it logged, logged again
         else:
             result = self._workers.take(uri)
             if cached is not None and uri in cached.keys:

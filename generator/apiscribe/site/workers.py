@@ -69,6 +69,13 @@ class Rendered:
     links_to_anchors: dict[str, dict[str, str]] | None
     records: list[logging.LogRecord]
 
+    def replay(self) -> None:
+        """Log again what rendering the page logged (what this build's levels let through)."""
+        for record in self.records:
+            logger = logging.getLogger(record.name)
+            if logger.isEnabledFor(record.levelno):
+                logger.handle(record)
+
 
 @dataclass
 class PageState:
@@ -273,8 +280,7 @@ class PageWorkers:
                 self._follower_pages = {result.src_uri for result in results}
         result = self._results.pop(src_uri, None)
         if result is not None:
-            for record in result.records:
-                logging.getLogger(record.name).handle(record)
+            result.replay()
         return result
 
     def follow_up(self, pages: Sequence[Page]) -> bool:
