@@ -375,6 +375,8 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
                       f"{cached.written} pages were rendered anew")
         if self._cache is not None:
             self._cache.prune(max(len(self.pages), len(cached.keys) if cached else 0))
+        # The build is done: what it held goes (MkDocs keeps this plugin for the next one).
+        self._pages, self._nav, self._indexing, self.cached, self._given = [], None, [], None, {}
 
     def on_build_error(self, *, error: Exception) -> None:
         if self._cache is not None:
