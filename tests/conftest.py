@@ -10,6 +10,7 @@ When a comparison fails, the rendered tree is written beside the golden one as
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -26,6 +27,13 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 SEED = SHARED / "seeds" / "000_6ae769dba68f0529.txt"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _users_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The commands the tests run keep what they cache (``check``'s verdicts, ``convert``'s
+    Markdown) in a folder of this session, not in the user's cache folder."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("users-cache"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

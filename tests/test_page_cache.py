@@ -263,15 +263,17 @@ def spec_pages(site: Path) -> int:
 def test_the_markdown_memo_renders_only_changed_endpoints(
     tmp_path: Path, kind: str, reused: str
 ) -> None:
-    # What the plugin keeps across the rebuilds of `mkdocs serve` (views.markdown.RenderMemo).
+    # What the plugin keeps across the rebuilds of `mkdocs serve` (views.markdown.RenderMemo):
+    # the endpoint pages, and the schemas page while the named schemas stay the same.
     first, _ = pipeline.load(str(write(tmp_path / "a.json", spec())))
     second, _ = pipeline.load(str(write(tmp_path / "b.json", edit(spec(), kind, 6))))
     assert first is not None and second is not None
     memo = markdown.RenderMemo()
     assert markdown.render(first, memo) == markdown.render(first) and memo.reused == 0
     assert markdown.render(second, memo) == markdown.render(second)
-    endpoints = len(first.endpoints)
-    assert memo.reused == {"all but one": endpoints - 1, "none": 0, "all": endpoints}[reused]
+    assert first.schemas and markdown.SCHEMAS_PAGE in markdown.render(first)
+    kept = len(first.endpoints) + 1  # and the schemas page
+    assert memo.reused == {"all but one": kept - 1, "none": 0, "all": kept}[reused]
 
 
 def test_a_quiet_build_does_not_hide_warnings_from_the_next(

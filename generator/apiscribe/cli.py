@@ -235,9 +235,17 @@ def _existing_input(ctx: click.Context, param: click.Parameter, value: str) -> s
     "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
     metavar="SECONDS", help="How long a download (an http(s) INPUT or remote $ref) may take.",
 )
+@click.option(
+    "--cache-dir", type=click.Path(file_okay=False),
+    help="Where --to markdown keeps each page's Markdown between runs, so that a run renders "
+    "only the pages whose operation (or apiscribe) changed (default: "
+    "$XDG_CACHE_HOME/apiscribe). A site keeps its cache in DIR/project/.cache/apiscribe.",
+)
+@click.option("--no-cache", is_flag=True,
+              help="Render every Markdown page again, and keep nothing for the next run.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 def convert(source: str, target: str, out_dir: str, allow_remote_refs: bool, timeout: float,
-            quiet: bool) -> None:
+            cache_dir: str | None, no_cache: bool, quiet: bool) -> None:
     """Convert an existing spec or existing docs into one of apiscribe's views.
 
     INPUT is an OpenAPI 3.0/3.1 or Swagger 2.0 document (a JSON or YAML file, or an
@@ -257,14 +265,17 @@ def convert(source: str, target: str, out_dir: str, allow_remote_refs: bool, tim
     the output folder, and a site that does not build writes nothing. An output folder that
     is or holds INPUT, or a git repository's root or .git, is refused (exit 2).
     """
+    cache = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()
     outcome = pipeline.convert(source, target, Path(out_dir),
-                               allow_remote_refs=allow_remote_refs, timeout=timeout)
+                               allow_remote_refs=allow_remote_refs, timeout=timeout,
+                               cache_dir=cache)
     _report(outcome, quiet, "convert")
     sys.exit(1 if print_diagnostics(outcome.diagnostics) else 0)
 
 
 def default_cache_dir() -> Path:
-    """Where spec verdicts are cached: outside the project, in the user's cache folder."""
+    """Where spec verdicts and ``convert``'s Markdown are cached: outside the project, in the
+    user's cache folder."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "apiscribe"
 

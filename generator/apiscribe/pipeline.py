@@ -19,6 +19,7 @@ from pathlib import Path
 from .config import DEFAULT_TITLE, ENDPOINTS_DIR, OPENAPI_FILE, Config
 from .diagnostics import ApiscribeError, Diagnostic, has_errors, warning
 from .documents.fetch import DEFAULT_TIMEOUT, is_url
+from .forking import beside
 from .formats.jsondoc import SCHEMA_FILENAME, schema_text
 from .model import ApiModel, Endpoint
 from .redact import redact_model, scan_tree
@@ -270,21 +271,50 @@ def build(
 def load(source: str, *, allow_remote_refs: bool = False,
          timeout: float = DEFAULT_TIMEOUT) -> tuple[ApiModel | None,
                                                                      list[Diagnostic]]:
-    """Read a ``convert`` input and run the spec checks on a spec: ``(model, diagnostics)``."""
+    """Read a ``convert`` input and run the spec checks on a spec: ``(model, diagnostics)``.
+    The checks run in a fork while the model is redacted (:mod:`apiscribe.forking`)."""
     loaded = load_input(source, allow_remote_refs=allow_remote_refs, timeout=timeout)
-    model = redact_model(loaded.model) if loaded.model is not None else None
-    return model, spec_checks(loaded, allow_remote_refs=allow_remote_refs)
+    with beside(spec_checks, loaded, allow_remote_refs=allow_remote_refs) as checks:
+        model = redact_model(loaded.model) if loaded.model is not None else None
+        return model, checks.result()
 
 
-def render_target(model: ApiModel, target: str) -> Mapping[str, str]:
-    """The tree ``convert --to TARGET`` writes (``site`` is built apart: :func:`convert`)."""
+def render_target(model: ApiModel, target: str, *, kept: Path | None = None
+                  ) -> Mapping[str, str]:
+    """The tree ``convert --to TARGET`` writes (``site`` is built apart: :func:`convert`);
+    Markdown pages kept in the folder ``kept`` by an earlier run are not rendered again."""
     if target == "jsondocs":
         return jsondocs_view.render(model)
     if target == "openapi":
         return openapi_view.render(model)
     if target == "markdown":
-        return markdown_view.render(model)
+        return markdown_view.render(model) if kept is None else render_markdown(model, kept)
     raise ApiscribeError(f"unknown target {target!r}", hint=f"one of {', '.join(CONVERT_TARGETS)}")
+
+
+def render_markdown(model: ApiModel, kept: Path) -> dict[str, str]:
+    """The Markdown pages, with each page's Markdown kept in the folder ``kept`` under a key
+    of everything it is made from and apiscribe's code (the site's page cache does the same,
+    :class:`apiscribe.site.MarkdownStore`): a page kept there is not rendered again. The
+    folder holds up to a few times the pages of the last run."""
+    from .site import MarkdownStore, PageCache, code_digest
+
+    cache = PageCache(kept)
+    cache.write_behind()
+    try:
+        pages = markdown_view.render(
+            model, markdown_view.RenderMemo(MarkdownStore(cache, {}, code_digest())))
+    finally:
+        cache.prune(len(model.endpoints) + 1)
+    return pages
+
+
+def markdown_cache(cache_dir: Path, out_dir: Path) -> Path:
+    """The folder under ``cache_dir`` where ``convert --to markdown`` keeps the pages it
+    writes to ``out_dir`` (one per output folder, so no run evicts another's pages)."""
+    from .site import Digest
+
+    return cache_dir / "markdown" / Digest(str(out_dir.resolve())).hexdigest()[:16]
 
 
 def _project(model: ApiModel, source: str, project: Path, allow_remote_refs: bool
@@ -331,13 +361,14 @@ def _convert_site(model: ApiModel, source: str, out_dir: Path, diagnostics: list
 
 def convert(
     source: str, target: str, out_dir: Path, *, allow_remote_refs: bool = False,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float = DEFAULT_TIMEOUT, cache_dir: Path | None = None,
 ) -> Outcome:
     """``apiscribe convert INPUT --to TARGET --out DIR``.
 
     A run with errors still renders what it could, but only into an empty or new output
     folder: nothing already in the output folder is overwritten by a failed run. A site is
-    written only once it is built.
+    written only once it is built. With ``cache_dir``, ``--to markdown`` keeps the pages'
+    Markdown there for the next run (:func:`render_markdown`).
     """
     given = [] if is_url(source) else [Path(source)]
     check_output_folder(out_dir, inputs=given, read_folders=[p for p in given if p.is_dir()])
@@ -357,7 +388,8 @@ def convert(
         return Outcome(model, diagnostics)  # nothing was read: a failed run writes nothing
     tree: Mapping[str, str] = {}
     if target != "site":
-        tree, refused = writable(render_target(model, target), out_dir)
+        pages = markdown_cache(cache_dir, out_dir) if cache_dir and target == "markdown" else None
+        tree, refused = writable(render_target(model, target, kept=pages), out_dir)
         diagnostics += refused
     if has_errors(diagnostics) and out_dir.is_dir() and any(out_dir.iterdir()):
         diagnostics.append(warning(

@@ -45,6 +45,7 @@ from mkdocs.structure.pages import Page
 
 from ..diagnostics import ApiscribeError, Diagnostic, has_errors
 from ..documents.fetch import is_url
+from ..forking import beside
 from ..model import ApiModel
 from ..redact import redact_model, scan_tree
 from ..views import markdown
@@ -201,7 +202,12 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
                                              allow_remote_refs=self.config.allow_remote_refs)
         store = MarkdownStore(self._cache, self._markdown, code_digest())
         memo = markdown.RenderMemo(store)
-        self.pages = markdown.render(model, memo)
+        if self.config.openapi_json:  # made in a fork meanwhile, where one is safe
+            with beside(machine_files.openapi_json, model) as openapi:
+                self.pages = markdown.render(model, memo)
+                self.machine[machine_files.OPENAPI_JSON] = openapi.result()
+        else:
+            self.pages = markdown.render(model, memo)
         self._markdown = store.kept
         if memo.reused:
             log.debug(f"the Markdown of {memo.reused} pages is the last build's")
@@ -221,8 +227,6 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         if options.llms_txt:
             self.machine[machine_files.LLMS_TXT] = machine_files.llms_txt(
                 model, site_url=config.site_url or "", openapi=options.openapi_json)
-        if options.openapi_json:
-            self.machine[machine_files.OPENAPI_JSON] = machine_files.openapi_json(model)
         home = machine_files.home_section(openapi=options.openapi_json, llms=options.llms_txt,
                                           twins=options.markdown_twins)
         if home and "index.md" in self.pages:

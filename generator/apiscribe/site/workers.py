@@ -33,8 +33,6 @@ import contextlib
 import logging
 import multiprocessing
 import os
-import sys
-import threading
 from collections.abc import Callable, Collection, MutableMapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -45,6 +43,8 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
+
+from ..forking import why_not_fork
 
 log = get_plugin_logger(__name__)
 
@@ -223,10 +223,9 @@ class PageWorkers:
         pages of ``skip`` (by source path) are not rendered at all."""
         if workers < 1:
             return "one process is configured (or the machine has one CPU)"
-        if "fork" not in multiprocessing.get_all_start_methods() or sys.platform == "darwin":
-            return "this platform cannot fork safely"
-        if threading.active_count() > 1:
-            return "other threads are running"
+        unsafe = why_not_fork()
+        if unsafe:
+            return unsafe
         others = [name for event in PAGE_EVENTS for name in other_handlers(config, event, {owner})]
         if others:
             return f"other plugins handle page events ({', '.join(sorted(set(others)))})"

@@ -231,11 +231,12 @@ def schemas_page(model: ApiModel) -> SchemasPage:
     return SchemasPage("Schemas", _tables(model, 0).named(anchors))
 
 
-def _contexts(model: ApiModel, known: Callable[[str, Endpoint], str | None] | None = None
+def _contexts(model: ApiModel,
+              known: Callable[[str, Endpoint | None], str | None] | None = None
               ) -> Iterator[tuple[str, Endpoint | None, Page | str]]:
     """Each page's path, endpoint (``None`` for the other pages) and context, one at a time
-    (the home page last); an endpoint page ``known`` has the text of comes as that text
-    instead of a context."""
+    (the home page last); an endpoint page or schemas page ``known`` has the text of comes as
+    that text instead of a context."""
     layout = page_paths(model)
     tables = _tables(model, 1)
     links = []
@@ -249,7 +250,8 @@ def _contexts(model: ApiModel, known: Callable[[str, Endpoint], str | None] | No
             yield path, ep, text if text is not None else endpoint_page(model, ep, tables=tables)
     schemas_href = ""
     if has_schemas_page(model):
-        yield SCHEMAS_PAGE, None, schemas_page(model)
+        text = known(SCHEMAS_PAGE, None) if known is not None else None
+        yield SCHEMAS_PAGE, None, text if text is not None else schemas_page(model)
         schemas_href = quote(SCHEMAS_PAGE)
     yield "index.md", None, HomePage(
         model.title or "API Reference", model.description, tuple(links), schemas_href,
@@ -291,10 +293,11 @@ class TextStore(Protocol):
 
 
 class RenderMemo:
-    """Endpoint pages as rendered, for the next :func:`render` to reuse.
+    """Endpoint pages and the schemas page as rendered, for the next :func:`render` to reuse.
 
     An endpoint's page is a function of the endpoint (but for its place in the source, which
-    no page shows), its path and the model but for its endpoints; each page is kept under a
+    no page shows), its path and the model but for its endpoints; the schemas page, of the
+    model but for its endpoints. Each page is kept under a
     SHA-256 of the ``repr`` of those (:meth:`key`), so a page whose inputs are the same is last
     time's text. ``store`` keeps the texts: by default a dict that holds the last render's
     pages (the ``apiscribe`` plugin keeps one across the rebuilds of ``mkdocs serve``); the
@@ -316,14 +319,15 @@ class RenderMemo:
         self._rest = hashlib.sha256(repr(rest).encode("utf-8", "surrogateescape")).hexdigest()
         self.reused, self._keys, self._found = 0, {}, set()
 
-    def key(self, path: str, ep: Endpoint) -> str:
-        """The key of an endpoint's page at ``path`` in the model :meth:`start` was given."""
-        made_of = repr(dataclasses.replace(ep, source=None))
+    def key(self, path: str, ep: Endpoint | None) -> str:
+        """The key of an endpoint's page at ``path`` in the model :meth:`start` was given;
+        with no endpoint, of a page made of the model but for its endpoints (the schemas)."""
+        made_of = "" if ep is None else repr(dataclasses.replace(ep, source=None))
         return hashlib.sha256(f"{self._rest}\n{path}\n{made_of}".encode(
             "utf-8", "surrogateescape")).hexdigest()
 
-    def known(self, path: str, ep: Endpoint) -> str | None:
-        """The stored text of the endpoint's page, if any."""
+    def known(self, path: str, ep: Endpoint | None) -> str | None:
+        """The stored text of the endpoint's page (or the schemas page), if any."""
         key = self._keys[path] = self.key(path, ep)
         text = self.store.get(key)
         if text is not None:
