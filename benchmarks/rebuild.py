@@ -9,6 +9,12 @@ printed as median, min and max, as a Markdown table, after a bare ``json.load`` 
 (the floor for anything that reads it).
 
     .venv/bin/python benchmarks/rebuild.py --repeat 3
+    .venv/bin/python benchmarks/rebuild.py --repeat 3 --only GitHub --before /work/before/generator
+
+With ``--before FOLDER`` (the ``generator/`` folder of another checkout, a ``git worktree`` of an
+earlier commit), every step also runs that code, alternating with this one, and the table has a
+row for each. Every process keeps its caches in the repetition's temporary folder
+(``XDG_CACHE_HOME``), so a cold run is cold.
 
 Documents: Sentry's (the shared corpus) and GitHub's description without the examples that
 fail their schemas (:func:`inputs.github_clean`: a spec with errors never overwrites an
@@ -37,12 +43,12 @@ STEPS = ("cold", "no change", "one change")
 TARGETS = ("markdown", "site")
 
 
-def timed(args: list[str]) -> tuple[float, float, int]:
+def timed(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
     """Wall seconds, peak RSS (MiB, the child's own, by ``wait4``) and exit code of one child
     process; exit 1 (the input has errors) is a finished run."""
     start = time.perf_counter()
     child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
     assert child.stderr is not None
     said = child.stderr.read()
     _, status, usage = os.wait4(child.pid, 0)
@@ -66,8 +72,15 @@ def edited(spec: Path, target: Path, number: int) -> None:
                 return
 
 
-def convert(spec: Path, out: Path, target: str) -> tuple[float, float, int]:
-    return timed([str(APISCRIBE), "convert", str(spec), "--to", target, "-o", str(out)])
+def convert(spec: Path, out: Path, target: str, code: str | None = None
+            ) -> tuple[float, float, int]:
+    """One ``convert`` process, its caches beside ``out``; ``code``: another ``generator/``."""
+    env = {"XDG_CACHE_HOME": str(out.parent / "cache")}
+    if code is None:
+        return timed([str(APISCRIBE), "convert", str(spec), "--to", target, "-o", str(out)], env)
+    env["PYTHONPATH"] = code
+    return timed([sys.executable, "-m", "apiscribe", "convert", str(spec), "--to", target,
+                  "-o", str(out)], env)
 
 
 def bare_parse(spec: Path) -> tuple[float, float, int]:
@@ -85,6 +98,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", action="append", choices=["Sentry", "GitHub"])
+    parser.add_argument("--before", metavar="FOLDER",
+                        help="the generator/ folder of an earlier checkout, run alternately")
     options = parser.parse_args()
     print(f"python {sys.version.split()[0]}; load {os.getloadavg()}; "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
@@ -99,17 +114,22 @@ def main() -> None:
             print(f"| {name} | not found at {source}: left out | | | | |")
             continue
         results: dict[str, list[tuple[float, float, int]]] = {}
+        variants: list[tuple[str, str | None]] = [("", None)]
+        if options.before:
+            variants = [("before: ", options.before), ("after: ", None)]
         for number in range(options.repeat):
             results.setdefault("bare json.load", []).append(bare_parse(source))
             for target in TARGETS:  # alternating: both targets in each repetition
-                with tempfile.TemporaryDirectory() as folder:
-                    spec, out = Path(folder) / "spec.json", Path(folder) / "out"
-                    shutil.copyfile(source, spec)
-                    for step in STEPS:
-                        if step == "one change":
-                            edited(source, spec, number)
-                        runs = results.setdefault(f"--to {target}, {step}", [])
-                        runs.append(convert(spec, out, target))
+                order = variants if number % 2 == 0 else variants[::-1]
+                for label, code in order:  # and both variants, the order flipped each time
+                    with tempfile.TemporaryDirectory() as folder:
+                        spec, out = Path(folder) / "spec.json", Path(folder) / "out"
+                        shutil.copyfile(source, spec)
+                        for step in STEPS:
+                            if step == "one change":
+                                edited(source, spec, number)
+                            runs = results.setdefault(f"{label}--to {target}, {step}", [])
+                            runs.append(convert(spec, out, target, code))
         for step, runs in results.items():
             print(row(name, step, runs), flush=True)
 
