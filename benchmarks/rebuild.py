@@ -10,6 +10,7 @@ printed as median, min and max, as a Markdown table, after a bare ``json.load`` 
 
     .venv/bin/python benchmarks/rebuild.py --repeat 3
     .venv/bin/python benchmarks/rebuild.py --repeat 3 --only GitHub --before /work/before/generator
+    .venv/bin/python benchmarks/rebuild.py --repeat 5 --only GitHub --to markdown
 
 With ``--before FOLDER`` (the ``generator/`` folder of another checkout, a ``git worktree`` of an
 earlier commit), every step also runs that code, alternating with this one, and the table has a
@@ -98,6 +99,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", action="append", choices=["Sentry", "GitHub"])
+    parser.add_argument("--to", action="append", choices=TARGETS, dest="targets",
+                        help="only this target (default: both)")
     parser.add_argument("--before", metavar="FOLDER",
                         help="the generator/ folder of an earlier checkout, run alternately")
     options = parser.parse_args()
@@ -119,7 +122,7 @@ def main() -> None:
             variants = [("before: ", options.before), ("after: ", None)]
         for number in range(options.repeat):
             results.setdefault("bare json.load", []).append(bare_parse(source))
-            for target in TARGETS:  # alternating: both targets in each repetition
+            for target in options.targets or TARGETS:  # alternating: both in each repetition
                 order = variants if number % 2 == 0 else variants[::-1]
                 for label, code in order:  # and both variants, the order flipped each time
                     with tempfile.TemporaryDirectory() as folder:

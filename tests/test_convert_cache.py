@@ -4,9 +4,11 @@ writes, byte for byte."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -66,16 +68,55 @@ def test_a_run_after_an_edit_renders_the_changed_pages_and_writes_the_cold_outpu
     assert warm != first
 
 
-def test_unreadable_entries_are_rendered_again(tmp_path: Path, rendered: list[str]) -> None:
+def kept_pages(pack: Path) -> dict[str, str]:
+    pages: dict[str, str] = json.loads(zlib.decompress(pack.read_bytes()))["pages"]
+    return pages
+
+
+@pytest.mark.parametrize("damage", [
+    b"", b"not zlib", zlib.compress(b"[1, 2]"), zlib.compress(b'{"salt": "x", "pages": {}}'),
+    "other salt", "texts not strings",
+])
+def test_a_kept_file_that_cannot_be_used_renders_every_page_again(
+    tmp_path: Path, rendered: list[str], damage: bytes | str
+) -> None:
     cache, out = tmp_path / "cache", tmp_path / "out"
     source = write(tmp_path / "spec.json", spec())
     first = convert(source, out, cache)
-    entries = [p for p in cache.rglob("*.md")]
-    assert len(entries) == len(rendered) + 1  # and the schemas page
-    for number, entry in enumerate(entries):
-        entry.write_bytes(b"" if number % 2 else b"not zlib")
+    [pack] = cache.rglob("*.zlib")
+    assert len(kept_pages(pack)) == len(rendered) + 1  # and the schemas page
+    if isinstance(damage, bytes):
+        pack.write_bytes(damage)
+    else:  # another apiscribe's pages, or pages that are not text
+        data = json.loads(zlib.decompress(pack.read_bytes()))
+        if damage == "other salt":
+            data["salt"] = "an older apiscribe"
+        else:
+            data["pages"] = {key: [text] for key, text in data["pages"].items()}
+        pack.write_bytes(zlib.compress(json.dumps(data).encode()))
     rendered.clear()
     assert convert(source, out, cache) == first and len(rendered) == 48
+    assert len(kept_pages(pack)) == 49  # written again, whole
+
+
+def test_the_kept_file_is_written_only_when_its_pages_change_and_holds_one_run(
+    tmp_path: Path, rendered: list[str]
+) -> None:
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    source = write(tmp_path / "spec.json", spec())
+    convert(source, out, cache)
+    [pack] = cache.rglob("*.zlib")
+    os.utime(pack, (1, 1))
+    convert(source, out, cache)
+    assert pack.stat().st_mtime == 1  # nothing changed: not written
+    before = kept_pages(pack)
+
+    write(source, edit(spec(), "description", 3))
+    convert(source, out, cache)
+    after = kept_pages(pack)
+    assert pack.stat().st_mtime > 1 and len(after) == len(before) == 49
+    assert len(set(before) - set(after)) == 1  # the old page went with the edit
+    assert not [p for p in pack.parent.iterdir() if p != pack]  # no temporary left
 
 
 def test_a_cache_that_cannot_be_written_is_no_cache(tmp_path: Path) -> None:
@@ -89,7 +130,7 @@ def test_a_cache_that_cannot_be_written_is_no_cache(tmp_path: Path) -> None:
 def test_each_output_folder_keeps_its_own_pages(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     kept = {pipeline.markdown_cache(cache, tmp_path / name) for name in ("a", "b", "a/../a")}
-    assert len(kept) == 2 and all(folder.parent == cache / "markdown" for folder in kept)
+    assert len(kept) == 2 and all(file.parent == cache / "markdown" for file in kept)
 
 
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -108,10 +149,12 @@ def test_the_command_line_keeps_pages_in_the_users_cache_unless_told_not_to(
     assert not (tmp_path / "xdg").exists()
     done = run("convert", str(source), "--to", "markdown", "-o", str(tmp_path / "b"), env=env)
     assert done.returncode == 0, done.stderr
-    assert len(list((tmp_path / "xdg" / "apiscribe" / "markdown").rglob("*.md"))) == 49
+    [pack] = (tmp_path / "xdg" / "apiscribe" / "markdown").iterdir()
+    assert len(kept_pages(pack)) == 49
     done = run("convert", str(source), "--to", "markdown", "-o", str(tmp_path / "c"),
                "--cache-dir", str(tmp_path / "mine"), env=env)
     assert done.returncode == 0, done.stderr
-    assert len(list((tmp_path / "mine" / "markdown").rglob("*.md"))) == 49
+    [pack] = (tmp_path / "mine" / "markdown").iterdir()
+    assert len(kept_pages(pack)) == 49
     assert tree(tmp_path / "a") == tree(tmp_path / "b") == tree(tmp_path / "c")
     assert "--no-cache" in run("convert", "--help", env=env).stdout

@@ -282,7 +282,7 @@ def load(source: str, *, allow_remote_refs: bool = False,
 def render_target(model: ApiModel, target: str, *, kept: Path | None = None
                   ) -> Mapping[str, str]:
     """The tree ``convert --to TARGET`` writes (``site`` is built apart: :func:`convert`);
-    Markdown pages kept in the folder ``kept`` by an earlier run are not rendered again."""
+    Markdown pages kept in the file ``kept`` by an earlier run are not rendered again."""
     if target == "jsondocs":
         return jsondocs_view.render(model)
     if target == "openapi":
@@ -293,28 +293,24 @@ def render_target(model: ApiModel, target: str, *, kept: Path | None = None
 
 
 def render_markdown(model: ApiModel, kept: Path) -> dict[str, str]:
-    """The Markdown pages, with each page's Markdown kept in the folder ``kept`` under a key
-    of everything it is made from and apiscribe's code (the site's page cache does the same,
-    :class:`apiscribe.site.MarkdownStore`): a page kept there is not rendered again. The
-    folder holds up to a few times the pages of the last run."""
-    from .site import MarkdownStore, PageCache, code_digest
+    """The Markdown pages, with each page's Markdown kept in the file ``kept`` under a key of
+    everything it is made from, salted with apiscribe's code (:class:`apiscribe.site.
+    MarkdownPack`): a page kept there by the last run is not rendered again. The file then
+    holds this run's pages."""
+    from .site import MarkdownPack, code_digest
 
-    cache = PageCache(kept)
-    cache.write_behind()
-    try:
-        pages = markdown_view.render(
-            model, markdown_view.RenderMemo(MarkdownStore(cache, {}, code_digest())))
-    finally:
-        cache.prune(len(model.endpoints) + 1)
+    pack = MarkdownPack(kept, code_digest())
+    pages = markdown_view.render(model, markdown_view.RenderMemo(pack))
+    pack.save()
     return pages
 
 
 def markdown_cache(cache_dir: Path, out_dir: Path) -> Path:
-    """The folder under ``cache_dir`` where ``convert --to markdown`` keeps the pages it
-    writes to ``out_dir`` (one per output folder, so no run evicts another's pages)."""
+    """The file under ``cache_dir`` where ``convert --to markdown`` keeps the pages it writes
+    to ``out_dir`` (one per output folder, so no run evicts another's pages)."""
     from .site import Digest
 
-    return cache_dir / "markdown" / Digest(str(out_dir.resolve())).hexdigest()[:16]
+    return cache_dir / "markdown" / f"{Digest(str(out_dir.resolve())).hexdigest()[:16]}.zlib"
 
 
 def _project(model: ApiModel, source: str, project: Path, allow_remote_refs: bool

@@ -7,12 +7,12 @@ MkDocs is imported nowhere else.
 """
 
 from .build import build_site
-from .cache_store import MarkdownStore, PageCache
+from .cache_store import MarkdownPack
 from .mkdocs_yml import DEFAULT_API_DOCS, site_nav, write_mkdocs_config
 from .page_cache import CACHE_DIR
 from .plugin import ApiscribePlugin
 from .stamp import Digest, Stamp, build_stamp, code_digest, unchanged
 
-__all__ = ["CACHE_DIR", "DEFAULT_API_DOCS", "ApiscribePlugin", "Digest", "MarkdownStore",
-           "PageCache", "Stamp", "build_site", "build_stamp", "code_digest", "site_nav",
-           "unchanged", "write_mkdocs_config"]
+__all__ = ["CACHE_DIR", "DEFAULT_API_DOCS", "ApiscribePlugin", "Digest", "MarkdownPack", "Stamp",
+           "build_site", "build_stamp", "code_digest", "site_nav", "unchanged",
+           "write_mkdocs_config"]
