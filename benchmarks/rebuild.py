@@ -77,11 +77,11 @@ def convert(spec: Path, out: Path, target: str, code: str | None = None
             ) -> tuple[float, float, int]:
     """One ``convert`` process, its caches beside ``out``; ``code``: another ``generator/``."""
     env = {"XDG_CACHE_HOME": str(out.parent / "cache")}
-    if code is None:
-        return timed([str(APISCRIBE), "convert", str(spec), "--to", target, "-o", str(out)], env)
-    env["PYTHONPATH"] = code
-    return timed([sys.executable, "-m", "apiscribe", "convert", str(spec), "--to", target,
-                  "-o", str(out)], env)
+    program = [str(APISCRIBE)]
+    if code is not None:
+        env["PYTHONPATH"] = code
+        program = [sys.executable, "-m", "apiscribe"]
+    return timed([*program, "convert", str(spec), "--to", target, "-o", str(out)], env)
 
 
 def bare_parse(spec: Path) -> tuple[float, float, int]:

@@ -294,9 +294,9 @@ def render_target(model: ApiModel, target: str, *, kept: Path | None = None
 
 def render_markdown(model: ApiModel, kept: Path) -> dict[str, str]:
     """The Markdown pages, with each page's Markdown kept in the file ``kept`` under a key of
-    everything it is made from, salted with apiscribe's code (:class:`apiscribe.site.
-    MarkdownPack`): a page kept there by the last run is not rendered again. The file then
-    holds this run's pages."""
+    everything it is made from, salted with apiscribe's code
+    (:class:`apiscribe.site.MarkdownPack`): a page kept there by the last run is not rendered
+    again. The file then holds this run's pages."""
     from .site import MarkdownPack, code_digest
 
     pack = MarkdownPack(kept, code_digest())

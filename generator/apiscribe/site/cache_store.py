@@ -287,5 +287,3 @@ class MarkdownPack:
             write_file_atomic(self.path, blob)
         except ApiscribeError as exc:  # a cache that cannot be written is no cache
             log.info(f"the Markdown is not kept: {exc.message}")
-        else:
-            self._found = dict(self.kept)
