@@ -32,6 +32,9 @@ log = get_plugin_logger(__name__)
 KEEP = 3
 #: The files of one page: its Markdown, its conversion and its output.
 FILES_PER_PAGE = 3
+#: Entries handed to the writing thread and not yet written, at most: a build that stores
+#: every page at its end waits for the thread rather than holding every entry's JSON.
+PENDING = 16
 
 
 def _toc_tree(items: Iterable[AnchorLink]) -> list[Any]:
@@ -99,6 +102,8 @@ class PageCache:
         if self._writer is None:
             self._store(self._path(key, suffix), text)
         else:
+            if len(self._pending) >= PENDING:
+                self._pending.pop(0).result()
             self._pending.append(self._writer.submit(self._store, self._path(key, suffix), text))
 
     def _store(self, path: Path, text: bytes) -> None:

@@ -22,6 +22,7 @@ from ..views import markdown
 from ..views import openapi as openapi_view
 from ..views.exchanges import endpoint_path
 from ..views.markdown_filters import md_cell, md_code, md_link_text
+from ..writer import encode
 
 LLMS_TXT = "llms.txt"
 OPENAPI_JSON = openapi_view.FILENAME
@@ -80,10 +81,11 @@ def llms_txt(model: ApiModel, *, site_url: str = "", openapi: bool = True) -> st
     return "\n".join(lines)
 
 
-def openapi_json(model: ApiModel) -> str:
+def openapi_json(model: ApiModel) -> bytes:
     """The OpenAPI 3.1 document of the model, as ``apiscribe convert --to openapi`` writes
-    it."""
-    return openapi_view.render(model)[OPENAPI_JSON]
+    it: UTF-8 (as text, one character beyond U+FFFF would make Python hold four bytes for
+    each of GitHub's 15 million characters until the build ends)."""
+    return encode(openapi_view.render(model)[OPENAPI_JSON])
 
 
 def home_section(*, openapi: bool, llms: bool, twins: bool) -> str:
