@@ -237,12 +237,15 @@ def _existing_input(ctx: click.Context, param: click.Parameter, value: str) -> s
 )
 @click.option(
     "--cache-dir", type=click.Path(file_okay=False),
-    help="Where --to markdown keeps each page's Markdown between runs, so that a run renders "
-    "only the pages whose operation (or apiscribe) changed (default: "
-    "$XDG_CACHE_HOME/apiscribe). A site keeps its cache in DIR/project/.cache/apiscribe.",
+    help="Where convert keeps what the next run can reuse (default: $XDG_CACHE_HOME/apiscribe): "
+    "each page's Markdown of --to markdown, so that a run renders only the pages whose "
+    "operation (or apiscribe) changed, and a spec file's memo, so that a run redacts and checks "
+    "only the path items that changed. A site keeps its page cache in "
+    "DIR/project/.cache/apiscribe.",
 )
 @click.option("--no-cache", is_flag=True,
-              help="Render every Markdown page again, and keep nothing for the next run.")
+              help="Neither read nor keep the Markdown pages or the spec's memo: render, redact "
+              "and check everything (a site's page cache is set in its mkdocs.yml).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 def convert(source: str, target: str, out_dir: str, allow_remote_refs: bool, timeout: float,
             cache_dir: str | None, no_cache: bool, quiet: bool) -> None:

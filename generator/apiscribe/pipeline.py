@@ -12,7 +12,7 @@ import dataclasses
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,17 +154,19 @@ def keep_committed(
     return dataclasses.replace(model, sections=tuple(s for s in sections if s.endpoints))
 
 
-def spec_checks(loaded: Loaded, *, allow_remote_refs: bool = False) -> list[Diagnostic]:
+def spec_checks(loaded: Loaded, *, allow_remote_refs: bool = False,
+                known_valid: Collection[str] = ()) -> list[Diagnostic]:
     """A read spec's diagnostics and the spec checks ``check`` runs on it: one diagnostic per
     problem (an import problem at a place where the spec checks found an error is that
-    error)."""
+    error). ``known_valid``: path items an earlier check proved valid
+    (:func:`apiscribe.checks.specs.check_document`)."""
     spec = loaded.spec
     if spec is None or spec.document is None:
         return list(loaded.diagnostics)
     from .checks.specs import check_document
 
     checked = check_document(spec.document, spec.file, spec.lines, base_uri=spec.base_uri,
-                             allow_remote=allow_remote_refs)
+                             allow_remote=allow_remote_refs, known_valid=known_valid)
     places = {(d.file, d.pointer) for d in checked if d.level == "error"}
     kept = [d for d in loaded.diagnostics
             if not (d.level == "error" and (d.file, d.pointer) in places)]
@@ -268,15 +270,41 @@ def build(
     return outcome
 
 
-def load(source: str, *, allow_remote_refs: bool = False,
-         timeout: float = DEFAULT_TIMEOUT) -> tuple[ApiModel | None,
-                                                                     list[Diagnostic]]:
+def load(source: str, *, allow_remote_refs: bool = False, timeout: float = DEFAULT_TIMEOUT,
+         cache_dir: Path | None = None,
+         meanwhile: Callable[[ApiModel], object] | None = None,
+         ) -> tuple[ApiModel | None, list[Diagnostic]]:
     """Read a ``convert`` input and run the spec checks on a spec: ``(model, diagnostics)``.
-    The checks run in a fork while the model is redacted (:mod:`apiscribe.forking`)."""
+    The checks run in a fork while the model is redacted, and then given to ``meanwhile``
+    (:mod:`apiscribe.forking`). With ``cache_dir``, a spec file's memo is kept there, so the
+    next run redacts and checks only the path items that changed
+    (:mod:`apiscribe.load_memo`)."""
     loaded = load_input(source, allow_remote_refs=allow_remote_refs, timeout=timeout)
-    with beside(spec_checks, loaded, allow_remote_refs=allow_remote_refs) as checks:
-        model = redact_model(loaded.model) if loaded.model is not None else None
-        return model, checks.result()
+    memo = None
+    if cache_dir is not None and loaded.spec is not None and not is_url(source):
+        from .checks.cache import versions
+        from .load_memo import LoadMemo, SpecLoad
+
+        kept = LoadMemo.of(cache_dir, Path(source), versions().decode(),
+                           f"allow_remote_refs={allow_remote_refs}")
+        memo = SpecLoad.start(kept, loaded.spec)
+    known_valid = memo.known_valid() if memo is not None else frozenset()
+    with beside(spec_checks, loaded, allow_remote_refs=allow_remote_refs,
+                known_valid=known_valid) as checks:
+        read = loaded.model
+        model = None if read is None else redact_model(
+            read, memo.known_clean(read) if memo is not None else _nothing_known)
+        if meanwhile is not None and model is not None:
+            meanwhile(model)
+        diagnostics = checks.result()
+    if memo is not None and read is not None and model is not None:
+        memo.keep(read, model, checks_found_nothing=not diagnostics)
+    return model, diagnostics
+
+
+def _nothing_known(part: object) -> bool:
+    return False
+
 
 
 def render_target(model: ApiModel, target: str, *, kept: Path | None = None
@@ -377,15 +405,21 @@ def convert(
         if kept is not None:
             return Outcome(ApiModel(title="", sections=()), list(kept.diagnostics),
                            site=out_dir / "site", kept=True)
-    model, diagnostics = load(source, allow_remote_refs=allow_remote_refs, timeout=timeout)
+    pages = markdown_cache(cache_dir, out_dir) if cache_dir and target == "markdown" else None
+    rendered: list[Mapping[str, str]] = []  # made while the spec checks run
+
+    def render(model: ApiModel) -> None:
+        rendered.append(render_target(model, target, kept=pages))
+
+    model, diagnostics = load(source, allow_remote_refs=allow_remote_refs, timeout=timeout,
+                              cache_dir=cache_dir, meanwhile=render if target != "site" else None)
     if model is None:
         return Outcome(ApiModel(title=""), diagnostics)
     if has_errors(diagnostics) and not model.endpoints:
         return Outcome(model, diagnostics)  # nothing was read: a failed run writes nothing
     tree: Mapping[str, str] = {}
     if target != "site":
-        pages = markdown_cache(cache_dir, out_dir) if cache_dir and target == "markdown" else None
-        tree, refused = writable(render_target(model, target, kept=pages), out_dir)
+        tree, refused = writable(rendered[0], out_dir)
         diagnostics += refused
     if has_errors(diagnostics) and out_dir.is_dir() and any(out_dir.iterdir()):
         diagnostics.append(warning(

@@ -9,6 +9,7 @@ Key-shaped values are assembled from pieces, so this file itself carries none.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from click.testing import CliRunner
 
 from apiscribe.cli import main
 from apiscribe.formats.recordings import dump_recordings, exchange_entry
+from apiscribe.redact import _header_lines, scan_tree
 
 STRIPE = "sk_" + "live_" + "4eC39HqLyjWDarjtT1zdp7dc"
 GITHUB = "gh" + "p_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
@@ -249,3 +251,29 @@ def test_an_unknown_credential_header_stops_the_run_before_publishing(
         assert "things/create-thing" in result.output
         assert "9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a" not in result.output
         assert not list(out.rglob("*.md")) and not list(out.rglob("*.html"))
+
+
+#: The header-line pattern the last scan matched line by line before it searched from ": ".
+_LINE_FIRST = re.compile(r"(?:^|\\n|\n)[ \t]*(?P<name>[A-Za-z][A-Za-z0-9-]{1,60}): "
+                         r"(?P<value>[^\s\\\"]{16,})")
+
+
+@pytest.mark.parametrize("text", [
+    "X-Acme-Signature: 9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a",
+    "POST / HTTP/1.1\nHost: api.example.com\n  X-Key: 0123456789abcdefghij\nAccept: */*",
+    '{"request": "GET / HTTP/1.1\\nAuthorization: Bearer abc\\nX-Token: zyxwvutsrqponmlkjihg"}',
+    "text before: 0123456789abcdefghij and Name: AAAAAAAAAAAAAAAAAAAA: BBBBBBBBBBBBBBBBBBBBB",
+    "\\\\nX-Api-Key: " + "k" * 40 + "\n\t\tSession-Id: " + "s1" * 10,
+    "n: 0123456789abcdef\nno-colon here\n: 0123456789abcdefghij\nx:  0123456789abcdefghij",
+    "", "a" * 70 + ": " + "b" * 20, "\n" + "A" * 61 + ": " + "c" * 16,
+])
+def test_the_last_scan_finds_the_header_lines_a_line_first_match_finds(text: str) -> None:
+    expected = [(m["name"], m["value"]) for m in _LINE_FIRST.finditer(text)]
+    assert [(name, value) for _, name, value in _header_lines(text)] == expected
+
+
+def test_the_last_scan_names_the_header_lines_own_line() -> None:
+    secret = "9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a"
+    page = f"# Page\n\n```http\nGET / HTTP/1.1\nX-Acme-Signature: {secret}\n```\n"
+    found = scan_tree({"page.md": page})
+    assert [(d.code, d.file, d.line) for d in found] == [("possible-secret", "page.md", 5)]

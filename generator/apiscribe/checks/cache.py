@@ -23,7 +23,8 @@ _FIELDS = ("line", "level", "code", "message", "pointer", "endpoint", "hint")
 
 
 @cache
-def _versions() -> bytes:
+def versions() -> bytes:
+    """apiscribe's and the validators' versions, with the cache's format."""
     parts = [f"format={FORMAT}"]
     for name in _PACKAGES:
         try:
@@ -35,7 +36,7 @@ def _versions() -> bytes:
 
 def cache_key(data: bytes, suffix: str = "") -> str:
     """sha256 of the bytes, the file suffix (read as JSON or YAML) and the validators' versions."""
-    digest = hashlib.sha256(_versions())
+    digest = hashlib.sha256(versions())
     digest.update(b"\0" + suffix.lower().encode() + b"\0")
     digest.update(data)
     return digest.hexdigest()

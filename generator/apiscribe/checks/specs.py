@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from ..documents.load import parse_document, read_bytes
 from ..documents.pointer import join, pointer_of, resolve, tokens
 from ..documents.refs import outside_folder, real_pointer, ref_sites, remote_refused
 from ..documents.specs import (
+    PATH_ITEM_MAPS,
     duplicate_operation_id,
     not_a_spec,
     spec_version,
@@ -147,15 +149,60 @@ def validate_document(
 
 
 def check_document(document: Any, file: str, lines: LineIndex, *, base_uri: str,
-                   allow_remote: bool = False) -> list[Diagnostic]:
+                   allow_remote: bool = False, known_valid: Collection[str] = ()
+                   ) -> list[Diagnostic]:
     """The spec checks of a parsed document: validity, then (when the document is an OpenAPI
     or Swagger one) every example against its schema. Referenced documents are read under
-    the reference policy: the input's folder, and http(s) only with ``allow_remote``."""
+    the reference policy: the input's folder, and http(s) only with ``allow_remote``.
+
+    ``known_valid`` names path items (by pointer) that earlier checks of a document with the
+    same everything-else found valid, with no problem anywhere (:mod:`apiscribe.load_memo`).
+    They are left out of the check when that cannot change its verdict: each path item's
+    checks read only it and the rest of the document, but for one, the uniqueness of
+    operationIds, which is checked here over the whole document. When the smaller document
+    has a problem, the whole document is checked, so every diagnostic is the full check's."""
+    smaller = _without(document, known_valid) if known_valid else None
+    if smaller is not None:
+        found = _checked(smaller, file, lines, base_uri, allow_remote)
+        if not found:
+            return found
+    return _checked(document, file, lines, base_uri, allow_remote)
+
+
+def _checked(document: Any, file: str, lines: LineIndex, base_uri: str, allow_remote: bool
+             ) -> list[Diagnostic]:
     found = validate_document(document, Path(file), lines, base_uri=base_uri,
                               allow_remote=allow_remote)
     if isinstance(document, dict) and spec_version(document) is not None:
         found += check_openapi_examples(document, file=file, line_of=lines.line_of)
     return sorted(set(found))
+
+
+def _without(document: Any, pointers: Collection[str]) -> dict[str, Any] | None:
+    """``document`` without the path items at ``pointers``; ``None`` when leaving them out
+    could hide a problem: a path item is a reference, or two operations share an
+    operationId."""
+    if not isinstance(document, dict):
+        return None
+    smaller = dict(document)
+    ids: set[str] = set()
+    for name in PATH_ITEM_MAPS:
+        members = document.get(name)
+        if not isinstance(members, dict):
+            continue
+        for item in members.values():
+            if not isinstance(item, dict) or "$ref" in item:
+                return None
+            for method, operation in item.items():
+                if method in METHODS and isinstance(operation, dict) and (
+                        "operationId" in operation):
+                    given = operation["operationId"]
+                    if not isinstance(given, str) or given in ids:
+                        return None
+                    ids.add(given)
+        smaller[name] = {key: item for key, item in members.items()
+                         if join(f"/{name}", key) not in pointers}
+    return smaller
 
 
 def _has_outside_references(document: Any) -> bool:

@@ -167,6 +167,11 @@ class Resolver:
         else:
             self._folder = Path(root.key).parent
 
+    @property
+    def referenced(self) -> tuple[str, ...]:
+        """The other documents read for the root's references (their keys), in reading order."""
+        return tuple(key for key in self._docs if key != self.root.key)
+
     # -- diagnostics ----------------------------------------------------------------------
 
     def report(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Diagnostic, error
 from .lines import LineIndex
+from .pointer import join
 
 #: (keyword, major, minor) → the version name, as openapi-spec-validator detects them.
 VERSIONS = {("swagger", "2", "0"): "2.0", ("openapi", "3", "0"): "3.0",
@@ -59,3 +63,41 @@ def undeclared_path_parameter(name: str, method: str, path: str) -> tuple[str, s
     """The message and hint of a path template name no parameter declares."""
     return (f"path parameter '{name}' of {method.upper()} {path} is not declared",
             f"add a parameter with 'in: path', 'name: {name}' and 'required: true'")
+
+
+#: The top-level maps whose members are path items.
+PATH_ITEM_MAPS = ("paths", "webhooks")
+
+
+@dataclass(frozen=True)
+class SpecDigests:
+    """A document in parts, each a SHA-256 of its exact content: ``rest`` (everything but the
+    path items) and ``items`` (the pointer of each member of ``paths`` and ``webhooks`` → its
+    hash). Two documents with the same ``rest`` and the same digest for an item have that item
+    and everything it can refer to in common (within the document)."""
+
+    rest: str
+    items: dict[str, str]
+
+
+def _hashed(value: Any) -> str:
+    # pickle writes a value's types and content exactly (1 and 1.0, "1" and 1 differ)
+    return hashlib.sha256(pickle.dumps(value, protocol=5)).hexdigest()
+
+
+def spec_digests(document: Any) -> SpecDigests | None:
+    """The document's :class:`SpecDigests`; ``None`` when it is not a map, or holds a value
+    that cannot be hashed so."""
+    if not isinstance(document, dict):
+        return None
+    try:
+        items = {}
+        for name in PATH_ITEM_MAPS:
+            members = document.get(name)
+            for key, item in members.items() if isinstance(members, dict) else ():
+                items[join(f"/{name}", key)] = _hashed((key, item))
+        rest = {k: v for k, v in document.items()
+                if not (k in PATH_ITEM_MAPS and isinstance(v, dict))}
+        return SpecDigests(_hashed((rest, [k for k in PATH_ITEM_MAPS if k in document])), items)
+    except (pickle.PicklingError, TypeError, ValueError, RecursionError):
+        return None

@@ -109,10 +109,13 @@ def problems(source: str | Path, diagnostics: Sequence[Diagnostic]) -> str:
     return "\n".join(lines)
 
 
-def read_model(api_docs: str, base: Path, *, allow_remote_refs: bool = False
-               ) -> tuple[ApiModel, Path | None]:
+def read_model(api_docs: str, base: Path, *, allow_remote_refs: bool = False,
+               cache: Path | None = None) -> tuple[ApiModel, Path | None]:
     """The model from the ``api_docs`` option, and the local path to watch; errors in the
-    input stop the build (PluginError), warnings are logged."""
+    input stop the build (PluginError), warnings are logged. With ``cache`` (a folder), a
+    spec file's memo is kept there, so that the next build redacts only what changed
+    (:mod:`apiscribe.load_memo`)."""
+    from ..load_memo import LoadMemo, SpecLoad
     from ..sources import load_input
 
     source: str | Path = api_docs if is_url(api_docs) else (base / api_docs).resolve()
@@ -128,7 +131,14 @@ def read_model(api_docs: str, base: Path, *, allow_remote_refs: bool = False
         raise PluginError(problems(source, loaded.diagnostics))
     for diagnostic in loaded.diagnostics:
         log.warning(diagnostic.format())
-    return redact_model(loaded.model), source if isinstance(source, Path) else None
+    watched = source if isinstance(source, Path) else None
+    if cache is None or loaded.spec is None or watched is None:
+        return redact_model(loaded.model), watched
+    memo = SpecLoad.start(LoadMemo.of(cache, watched, f"allow_remote_refs={allow_remote_refs}"),
+                          loaded.spec)
+    model = redact_model(loaded.model, memo.known_clean(loaded.model))
+    memo.keep(loaded.model, model, checks_found_nothing=False)  # the build checks nothing
+    return model, watched
 
 
 def _config_folder(config: MkDocsConfig) -> Path:
@@ -202,8 +212,9 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
             base = _config_folder(config)
             if self.config.generate:
                 run_generate(base)
-            model, self.watched = read_model(self.config.api_docs, base,
-                                             allow_remote_refs=self.config.allow_remote_refs)
+            model, self.watched = read_model(
+                self.config.api_docs, base, allow_remote_refs=self.config.allow_remote_refs,
+                cache=self._cache.folder if self._cache is not None else None)
         store = MarkdownStore(self._cache, self._markdown, code_digest())
         memo = markdown.RenderMemo(store)
         if self.config.openapi_json:  # made in a fork meanwhile, where one is safe

@@ -41,6 +41,8 @@ class SpecInput:
     lines: LineIndex = dataclasses.field(default_factory=lambda: LineIndex({}))
     file: str = ""
     base_uri: str = ""
+    #: The other documents its references read (their keys): what the model is also made of.
+    referenced: tuple[str, ...] = ()
 
 
 def read_spec(
@@ -95,7 +97,7 @@ def _read(document: Any, problems: list[Diagnostic], lines: LineIndex, key: str,
         return SpecInput(None, [*problems, *resolver.diagnostics,
                                 error("too-deep", message, file=file)])
     return SpecInput(model, sorted([*problems, *resolver.diagnostics]), document, lines, file,
-                     base_uri)
+                     base_uri, resolver.referenced)
 
 
 def load_spec(
