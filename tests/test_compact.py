@@ -124,3 +124,10 @@ def test_chromium_shows_the_pages_the_same(both_sites: tuple[Path, Path]) -> Non
         assert ours["text"] == theirs["text"], url
         assert ours["boxes"] == theirs["boxes"], url
         assert len(ours["boxes"]) > 100, url
+
+
+def test_a_tag_is_kept_whole_whatever_its_values_and_jinja_hold() -> None:
+    for tag in ("<a\n  title=\"x {% if a > b %}y\n    z{% endif %}\">",
+                "<a title=\"a > b\n    c\"\n   href='<\n   x'>",
+                "<a {% if x > 1 %}\n    class=\"big\"{% endif %}\n    href=\"{{ '>' }}\n  y\">"):
+        assert compact_template(f"<p>\n  {tag}\n    text</a></p>") == f"<p>\n{tag}\ntext</a></p>"

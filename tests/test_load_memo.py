@@ -204,3 +204,87 @@ def test_a_site_that_reads_a_spec_keeps_the_memo_in_its_page_cache(
     build_site(mkdocs_yml, site_dir=tmp_path / "cold")
     assert site_files(tmp_path / "site") == site_files(tmp_path / "cold")
     assert TOKEN not in str(site_files(tmp_path / "site"))
+
+
+def test_the_file_as_named_is_part_of_the_memos_keys(
+    tmp_path: Path, walked: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    source = write(tmp_path / "spec.json", spec())
+    load(source, cache)
+    monkeypatch.chdir(tmp_path)
+    walked.clear()
+    model, found = pipeline.load("spec.json", cache_dir=cache)  # the same file, named anew
+    assert len(walked) == 48  # its source locations name it so: nothing is taken as known
+    assert (model, found) == pipeline.load("spec.json")
+    walked.clear()
+    pipeline.load("spec.json", cache_dir=cache)
+    assert walked == []
+
+
+def _small(paths: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths, **more}
+
+
+def _ok(operation_id: str, **response: Any) -> dict[str, Any]:
+    return {"get": {"operationId": operation_id,
+                    "responses": {"200": {"description": "ok", **response}}}}
+
+
+def _json_example(example: Any, schema: Any = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"example": example} if schema is None else {
+        "schema": schema, "examples": {"e": {"value": example}}}
+    return {"content": {"application/json": body}}
+
+
+def _cross_reference(secret: bool, through: str) -> dict[str, Any]:
+    """GET /a's response is GET /b's, by a reference into /b's path item (or through a
+    component that refers there); only /b changes."""
+    b = _ok("b", **_json_example({"token": TOKEN} if secret else {"name": "x"}))
+    target = "#/paths/~1b/get/responses/200"
+    if through == "component":
+        return _small({"/a": {"get": {"operationId": "a", "responses": {"200": {
+            "$ref": "#/components/responses/R"}}}}, "/b": b},
+            components={"responses": {"R": {"$ref": target}}})
+    return _small({"/a": {"get": {"operationId": "a", "responses": {"200": {"$ref": target}}}},
+                   "/b": b})
+
+
+def _checked_through_b(value: Any) -> dict[str, Any]:
+    """GET /a's example is GET /b's (by reference), checked against /a's schema."""
+    where = "#/paths/~1b/get/responses/200/content/application~1json/examples/e"
+    a = {"get": {"operationId": "a", "responses": {"200": {"description": "ok", "content": {
+        "application/json": {"schema": {"type": "integer"},
+                             "examples": {"e": {"$ref": where}}}}}}}}
+    return _small({"/a": a, "/b": _ok("b", **_json_example(value, {}))})
+
+
+def _moved_webhook(moved: bool) -> dict[str, Any]:
+    """A webhook (no path parameters checked) that moves to ``paths`` under the same key."""
+    item = {"post": {"operationId": "w", "parameters": [
+        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "ok"}}}}
+    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+                "paths": {"/a": _ok("a")}, "webhooks": {"other": {"post": {
+                    "responses": {"200": {"description": "ok"}}}}}}
+    document["paths" if moved else "webhooks"]["/w"] = item
+    return document
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    (_cross_reference(False, "path"), _cross_reference(True, "path")),
+    (_cross_reference(False, "component"), _cross_reference(True, "component")),
+    (_checked_through_b(1), _checked_through_b("x")),
+    (_moved_webhook(False), _moved_webhook(True)),
+], ids=["secret through a path item", "secret through a component", "example through a path "
+        "item", "webhook moved to paths"])
+def test_what_a_path_item_takes_from_another_is_never_taken_as_known(
+    tmp_path: Path, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    cache = tmp_path / "cache"
+    source = write(tmp_path / "spec.json", before)
+    assert load(source, cache)[1] == []
+    write(source, after)
+    with_memo, without = load(source, cache), load(source, None)
+    assert with_memo == without
+    assert TOKEN not in repr(with_memo[0])

@@ -15,10 +15,11 @@ user's cache folder, or the site's page cache) that says, for the last run:
 The next run redacts only what is not known clean, and checks only the path items that are not
 known valid, with everything else of the document (:func:`apiscribe.pipeline.spec_checks`).
 The memo is used only where that gives the same result as the full work: the input is a local
-file, read without problems, whose references stay inside it and whose named schemas are its
-own components (so no path item can rename what another refers to), by the same apiscribe and
-with the same options. A memo that cannot be read is no memo; one that cannot be written is
-skipped.
+file, read without problems, whose references stay inside it and never point into a path item
+(:func:`apiscribe.documents.specs.spec_digests`), and whose named schemas are its own
+components (so no path item can rename what another refers to), by the same apiscribe and
+with the same options; the file's name as given is part of every key. A memo that cannot be
+read is no memo; one that cannot be written is skipped.
 """
 
 from __future__ import annotations
@@ -222,4 +223,10 @@ def _digests(spec: Any) -> SpecDigests | None:
         own = components.get("schemas") if isinstance(components, dict) else None
     if set(spec.model.schemas) != set(own if isinstance(own, dict) else ()):
         return None  # a schema named from elsewhere: a path item can rename what others use
-    return spec_digests(document)
+    digests = spec_digests(document)
+    if digests is None:
+        return None
+    from .site.stamp import Digest
+
+    # the file as diagnostics and source locations name it is part of everything read
+    return SpecDigests(Digest(digests.rest, spec.file).hexdigest(), digests.items)

@@ -156,7 +156,9 @@ def check_document(document: Any, file: str, lines: LineIndex, *, base_uri: str,
     the reference policy: the input's folder, and http(s) only with ``allow_remote``.
 
     ``known_valid`` names path items (by pointer) that earlier checks of a document with the
-    same everything-else found valid, with no problem anywhere (:mod:`apiscribe.load_memo`).
+    same everything-else found valid, with no problem anywhere (:mod:`apiscribe.load_memo`),
+    in a document where nothing refers into a path item
+    (:func:`apiscribe.documents.specs.spec_digests`).
     They are left out of the check when that cannot change its verdict: each path item's
     checks read only it and the rest of the document, but for one, the uniqueness of
     operationIds, which is checked here over the whole document. When the smaller document

@@ -73,31 +73,41 @@ PATH_ITEM_MAPS = ("paths", "webhooks")
 class SpecDigests:
     """A document in parts, each a SHA-256 of its exact content: ``rest`` (everything but the
     path items) and ``items`` (the pointer of each member of ``paths`` and ``webhooks`` → its
-    hash). Two documents with the same ``rest`` and the same digest for an item have that item
-    and everything it can refer to in common (within the document)."""
+    hash, which covers the map it is in, its key and its content)."""
 
     rest: str
     items: dict[str, str]
 
 
-def _hashed(value: Any) -> str:
-    # pickle writes a value's types and content exactly (1 and 1.0, "1" and 1 differ)
-    return hashlib.sha256(pickle.dumps(value, protocol=5)).hexdigest()
+#: How a reference into a path item is written (a JSON pointer in a URI fragment, as is or
+#: percent-encoded), searched for in the pickled parts, case aside.
+_INTO_PATH_ITEMS = re.compile(rb"#(?:/|%2f)(?:paths|webhooks)", re.IGNORECASE)
 
 
 def spec_digests(document: Any) -> SpecDigests | None:
-    """The document's :class:`SpecDigests`; ``None`` when it is not a map, or holds a value
-    that cannot be hashed so."""
+    """The document's :class:`SpecDigests`, so that two documents with the same ``rest`` and
+    the same digest for a path item have that item and everything it can refer to within the
+    document in common. ``None`` where that cannot be told: the document is not a map, holds
+    a value that cannot be hashed so, or may refer into a path item from elsewhere (any text
+    that reads like such a reference counts: a path item then is not made of itself and
+    ``rest`` alone)."""
     if not isinstance(document, dict):
         return None
     try:
+        parts = []
         items = {}
         for name in PATH_ITEM_MAPS:
             members = document.get(name)
             for key, item in members.items() if isinstance(members, dict) else ():
-                items[join(f"/{name}", key)] = _hashed((key, item))
+                # pickle writes a value's types and content exactly (1 and 1.0 differ)
+                parts.append(pickle.dumps((name, key, item), protocol=5))
+                items[join(f"/{name}", key)] = hashlib.sha256(parts[-1]).hexdigest()
         rest = {k: v for k, v in document.items()
                 if not (k in PATH_ITEM_MAPS and isinstance(v, dict))}
-        return SpecDigests(_hashed((rest, [k for k in PATH_ITEM_MAPS if k in document])), items)
+        parts.append(pickle.dumps((rest, [k for k in PATH_ITEM_MAPS if k in document]),
+                                  protocol=5))
     except (pickle.PicklingError, TypeError, ValueError, RecursionError):
         return None
+    if any(_INTO_PATH_ITEMS.search(part) for part in parts):
+        return None
+    return SpecDigests(hashlib.sha256(parts[-1]).hexdigest(), items)

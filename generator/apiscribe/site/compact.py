@@ -8,9 +8,10 @@ when the template is loaded; the pages' content is not touched, and no page pays
 
 A browser shows the page as before: in HTML's normal flow a line break followed by spaces is
 one space, like the line break alone. Where that is not so, the template is kept as written:
-inside ``pre``, ``code``, ``kbd``, ``textarea``, ``script`` and ``style`` elements, inside an
-HTML tag that spans lines (an attribute value may keep its line breaks), and inside Jinja's
-own ``{{ }}``, ``{% %}`` and ``{# #}`` (a string in an expression may span lines). Templates
+inside ``pre``, ``code``, ``kbd``, ``textarea``, ``script`` and ``style`` elements, inside
+HTML tags (an attribute value may keep its line breaks; its quotes, and the Jinja in it, may
+hold ``>``), and inside Jinja's own ``{{ }}``, ``{% %}`` and ``{# #}`` (a string in an
+expression may span lines). Templates
 other than HTML (a sitemap, a ``robots.txt``) are not changed.
 """
 
@@ -26,7 +27,8 @@ from jinja2 import BaseLoader, Environment
 _INDENTATION = re.compile(
     r"(<(pre|code|kbd|textarea|script|style)\b.*?</\2\s*>"  # shown as written
     r"|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}"  # Jinja's own
-    r"|<[^<>\n]*\n[^<>]*>)"  # an HTML tag that spans lines
+    # an HTML tag, whole: its quoted values and the Jinja in it may hold "<" and ">"
+    r"|<[a-z/!?](?:\"[^\"]*\"|'[^']*'|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|[^<>\"'{]|\{)*>)"
     r"|(?<=\n)[ \t\f\r]+",
     re.S | re.I,
 )
