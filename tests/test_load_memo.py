@@ -42,7 +42,7 @@ def walked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     names: list[str] = []
     original: Callable[..., Any] = redact.redact_value
 
-    def counting(value: Any, kept: Any = redact._nothing_kept) -> Any:
+    def counting(value: Any, kept: Any = redact.nothing_kept) -> Any:
         if type(value).__name__ == "Endpoint" and not kept(value):
             names.append(value.name)
         return original(value, kept)

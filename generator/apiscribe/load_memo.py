@@ -34,6 +34,8 @@ from .diagnostics import ApiscribeError
 from .documents.pointer import join
 from .documents.specs import SpecDigests, spec_digests, spec_version
 from .model import ApiModel, Endpoint
+from .redact import nothing_kept, redact_model
+from .site.stamp import Digest, code_digest
 from .writer import encode, write_file_atomic
 
 FORMAT = 1
@@ -55,8 +57,6 @@ class LoadMemo:
     def of(cls, folder: Path, source: Path, *options: str) -> LoadMemo:
         """The memo of the spec file ``source`` in the cache folder ``folder``, for this
         apiscribe and these ``options`` (text)."""
-        from .site.stamp import Digest, code_digest
-
         name = Digest(str(source.resolve())).hexdigest()[:16]
         return cls.read(folder / "load" / f"{name}.json",
                         Digest(code_digest(), *options).hexdigest())
@@ -101,33 +101,34 @@ class SpecLoad:
     _keys: dict[int, str] = field(default_factory=dict)
 
     @classmethod
-    def start(cls, memo: LoadMemo, spec: Any) -> SpecLoad:
-        """The load of ``spec`` (a read :class:`~apiscribe.sources.openapi.SpecInput`)."""
-        return cls(memo, _digests(spec))
+    def open(cls, folder: Path, source: Path, spec: Any, *options: str) -> SpecLoad:
+        """The load of ``spec`` (the spec file ``source`` read: a
+        :class:`~apiscribe.sources.openapi.SpecInput`) with its memo in the cache folder
+        ``folder`` (:meth:`LoadMemo.of`)."""
+        return cls(LoadMemo.of(folder, source, *options), _digests(spec))
 
     # -- redaction ------------------------------------------------------------------------
+
+    def redact(self, model: ApiModel) -> ApiModel:
+        """``model`` redacted, reading only what is not known clean."""
+        redacted: ApiModel = redact_model(model, self.known_clean(model))
+        return redacted
 
     def known_clean(self, model: ApiModel) -> Callable[[object], bool]:
         """Whether a part of ``model`` is known to hold nothing to redact (see
         :func:`apiscribe.redact.redact_model`)."""
         digests = self.digests
-        if digests is None:
-            return _nothing
-        same_rest = digests.rest == self.memo.rest
-        kept: set[int] = set()
-        for endpoint in _endpoints(model):
-            key = self._key(endpoint)
-            if same_rest and key in self.memo.clean:
-                kept.add(id(endpoint))
-        for names in self.memo.parts if same_rest else ():
+        if digests is None or digests.rest != self.memo.rest:
+            return nothing_kept
+        kept = {id(endpoint) for endpoint in _endpoints(model)
+                if self._key(endpoint) in self.memo.clean}
+        for names in self.memo.parts:
             found, value = _at(model, names)
             if found:
                 kept.add(id(value))
         return lambda part: id(part) in kept
 
     def _key(self, endpoint: Endpoint) -> str:
-        from .site.stamp import Digest
-
         found = self._keys.get(id(endpoint))
         if found is None:
             assert self.digests is not None
@@ -163,10 +164,6 @@ class SpecLoad:
         updated = LoadMemo(self.memo.path, self.memo.salt, digests.rest, clean, parts, valid)
         if updated != self.memo:
             updated.write()
-
-
-def _nothing(part: object) -> bool:
-    return False
 
 
 #: How deep into the model's own fields clean parts are told apart (``schemas`` → a schema;
@@ -212,7 +209,7 @@ def _endpoints(model: ApiModel) -> Iterator[Endpoint]:
 def _digests(spec: Any) -> SpecDigests | None:
     """The document's digests, where the memo gives the same result as the full work."""
     if (spec is None or spec.model is None or spec.diagnostics or spec.referenced
-            or not isinstance(spec.document, dict) or "://" in spec.file):
+            or not isinstance(spec.document, dict)):
         return None
     document = spec.document
     version = spec_version(document)
@@ -223,10 +220,5 @@ def _digests(spec: Any) -> SpecDigests | None:
         own = components.get("schemas") if isinstance(components, dict) else None
     if set(spec.model.schemas) != set(own if isinstance(own, dict) else ()):
         return None  # a schema named from elsewhere: a path item can rename what others use
-    digests = spec_digests(document)
-    if digests is None:
-        return None
-    from .site.stamp import Digest
-
     # the file as diagnostics and source locations name it is part of everything read
-    return SpecDigests(Digest(digests.rest, spec.file).hexdigest(), digests.items)
+    return spec_digests(document, salt=spec.file)

@@ -283,28 +283,22 @@ def load(source: str, *, allow_remote_refs: bool = False, timeout: float = DEFAU
     memo = None
     if cache_dir is not None and loaded.spec is not None and not is_url(source):
         from .checks.cache import versions
-        from .load_memo import LoadMemo, SpecLoad
+        from .load_memo import SpecLoad
 
-        kept = LoadMemo.of(cache_dir, Path(source), versions().decode(),
-                           f"allow_remote_refs={allow_remote_refs}")
-        memo = SpecLoad.start(kept, loaded.spec)
+        memo = SpecLoad.open(cache_dir, Path(source), loaded.spec, versions().decode(),
+                             f"allow_remote_refs={allow_remote_refs}")
     known_valid = memo.known_valid() if memo is not None else frozenset()
     with beside(spec_checks, loaded, allow_remote_refs=allow_remote_refs,
                 known_valid=known_valid) as checks:
         read = loaded.model
-        model = None if read is None else redact_model(
-            read, memo.known_clean(read) if memo is not None else _nothing_known)
+        model = None if read is None else (
+            redact_model(read) if memo is None else memo.redact(read))
         if meanwhile is not None and model is not None:
             meanwhile(model)
         diagnostics = checks.result()
     if memo is not None and read is not None and model is not None:
         memo.keep(read, model, checks_found_nothing=not diagnostics)
     return model, diagnostics
-
-
-def _nothing_known(part: object) -> bool:
-    return False
-
 
 
 def render_target(model: ApiModel, target: str, *, kept: Path | None = None

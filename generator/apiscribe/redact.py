@@ -153,11 +153,12 @@ def redact_text(text: str) -> str:
     return original if text == original else text
 
 
-def _nothing_kept(part: object) -> bool:
+def nothing_kept(part: object) -> bool:
+    """The ``kept`` of a redaction that knows nothing clean beforehand."""
     return False
 
 
-def redact_value(value: Any, kept: Callable[[object], bool] = _nothing_kept) -> Any:
+def redact_value(value: Any, kept: Callable[[object], bool] = nothing_kept) -> Any:
     """A value of the model (a dataclass, or a JSON value such as an example or a schema)
     with its credentials replaced; the same object when it holds none. Parts for which
     ``kept`` is true are known to hold none, and are not read."""
@@ -230,7 +231,7 @@ def _may_hold(value: Any) -> bool:
     return _suspect(text)
 
 
-def redact_model(model: Any, kept: Callable[[object], bool] = _nothing_kept) -> Any:
+def redact_model(model: Any, kept: Callable[[object], bool] = nothing_kept) -> Any:
     """The model (any dataclass tree) with every credential replaced; unchanged parts are
     shared, so a model without secrets costs one walk. ``kept`` tells the parts known to hold
     nothing to redact, which are not read (:mod:`apiscribe.load_memo`)."""

@@ -84,13 +84,13 @@ class SpecDigests:
 _INTO_PATH_ITEMS = re.compile(rb"#(?:/|%2f)(?:paths|webhooks)", re.IGNORECASE)
 
 
-def spec_digests(document: Any) -> SpecDigests | None:
+def spec_digests(document: Any, salt: str = "") -> SpecDigests | None:
     """The document's :class:`SpecDigests`, so that two documents with the same ``rest`` and
     the same digest for a path item have that item and everything it can refer to within the
-    document in common. ``None`` where that cannot be told: the document is not a map, holds
-    a value that cannot be hashed so, or may refer into a path item from elsewhere (any text
-    that reads like such a reference counts: a path item then is not made of itself and
-    ``rest`` alone)."""
+    document in common; ``salt`` is hashed into ``rest``. ``None`` where that cannot be
+    told: the document is not a map, holds a value that cannot be hashed so, or may refer
+    into a path item from elsewhere (any text that reads like such a reference counts: a path
+    item then is not made of itself and ``rest`` alone)."""
     if not isinstance(document, dict):
         return None
     try:
@@ -104,8 +104,8 @@ def spec_digests(document: Any) -> SpecDigests | None:
                 items[join(f"/{name}", key)] = hashlib.sha256(parts[-1]).hexdigest()
         rest = {k: v for k, v in document.items()
                 if not (k in PATH_ITEM_MAPS and isinstance(v, dict))}
-        parts.append(pickle.dumps((rest, [k for k in PATH_ITEM_MAPS if k in document]),
-                                  protocol=5))
+        parts.append(pickle.dumps(
+            (rest, [k for k in PATH_ITEM_MAPS if k in document], salt), protocol=5))
     except (pickle.PicklingError, TypeError, ValueError, RecursionError):
         return None
     if any(_INTO_PATH_ITEMS.search(part) for part in parts):

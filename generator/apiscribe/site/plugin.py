@@ -115,7 +115,7 @@ def read_model(api_docs: str, base: Path, *, allow_remote_refs: bool = False,
     input stop the build (PluginError), warnings are logged. With ``cache`` (a folder), a
     spec file's memo is kept there, so that the next build redacts only what changed
     (:mod:`apiscribe.load_memo`)."""
-    from ..load_memo import LoadMemo, SpecLoad
+    from ..load_memo import SpecLoad
     from ..sources import load_input
 
     source: str | Path = api_docs if is_url(api_docs) else (base / api_docs).resolve()
@@ -134,9 +134,8 @@ def read_model(api_docs: str, base: Path, *, allow_remote_refs: bool = False,
     watched = source if isinstance(source, Path) else None
     if cache is None or loaded.spec is None or watched is None:
         return redact_model(loaded.model), watched
-    memo = SpecLoad.start(LoadMemo.of(cache, watched, f"allow_remote_refs={allow_remote_refs}"),
-                          loaded.spec)
-    model = redact_model(loaded.model, memo.known_clean(loaded.model))
+    memo = SpecLoad.open(cache, watched, loaded.spec, f"allow_remote_refs={allow_remote_refs}")
+    model = memo.redact(loaded.model)
     memo.keep(loaded.model, model, checks_found_nothing=False)  # the build checks nothing
     return model, watched
 
