@@ -640,3 +640,16 @@ def test_large_finite_numbers_still_give_strict_json(tmp_path: Path) -> None:
     spec_out = json.loads((tmp_path / "openapi" / "openapi.json").read_text())
     media = spec_out["paths"]["/things"]["get"]["responses"]["200"]["content"]
     assert media["application/json"]["example"]["big"] == 1.7e308
+
+
+@pytest.mark.parametrize(("name", "text", "line"), [
+    ("spec.json", "null\n", 1), ("spec.yaml", "", 1), ("spec.yaml", "# nothing here\n", 1),
+    ("doc", "---\n# h\nnull\n---\n", 3),
+])
+def test_a_document_that_is_only_null_is_an_error(tmp_path: Path, name: str, text: str,
+                                                   line: int) -> None:
+    path = write_doc(tmp_path, text) if name == "doc" else tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    for result in (check(path), convert(path, "jsondocs", tmp_path / "out")):
+        assert result.exit_code == 1, result.output
+        assert f"{path}:{line}: error empty-document: the document is empty" in result.output

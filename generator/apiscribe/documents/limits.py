@@ -25,6 +25,9 @@ from typing import Any
 from ..diagnostics import ApiscribeError
 from .pointer import escape_token
 
+#: What a document that is nothing but ``null`` (or an empty YAML file) is told: no reader
+#: has a use for it, and a parser's ``None`` means a document that could not be read.
+EMPTY_DOCUMENT = "the document is empty: it holds only null, not an object or a list"
 #: The largest input read, in bytes, unless ``APISCRIBE_MAX_INPUT_BYTES`` says otherwise.
 MAX_INPUT_BYTES = 64_000_000
 #: The environment variable that sets another input size limit.

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, error
 from .limits import (
+    EMPTY_DOCUMENT,
     TOO_DEEP,
     data_problem,
     json_constant,
@@ -145,6 +146,8 @@ def parse_json(text: str, file: str, *, first_line: int = 1) -> Parsed:
         ], LineIndex({})
     except ValueError as exc:  # e.g. an integer of more digits than Python converts
         return failed("bad-json", f"invalid JSON: {exc}", first_line)
+    if document is None:
+        return failed("empty-document", EMPTY_DOCUMENT, first_line)
     lines = LineIndex(json_text=text, first_line=first_line)
     problem = data_problem(document)
     if problem is not None:

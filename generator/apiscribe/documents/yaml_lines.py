@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import yaml
 
 from ..diagnostics import Diagnostic, error
-from .limits import TOO_DEEP, data_problem, problem_code
+from .limits import EMPTY_DOCUMENT, TOO_DEEP, data_problem, problem_code
 from .lines import LineIndex
 from .pointer import escape_token
 from .syntax import yaml_problem
@@ -172,6 +172,8 @@ def parse_yaml(text: str, file: str) -> tuple[Any | None, list[Diagnostic], Line
     ]
     if problems:
         return None, sorted(problems), LineIndex({})
+    if document is None:
+        return None, [error("empty-document", EMPTY_DOCUMENT, file=file, line=1)], LineIndex({})
     lines = LineIndex(_yaml_line_map(loader, document))
     problem = data_problem(document, max_values=MAX_EXPANDED_NODES)
     if problem is not None:
