@@ -5,7 +5,10 @@ Three measurements, each on a spec the caller names:
 - ``build SPEC OUT``: ``apiscribe convert SPEC --to site -o OUT`` with a timer around
   MkDocs' phases (``_populate_page``: reading and converting pages; ``_build_page``: the theme's
   template and the write) and each plugin event, and the peak RSS (``VmHWM``) after each
-  event. Run it twice on the same OUT after an edit to see a one-change build.
+  event. Run it twice on the same OUT after an edit to see a one-change build. The RSS is
+  also printed around two steps that once raised the peak: sending the pages to the worker
+  that builds the search index (``PageWorkers.follow_up``), and storing the page cache's
+  entries (``CachedBuild.finish``).
 - ``serve MKDOCS_YML SPEC``: rebuilds the project as ``mkdocs serve`` does (the config
   loaded again, ``build(config, serve_url=...)``), one edit of SPEC before each, printing each
   rebuild's time, the live Python objects and the peak RSS.
@@ -67,6 +70,19 @@ def _memory() -> str:
            f"{int(fields['VmRSS'].split()[0]) // 1024} MiB"
 
 
+def _said_memory(owner: Any, name: str) -> None:
+    original = getattr(owner, name)
+
+    def said(*args: Any, **kwargs: Any) -> Any:
+        print(f"before {owner.__name__}.{name}: {_memory()}")
+        try:
+            return original(*args, **kwargs)
+        finally:
+            print(f"after {owner.__name__}.{name}: {_memory()}")
+
+    setattr(owner, name, said)
+
+
 def build(spec: Path, out: Path) -> None:
     import mkdocs.commands.build as mkdocs_build
     from mkdocs.plugins import PluginCollection
@@ -84,6 +100,11 @@ def build(spec: Path, out: Path) -> None:
         return found
 
     pipeline.load = loaded  # type: ignore[assignment]
+    from apiscribe.site.page_cache import CachedBuild
+    from apiscribe.site.workers import PageWorkers
+
+    for owner, name in ((PageWorkers, "follow_up"), (CachedBuild, "finish")):
+        _said_memory(owner, name)
     run_event = PluginCollection.run_event
     said: set[str] = set()
     page_events = {"pre_page", "page_read_source", "page_markdown", "page_content",

@@ -5,7 +5,9 @@ from __future__ import annotations
 import filecmp
 import json
 import logging
+import multiprocessing
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -61,6 +63,9 @@ ODD_PAGES = {
         '    <span data-search-foo="bar">y</span>\n'
     ),
 }
+#: Text that CPython stores at 2 and 4 bytes a character (apiscribe.site.workers.PageState).
+UNICODE_PAGE = {
+    "zz-unicode.md": "# Caf\u00e9 \U0001f600\n\nNa\u00efve r\u00e9sum\u00e9 \u2014 \U0001f680.\n"}
 
 
 def project(root: Path, *, workers: int, pages: dict[str, str] | None = None) -> Path:
@@ -99,16 +104,22 @@ def worker_messages(caplog: pytest.LogCaptureFixture) -> list[str]:
     ]
 
 
-def test_workers_build_the_same_site(tmp_path: Path, debug_log: pytest.LogCaptureFixture) -> None:
-    build_site(project(tmp_path / "one", workers=1))
+@pytest.mark.parametrize("batch", [site_workers.BATCH, 4])
+def test_workers_build_the_same_site(
+    tmp_path: Path, debug_log: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,
+    batch: int
+) -> None:
+    # With 4 pages a message, every pipe carries many batches (the forks inherit the setting).
+    monkeypatch.setattr(site_workers, "BATCH", batch)
+    build_site(project(tmp_path / "one", workers=1, pages=UNICODE_PAGE))
     assert worker_messages(debug_log) == [
         "apiscribe: every page is rendered in the build process: "
         "one process is configured (or the machine has one CPU)"
     ]
     debug_log.clear()
-    build_site(project(tmp_path / "three", workers=3))
+    build_site(project(tmp_path / "three", workers=3, pages=UNICODE_PAGE))
     assert worker_messages(debug_log) == [
-        "apiscribe: 2 worker(s) render 42 of 63 pages",
+        "apiscribe: 2 worker(s) render 42 of 64 pages",
         "apiscribe: a worker builds the search index",
     ]
     assert same_tree(tmp_path / "one" / "site", tmp_path / "three" / "site")
@@ -294,3 +305,49 @@ def test_worker_count() -> None:
     assert site_workers.worker_count(3) == 2
     assert site_workers.worker_count(100) == site_workers.MAX_WORKERS
     assert 0 <= site_workers.worker_count(0) <= site_workers.MAX_WORKERS
+
+
+@pytest.mark.parametrize("count", [0, 1, site_workers.BATCH, 2 * site_workers.BATCH + 1])
+def test_batches_arrive_whole_and_in_order(count: int) -> None:
+    here, there = multiprocessing.Pipe()
+    sent: list[Any] = []
+    real_send = there.send
+
+    def send(message: Any) -> None:
+        sent.append(message)
+        real_send(message)
+
+    there.send = send  # type: ignore[method-assign]
+    items = [{"page": n, "text": "x" * n} for n in range(count)]
+    site_workers.send_batches(there, iter(items))
+    assert list(site_workers.receive_batches(here)) == items
+    assert [len(m) for m in sent[:-1]] == [
+        min(site_workers.BATCH, count - start) for start in range(0, count, site_workers.BATCH)]
+    assert sent[-1] == []
+
+
+def test_page_state_leaves_no_utf8_copy_in_the_pages_text(tmp_path: Path) -> None:
+    # Pickling a non-ASCII str makes CPython keep its UTF-8 beside it for as long as it lives:
+    # the follow-up job's pages are sent as UTF-8 the build encodes itself.
+    text = "<p>Caf\u00e9 \U0001f600</p>" * 1000 + "\ud800"  # a lone surrogate too
+    pickled = "<p>Caf\u00e9 \U0001f600</p>" * 1000
+    before = sys.getsizeof(pickled)
+    pickle.dumps(pickled)
+    assert sys.getsizeof(pickled) > before  # what the test guards against
+    config = project(tmp_path, workers=1)
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File
+
+    loaded = load_config(str(config))
+    page = Page(None, File("a.md", str(tmp_path / "docs"), str(tmp_path / "site"), False),
+                loaded)
+    page.markdown, page.content, page._title_from_render = text, text, "Caf\u00e9"
+    sizes = sys.getsizeof(page.content)
+    here, there = multiprocessing.Pipe()
+    site_workers.send_batches(there, [site_workers.PageState.of(page)])
+    assert sys.getsizeof(page.content) == sizes
+    (state,) = site_workers.receive_batches(here)
+    other = Page(None, File("a.md", str(tmp_path / "docs"), str(tmp_path / "site"), False),
+                 loaded)
+    state.put_in_place(other)
+    assert (other.markdown, other.content, other.title) == (text, text, "Caf\u00e9")

@@ -19,6 +19,10 @@ up, so ``--strict`` counts them. A page a worker could not render, or any worker
 falls back to MkDocs' own rendering of that page, which then fails or warns exactly as it
 would have.
 
+Pages travel both ways in messages of :data:`BATCH` pages, ended by an empty one
+(:func:`send_batches`, :func:`receive_batches`), so that neither end ever holds one pickle of
+every page.
+
 The first worker can also take a follow-up job once every page is rendered (the plugin gives
 it the search index, when no plugin but Material's search reads pages in
 ``on_page_context``): the build process sends it the pages it does not have yet
@@ -30,10 +34,11 @@ MkDocs writes the pages, and the build collects the answer at the end
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Collection, MutableMapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -54,6 +59,9 @@ PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content")
 MIN_PAGES = 40
 #: Each worker is a fork of the whole build; a machine with many CPUs gets no more than this.
 MAX_WORKERS = 4
+#: Pages per message on a worker's pipe. One message of every page's HTML, pickled, cost the
+#: build process its size again at its peak (BENCHMARKS.md, "Issue 13, a fifth pass").
+BATCH = 32
 
 
 @dataclass
@@ -79,18 +87,39 @@ class Rendered:
 
 @dataclass
 class PageState:
-    """What the follow-up job needs of a page the worker did not render."""
+    """What the follow-up job needs of a page the worker did not render.
+
+    The Markdown and HTML travel as UTF-8 the build encodes one page at a time: pickling a
+    ``str`` would leave a UTF-8 copy inside every non-ASCII one for the rest of the build
+    (CPython keeps it with the string), 22 MiB on GitHub's description."""
 
     src_uri: str
-    markdown: str | None
-    content: str | None
+    markdown: bytes | None
+    content: bytes | None
     toc: TableOfContents
     meta: MutableMapping[str, Any]
     title: str | None
 
+    @classmethod
+    def of(cls, page: Page) -> PageState:
+        return cls(page.file.src_uri, _utf8(page.markdown), _utf8(page.content), page.toc,
+                   page.meta, page._title_from_render)
 
-#: A follow-up job: all pages in build order -> a picklable answer.
-FollowUp = Callable[[list[Page]], Any]
+    def put_in_place(self, page: Page) -> None:
+        page.markdown, page.content = _text(self.markdown), _text(self.content)
+        page.toc, page.meta, page._title_from_render = self.toc, self.meta, self.title
+
+
+def _utf8(text: str | None) -> bytes | None:
+    return None if text is None else text.encode("utf-8", "surrogatepass")
+
+
+def _text(data: bytes | None) -> str | None:
+    return None if data is None else data.decode("utf-8", "surrogatepass")
+
+
+#: A follow-up job: all pages in build order -> a list of picklable answers.
+FollowUp = Callable[[list[Page]], Sequence[Any]]
 
 
 class _Recorder(logging.Handler):
@@ -112,9 +141,10 @@ def _work(connection: Connection, inherited: Sequence[Connection], pages: Sequen
     """A worker: render ``pages`` in order and send the list of results, one per page; then
     run ``follow_up`` if there is one (see the module docstring).
 
-    The results go in one message at the end, so that the worker never waits for the build
-    process to read from the pipe. The build's ends of the pipes, inherited by the fork, are
-    closed first: if the build dies, this worker's next read or write fails and it ends.
+    The results are sent at the end, so that the worker never waits for the build process
+    to read from the pipe while it renders. The build's ends of the pipes, inherited by the
+    fork, are closed first: if the build dies, this worker's next read or write fails and it
+    ends.
     """
     for end in inherited:
         end.close()
@@ -155,22 +185,35 @@ def _render_and_follow(connection: Connection, pages: Sequence[Page], config: Mk
             pass
         finally:
             config._current_page = None
-    connection.send(results)
+    send_batches(connection, results)
     if follow_up is not None:
         _follow_up(connection, files, follow_up)
 
 
 def _follow_up(connection: Connection, files: Files, job: FollowUp) -> None:
-    message: tuple[list[str], list[PageState]] | None = connection.recv()
-    if message is None:
+    order: list[str] | None = connection.recv()
+    if order is None:
         return
-    order, states = message
     pages = {f.src_uri: f.page for f in files.documentation_pages() if f.page is not None}
-    for state in states:
+    for state in receive_batches(connection):
         if (page := pages.get(state.src_uri)) is not None:
-            page.markdown, page.content = state.markdown, state.content
-            page.toc, page.meta, page._title_from_render = state.toc, state.meta, state.title
-    connection.send(job([pages[uri] for uri in order if uri in pages]))
+            state.put_in_place(page)
+    send_batches(connection, job([pages[uri] for uri in order if uri in pages]))
+
+
+def send_batches(connection: Connection, items: Iterable[Any]) -> None:
+    """Send ``items`` in messages of :data:`BATCH` (made one message at a time), then an
+    empty one."""
+    found = iter(items)
+    while batch := list(itertools.islice(found, BATCH)):
+        connection.send(batch)
+    connection.send([])
+
+
+def receive_batches(connection: Connection) -> Iterator[Any]:
+    """The items :func:`send_batches` sent, as they arrive."""
+    while batch := connection.recv():
+        yield from batch
 
 
 def other_handlers(config: MkDocsConfig, event: str, owners: set[object]) -> list[str]:
@@ -270,10 +313,9 @@ class PageWorkers:
             return None
         if connection not in self._received:
             self._received.add(connection)
-            try:
-                results: list[Rendered] = connection.recv()
-            except (EOFError, OSError):  # the worker died: its pages fall back
-                results = []
+            results: list[Rendered] = []
+            with contextlib.suppress(EOFError, OSError):  # a dead worker's pages fall back
+                results.extend(receive_batches(connection))
             self._results.update((result.src_uri, result) for result in results)
             if connection is self._follower:  # the pages the follow-up job has already
                 self._follower_pages = {result.src_uri for result in results}
@@ -288,27 +330,25 @@ class PageWorkers:
         connection, self._follower = self._follower, None
         if connection is None or connection not in self._received:
             return False
-        states = [
-            PageState(page.file.src_uri, page.markdown, page.content, page.toc, page.meta,
-                      page._title_from_render)
-            for page in pages if page.file.src_uri not in self._follower_pages
-        ]
+        states = (PageState.of(page) for page in pages
+                  if page.file.src_uri not in self._follower_pages)
         try:
-            connection.send(([page.file.src_uri for page in pages], states))
+            connection.send([page.file.src_uri for page in pages])
+            send_batches(connection, states)
         except (OSError, ValueError):  # the worker is gone
             return False
         self._follower, self._following = connection, True
         return True
 
-    def answer(self) -> Any | None:
+    def answer(self) -> list[Any] | None:
         """The follow-up job's answer (``None`` if it was not started or the worker failed)."""
         connection, self._follower = self._follower, None
         if connection is None or not self._following:
             return None
         self._following = False
         try:
-            return connection.recv()
-        except (EOFError, OSError):
+            return list(receive_batches(connection))
+        except (EOFError, OSError):  # all of it or none
             return None
 
     def stop(self) -> None:
