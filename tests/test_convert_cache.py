@@ -158,3 +158,25 @@ def test_the_command_line_keeps_pages_in_the_users_cache_unless_told_not_to(
     assert len(kept_pages(pack)) == 49
     assert tree(tmp_path / "a") == tree(tmp_path / "b") == tree(tmp_path / "c")
     assert "--no-cache" in run("convert", "--help", env=env).stdout
+
+
+def test_markdown_runs_import_no_mkdocs(tmp_path: Path) -> None:
+    # The keys of the kept pages and of the load memo are hashed outside apiscribe.site, so
+    # that a run that builds no site does not pay for importing MkDocs and Material.
+    source = write(tmp_path / "spec.json", spec())
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from apiscribe import pipeline\n"
+        "for out in ('a', 'a', 'b'):\n"
+        f"    outcome = pipeline.convert({str(source)!r}, 'markdown', Path({str(tmp_path)!r}) / out,"
+        f" cache_dir=Path({str(tmp_path / 'cache')!r}))\n"
+        "    assert not outcome.diagnostics, outcome.diagnostics\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'mkdocs', 'material'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert list((tmp_path / "cache" / "load").iterdir())  # the memo and the pack were used
+    assert len(list((tmp_path / "cache" / "markdown").iterdir())) == 2

@@ -31,11 +31,11 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import ApiscribeError
+from .digests import Digest, code_digest
 from .documents.pointer import join
 from .documents.specs import SpecDigests, spec_digests, spec_version
 from .model import ApiModel, Endpoint
 from .redact import nothing_kept, redact_model
-from .site.stamp import Digest, code_digest
 from .writer import encode, write_file_atomic
 
 FORMAT = 1

@@ -317,9 +317,10 @@ def render_target(model: ApiModel, target: str, *, kept: Path | None = None
 def render_markdown(model: ApiModel, kept: Path) -> dict[str, str]:
     """The Markdown pages, with each page's Markdown kept in the file ``kept`` under a key of
     everything it is made from, salted with apiscribe's code
-    (:class:`apiscribe.site.MarkdownPack`): a page kept there by the last run is not rendered
-    again. The file then holds this run's pages."""
-    from .site import MarkdownPack, code_digest
+    (:class:`apiscribe.markdown_pack.MarkdownPack`): a page kept there by the last run is not
+    rendered again. The file then holds this run's pages."""
+    from .digests import code_digest
+    from .markdown_pack import MarkdownPack
 
     pack = MarkdownPack(kept, code_digest())
     pages = markdown_view.render(model, markdown_view.RenderMemo(pack))
@@ -330,7 +331,7 @@ def render_markdown(model: ApiModel, kept: Path) -> dict[str, str]:
 def markdown_cache(cache_dir: Path, out_dir: Path) -> Path:
     """The file under ``cache_dir`` where ``convert --to markdown`` keeps the pages it writes
     to ``out_dir`` (one per output folder, so no run evicts another's pages)."""
-    from .site import Digest
+    from .digests import Digest
 
     return cache_dir / "markdown" / f"{Digest(str(out_dir.resolve())).hexdigest()[:16]}.zlib"
 

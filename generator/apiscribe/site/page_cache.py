@@ -55,8 +55,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
+from ..digests import Digest, code_digest, files_under, version_of
 from .cache_store import PageCache
-from .stamp import Digest, code_digest, files_under, version_of
 from .workers import Rendered, other_handlers
 
 log = get_plugin_logger(__name__)

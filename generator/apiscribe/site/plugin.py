@@ -44,6 +44,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..diagnostics import ApiscribeError, Diagnostic, has_errors
+from ..digests import code_digest
 from ..documents.fetch import is_url
 from ..forking import beside
 from ..model import ApiModel
@@ -56,7 +57,6 @@ from .mkdocs_yml import DEFAULT_API_DOCS, site_nav
 from .page_cache import CACHE_DIR, CachedBuild, Capture, Unstable, serve_stored_output
 from .page_cache import why_not as cache_off
 from .search import Entry, SearchFilter, material_search
-from .stamp import code_digest
 from .workers import PageWorkers, Rendered, other_handlers, put_in_place, worker_count
 
 log = get_plugin_logger(__name__)

@@ -17,70 +17,16 @@ has no stamp: what it serves can change at any time.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import hashlib
 import json
-from collections.abc import Iterable, Sequence
-from importlib import metadata
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ..views.markdown import template_dir
+from ..digests import Digest, code_digest, files_under
 
 #: The stamp file in a built site.
 STAMP_FILE = ".apiscribe-stamp"
-#: The packages whose versions change what a site build makes.
-PACKAGES = ("apiscribe", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions",
-            "pygments", "jinja2", "nh3")
-_PACKAGE = Path(__file__).resolve().parent.parent
-_CODE_SUFFIXES = (".py", ".j2", ".css", ".json")
-
-
-def version_of(name: str) -> str:
-    """The installed version of the distribution ``name`` ("-" when it is not installed)."""
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "-"
-
-
-def files_under(path: Path) -> Iterable[Path]:
-    """The files under ``path`` (or ``path`` itself), sorted, without ``__pycache__``."""
-    if path.is_dir():
-        yield from sorted(p for p in path.rglob("*")
-                          if p.is_file() and "__pycache__" not in p.parts)
-    elif path.is_file():
-        yield path
-
-
-class Digest:
-    """A SHA-256 over a sequence of parts, each length-prefixed (so no two sequences of parts
-    hash alike by running into each other)."""
-
-    def __init__(self, *parts: str | bytes) -> None:
-        self._hash = hashlib.sha256()
-        self.add(*parts)
-
-    def add(self, *parts: str | bytes) -> None:
-        for part in parts:
-            data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
-            self._hash.update(len(data).to_bytes(8, "big") + data)
-
-    def hexdigest(self) -> str:
-        return self._hash.hexdigest()
-
-
-@functools.cache
-def code_digest() -> str:
-    """A hash of apiscribe's own code, templates and stylesheet, and of the versions of the
-    packages that change what a site build makes (see :data:`PACKAGES`)."""
-    digest = Digest("apiscribe code", *(f"{n}={version_of(n)}" for n in PACKAGES))
-    for root in (_PACKAGE, template_dir()):
-        for path in files_under(root):
-            if path.suffix in _CODE_SUFFIXES:
-                digest.add(path.relative_to(root).as_posix(), path.read_bytes())
-    return digest.hexdigest()
 
 
 def build_stamp(inputs: Sequence[Path], options: Sequence[str] = ()) -> str:
