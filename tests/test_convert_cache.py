@@ -168,9 +168,9 @@ def test_markdown_runs_import_no_mkdocs(tmp_path: Path) -> None:
         "import sys\n"
         "from pathlib import Path\n"
         "from apiscribe import pipeline\n"
+        f"source, root = {str(source)!r}, Path({str(tmp_path)!r})\n"
         "for out in ('a', 'a', 'b'):\n"
-        f"    outcome = pipeline.convert({str(source)!r}, 'markdown', Path({str(tmp_path)!r}) / out,"
-        f" cache_dir=Path({str(tmp_path / 'cache')!r}))\n"
+        "    outcome = pipeline.convert(source, 'markdown', root / out, cache_dir=root / 'cache')\n"
         "    assert not outcome.diagnostics, outcome.diagnostics\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'mkdocs', 'material'}))\n"
     )
