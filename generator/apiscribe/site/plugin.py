@@ -57,6 +57,7 @@ from .mkdocs_yml import DEFAULT_API_DOCS, site_nav
 from .page_cache import CACHE_DIR, CachedBuild, Capture, Unstable, serve_stored_output
 from .page_cache import why_not as cache_off
 from .search import Entry, SearchFilter, material_search
+from .template_memo import TemplateMemo
 from .workers import PageWorkers, Rendered, other_handlers, put_in_place, worker_count
 
 log = get_plugin_logger(__name__)
@@ -183,6 +184,8 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         self._markdown: dict[str, str] = {}
         self._cache: PageCache | None = None
         self._indexing: list[Page] = []  # the pages a worker indexes
+        # The theme's compiled templates, from one build of `mkdocs serve` to the next.
+        self._templates = TemplateMemo()
         self.search_filter = SearchFilter(
             self._is_api_page, lambda: self._search is not None,
             stored=self._stored_search, made=self._made_search)
@@ -349,6 +352,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
             self._cache.write_behind()
         if self.config.compact_html:
             compact_templates(env)
+        self._templates.install(env)
         # Every page is rendered: a worker builds the search index while MkDocs writes pages.
         self._pages = [f.page for f in files.documentation_pages() if f.page is not None]
         cached = self.cached
