@@ -11,7 +11,8 @@ Three measurements, each on a spec the caller names:
   entries (``CachedBuild.finish``).
 - ``serve MKDOCS_YML SPEC``: rebuilds the project as ``mkdocs serve`` does (the config
   loaded again, ``build(config, serve_url=...)``), one edit of SPEC before each, printing each
-  rebuild's time, the live Python objects and the peak RSS.
+  rebuild's time, the live Python objects, the peak RSS, and the time in MkDocs' phases and
+  in Jinja compiling templates.
 - ``filters SPEC``: how often the Markdown view's description and escaping filters are called
   on the pages of SPEC, and on how many distinct arguments.
 
@@ -130,8 +131,14 @@ def build(spec: Path, out: Path) -> None:
 
 
 def serve(mkdocs_yml: Path, spec: Path, times: int) -> None:
+    import jinja2
+    import mkdocs.commands.build as mkdocs_phases
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
+
+    for name in ("_populate_page", "_build_page"):
+        _timed(mkdocs_phases, name, name)
+    _timed(jinja2.Environment, "compile", "Jinja compiling templates")
 
     site = Path(f"/tmp/apiscribe-phases-serve-{time.time_ns()}")
     for number in range(times):
@@ -145,6 +152,9 @@ def serve(mkdocs_yml: Path, spec: Path, times: int) -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         print(f"rebuild {number}: {time.perf_counter() - start:.2f} s, "
               f"{len(gc.get_objects())} objects, peak {peak} MiB", flush=True)
+        for label, seconds in TIMES.most_common():
+            print(f"  {label:32s} {seconds:7.2f} s")
+        TIMES.clear()
 
 
 def filters(spec: Path) -> None:
