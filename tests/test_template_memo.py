@@ -100,6 +100,8 @@ def test_the_rebuilds_of_one_process_compile_the_theme_once(
             (docs / "page-03.md").write_text("# Changed\n\nA new body.\n", encoding="utf-8")
         site = tmp_path / f"site-{number}"
         config = load_config(str(config_file), site_dir=str(site))
+        if number == 0:  # MkDocs keeps the plugin across this process's earlier builds too
+            config.plugins["apiscribe"]._templates = TemplateMemo()
         config.plugins.on_startup(command="serve", dirty=False)
         compiled.clear()
         mkdocs_build(config, serve_url="http://127.0.0.1:8000/")
