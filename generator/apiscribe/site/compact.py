@@ -3,9 +3,9 @@
 Material's templates indent their HTML and put each Jinja tag on a line of its own, and every
 page carries the whole navigation: on a large API about a third of a page's bytes is the
 templates' indentation (GitHub's description: 131 MB of HTML, 92 MB without it).
-:class:`CompactLoader`
-hands Jinja each ``.html`` template without the spaces and tabs that open its lines, once,
-when the template is loaded; the pages' content is not touched, and no page pays for it.
+:class:`CompactLoader` hands Jinja each ``.html`` template without the spaces and tabs that
+open its lines, once, when the template is loaded; the pages' content is not touched, and no
+page pays for it.
 
 A browser shows the page as before: in HTML's normal flow a line break followed by spaces is
 one space, like the line break alone. Where that is not so, the template is kept as written:

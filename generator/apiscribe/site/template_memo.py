@@ -32,10 +32,10 @@ def signature(env: Environment) -> tuple[Any, ...]:
     """What of ``env`` its compiled templates depend on, besides their source. The filter
     and test functions themselves are in it (compared by identity), so it keeps them alive
     and no other function can take one's place under the same ``id``."""
+    settings = (getattr(env, name) for name in _SETTINGS)
     return (
         type(env),
-        tuple(repr(getattr(env, name)) if not callable(getattr(env, name))
-              else getattr(env, name) for name in _SETTINGS),
+        tuple(value if callable(value) else repr(value) for value in settings),
         tuple(sorted(env.extensions)),
         tuple(sorted(env.filters.items(), key=lambda item: item[0])),
         tuple(sorted(env.tests.items(), key=lambda item: item[0])),

@@ -353,10 +353,10 @@ class PageWorkers:
 
     def stop(self) -> None:
         """End the workers (all of them have finished after a whole build)."""
+        if self._follower is not None and not self._following:
+            with contextlib.suppress(OSError, ValueError):
+                self._follower.send(None)  # no follow-up after all
         for connection, process in self._processes:
-            if self._follower is not None and not self._following:
-                with contextlib.suppress(OSError, ValueError):
-                    self._follower.send(None)  # no follow-up after all
             process.join(timeout=0 if self._owner or self._following else 5)
             if process.is_alive():
                 process.kill()
