@@ -11,8 +11,11 @@ Three measurements, each on a spec the caller names:
   entries (``CachedBuild.finish``).
 - ``serve MKDOCS_YML SPEC``: rebuilds the project as ``mkdocs serve`` does (the config
   loaded again, ``build(config, serve_url=...)``), one edit of SPEC before each, printing each
-  rebuild's time, the live Python objects, the peak RSS, and the time in MkDocs' phases and
-  in Jinja compiling templates.
+  rebuild's time, the live Python objects, the peak RSS, and the time in MkDocs' phases, in
+  the plugins' other events and in Jinja compiling templates. Its site is in the temporary
+  folder, as ``mkdocs serve``'s is: ``TMPDIR=/dev/shm`` puts it on tmpfs (on this machine's
+  ext4 ``/tmp``, mounted with ``discard``, writing a folder just deleted slows down from one
+  rebuild to the next).
 - ``filters SPEC``: how often the Markdown view's description and escaping filters are called
   on the pages of SPEC, and on how many distinct arguments.
 
@@ -35,6 +38,8 @@ import gc
 import json
 import random
 import resource
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -133,14 +138,39 @@ def build(spec: Path, out: Path) -> None:
 def serve(mkdocs_yml: Path, spec: Path, times: int) -> None:
     import jinja2
     import mkdocs.commands.build as mkdocs_phases
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
+    from mkdocs.plugins import PluginCollection
+    from mkdocs.structure.files import Files
 
     for name in ("_populate_page", "_build_page"):
         _timed(mkdocs_phases, name, name)
+    _timed(mkdocs_phases.utils, "clean_directory", "cleaning site_dir")
+    _timed(Files, "copy_static_files", "copy_static_files")
     _timed(jinja2.Environment, "compile", "Jinja compiling templates")
+    run_event = PluginCollection.run_event
+    page_events = {"pre_page", "page_read_source", "page_markdown", "page_content",
+                   "page_context", "post_page"}
 
-    site = Path(f"/tmp/apiscribe-phases-serve-{time.time_ns()}")
+    def event(self: Any, name: str, item: Any = None, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return run_event(self, name, item, **kwargs)
+        finally:
+            if name not in page_events:  # those are inside the two phases
+                TIMES[f"event {name}"] += time.perf_counter() - start
+
+    PluginCollection.run_event = event  # type: ignore[method-assign]
+    # in the temporary folder, as `mkdocs serve` puts it (TMPDIR=/dev/shm: on tmpfs)
+    site = Path(tempfile.gettempdir()) / f"apiscribe-phases-serve-{time.time_ns()}"
+    try:
+        _rebuilds(mkdocs_yml, spec, times, site)
+    finally:
+        shutil.rmtree(site, ignore_errors=True)
+
+
+def _rebuilds(mkdocs_yml: Path, spec: Path, times: int, site: Path) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
     for number in range(times):
         if number:
             edit(spec, number)
@@ -153,7 +183,8 @@ def serve(mkdocs_yml: Path, spec: Path, times: int) -> None:
         print(f"rebuild {number}: {time.perf_counter() - start:.2f} s, "
               f"{len(gc.get_objects())} objects, peak {peak} MiB", flush=True)
         for label, seconds in TIMES.most_common():
-            print(f"  {label:32s} {seconds:7.2f} s")
+            if seconds >= 0.05:
+                print(f"  {label:32s} {seconds:7.2f} s")
         TIMES.clear()
 
 

@@ -1,6 +1,7 @@
-"""``convert --to markdown`` keeps each page's Markdown between runs (pipeline.render_markdown):
+"""``convert --to markdown`` keeps each page's Markdown between runs (MarkdownPack.render):
 a run after an edit renders only the changed pages and writes what a run without the cache
-writes, byte for byte."""
+writes, byte for byte; the last scan for credentials reads only pages it has not found clean
+before (MarkdownPack.scan)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,17 @@ import json
 import os
 import subprocess
 import sys
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from apiscribe import pipeline
+from apiscribe import pipeline, redact
+from apiscribe.markdown_pack import MAGIC, MarkdownPack
 from apiscribe.views import markdown
 
+from .hostile.test_secrets import _jsondoc
 from .test_page_cache import edit, spec, write
 
 
@@ -68,14 +70,37 @@ def test_a_run_after_an_edit_renders_the_changed_pages_and_writes_the_cold_outpu
     assert warm != first
 
 
-def kept_pages(pack: Path) -> dict[str, str]:
-    pages: dict[str, str] = json.loads(zlib.decompress(pack.read_bytes()))["pages"]
+def header(pack: Path) -> tuple[dict[str, Any], bytes]:
+    """The pack file's header line, and the pages after it."""
+    data = pack.read_bytes()
+    assert data.startswith(MAGIC)
+    line, _, pages = data[len(MAGIC):].partition(b"\n")
+    found: dict[str, Any] = json.loads(line)
+    return found, pages
+
+
+def kept_pages(pack: Path) -> dict[str, tuple[str, bool]]:
+    """``{key: (text, scanned clean)}`` of a pack file, read as its layout says."""
+    found, data = header(pack)
+    pages, start = {}, 0
+    for key, length, clean in found["pages"]:
+        pages[key] = (data[start:start + length].decode("utf-8"), clean)
+        start += length
+    assert start == len(data)
     return pages
 
 
+def rewritten(pack: Path, change: Callable[[dict[str, Any]], object]) -> None:
+    """The pack file with its header changed by ``change``."""
+    found, pages = header(pack)
+    change(found)
+    pack.write_bytes(MAGIC + json.dumps(found).encode() + b"\n" + pages)
+
+
 @pytest.mark.parametrize("damage", [
-    b"", b"not zlib", zlib.compress(b"[1, 2]"), zlib.compress(b'{"salt": "x", "pages": {}}'),
-    "other salt", "texts not strings",
+    b"", b"not a pack", MAGIC, MAGIC + b"[1, 2]\n", MAGIC + b'{"salt": "x"\n',
+    "other salt", "no pages", "entries not lists", "a negative length", "a length too long",
+    "a page cut short", "a page not UTF-8",
 ])
 def test_a_kept_file_that_cannot_be_used_renders_every_page_again(
     tmp_path: Path, rendered: list[str], damage: bytes | str
@@ -83,20 +108,32 @@ def test_a_kept_file_that_cannot_be_used_renders_every_page_again(
     cache, out = tmp_path / "cache", tmp_path / "out"
     source = write(tmp_path / "spec.json", spec())
     first = convert(source, out, cache)
-    [pack] = cache.rglob("*.zlib")
+    [pack] = cache.rglob("*.pack")
     assert len(kept_pages(pack)) == len(rendered) + 1  # and the schemas page
+    entries = header(pack)[0]["pages"]
     if isinstance(damage, bytes):
         pack.write_bytes(damage)
-    else:  # another apiscribe's pages, or pages that are not text
-        data = json.loads(zlib.decompress(pack.read_bytes()))
-        if damage == "other salt":
-            data["salt"] = "an older apiscribe"
-        else:
-            data["pages"] = {key: [text] for key, text in data["pages"].items()}
-        pack.write_bytes(zlib.compress(json.dumps(data).encode()))
+    elif damage == "other salt":  # another apiscribe's pages
+        rewritten(pack, lambda found: found.update(salt="an older apiscribe"))
+    elif damage == "no pages":
+        rewritten(pack, lambda found: found.pop("pages"))
+    elif damage == "entries not lists":
+        rewritten(pack, lambda found: found.update(pages={e[0]: e[1] for e in entries}))
+    elif damage in ("a negative length", "a length too long"):
+        entries[0][1] = -1 if damage == "a negative length" else entries[0][1] + 1
+        rewritten(pack, lambda found: found.update(pages=entries))
+    elif damage == "a page cut short":
+        pack.write_bytes(pack.read_bytes()[:-1])
+    else:  # every page is one key's text: bytes that are not UTF-8 are not that text
+        data = bytearray(pack.read_bytes())
+        data[len(data) - entries[-1][1]:] = b"\xff" * entries[-1][1]
+        pack.write_bytes(bytes(data))
     rendered.clear()
-    assert convert(source, out, cache) == first and len(rendered) == 48
-    assert len(kept_pages(pack)) == 49  # written again, whole
+    assert convert(source, out, cache) == first
+    # every page, or (its bytes cut) the one page whose text cannot be read
+    assert len(rendered) == (1 if damage == "a page not UTF-8" else 48)
+    kept = kept_pages(pack)  # written again, whole, and scanned again
+    assert len(kept) == 49 and all(clean for _, clean in kept.values())
 
 
 def test_the_kept_file_is_written_only_when_its_pages_change_and_holds_one_run(
@@ -105,7 +142,7 @@ def test_the_kept_file_is_written_only_when_its_pages_change_and_holds_one_run(
     cache, out = tmp_path / "cache", tmp_path / "out"
     source = write(tmp_path / "spec.json", spec())
     convert(source, out, cache)
-    [pack] = cache.rglob("*.zlib")
+    [pack] = cache.rglob("*.pack")
     os.utime(pack, (1, 1))
     convert(source, out, cache)
     assert pack.stat().st_mtime == 1  # nothing changed: not written
@@ -129,7 +166,7 @@ def test_a_cache_that_cannot_be_written_is_no_cache(tmp_path: Path) -> None:
 
 def test_each_output_folder_keeps_its_own_pages(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    kept = {pipeline.markdown_cache(cache, tmp_path / name) for name in ("a", "b", "a/../a")}
+    kept = {MarkdownPack.of(cache, tmp_path / name).path for name in ("a", "b", "a/../a")}
     assert len(kept) == 2 and all(file.parent == cache / "markdown" for file in kept)
 
 
@@ -180,3 +217,63 @@ def test_markdown_runs_import_no_mkdocs(tmp_path: Path) -> None:
     assert done.stdout.strip() == "[]"
     assert list((tmp_path / "cache" / "load").iterdir())  # the memo and the pack were used
     assert len(list((tmp_path / "cache" / "markdown").iterdir())) == 2
+
+
+@pytest.fixture
+def scanned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the pages the last scan for credentials reads, in order."""
+    calls: list[str] = []
+    original = redact.scan_page
+
+    def counting(path: str, text: str, **kwargs: Any) -> Any:
+        calls.append(path)
+        return original(path, text, **kwargs)
+
+    monkeypatch.setattr(redact, "scan_page", counting)
+    return calls
+
+
+def test_the_last_scan_reads_only_the_pages_it_has_not_found_clean(
+    tmp_path: Path, scanned: list[str]
+) -> None:
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    source = write(tmp_path / "spec.json", spec())
+    convert(source, out, cache)
+    [pack] = cache.rglob("*.pack")
+    kept = kept_pages(pack)
+    assert len(kept) == 49 and all(clean for _, clean in kept.values())
+    everything, scanned[:] = list(scanned), []
+    assert len(everything) > 49  # the kept pages, and the section and home pages
+
+    convert(source, out, cache)  # nothing changed: the pages not kept are read again
+    assert len(scanned) == len(everything) - 49
+    others, scanned[:] = set(scanned), []
+
+    write(source, edit(spec(), "description", 3))
+    convert(source, out, cache)
+    [changed] = set(scanned) - others  # and the page the edit changed
+    assert changed.endswith(".md") and changed in everything
+
+
+def test_a_page_with_a_credential_is_scanned_and_refused_on_every_run(
+    tmp_path: Path, scanned: list[str]
+) -> None:
+    folder = tmp_path / "docs" / "things"
+    folder.mkdir(parents=True)
+    signed = ("POST /api/0/things/ HTTP/1.1\nHost: api.example.com\n"
+              "X-Acme-Signature: 9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a")
+    (folder / "create-thing.md").write_text(_jsondoc(signed, "HTTP/1.1 201 CREATED"))
+    (folder / "delete-thing.md").write_text(_jsondoc("DELETE /api/0/things/1/ HTTP/1.1",
+                                                     "HTTP/1.1 204 NO CONTENT").replace(
+        '"POST"', '"DELETE"').replace("Create a Thing", "Delete a Thing"))
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    for _ in range(2):
+        outcome = pipeline.convert(str(tmp_path / "docs"), "markdown", out, cache_dir=cache)
+        assert [(d.code, d.file) for d in outcome.diagnostics] == [
+            ("possible-secret", f"{out}/things/create-thing.md")]
+        assert not out.exists()
+        assert "things/create-thing.md" in scanned
+        scanned.clear()
+    [pack] = cache.rglob("*.pack")
+    verdicts = sorted(clean for _, clean in kept_pages(pack).values())
+    assert verdicts == [False, True]  # the refused page, and the other one

@@ -288,3 +288,50 @@ def test_what_a_path_item_takes_from_another_is_never_taken_as_known(
     with_memo, without = load(source, cache), load(source, None)
     assert with_memo == without
     assert TOKEN not in repr(with_memo[0])
+
+
+def test_a_path_item_that_comes_to_read_another_document_is_checked_on_every_load(
+    tmp_path: Path
+) -> None:
+    # The memo is opened on the parsed document, before the reader says what other documents
+    # it read; an item proved valid alone stays valid, one that reads another file is checked.
+    cache = tmp_path / "cache"
+    source = write(tmp_path / "spec.json", spec())
+    assert load(source, cache)[1] == []
+    other = tmp_path / "other.json"
+    document = spec()
+    first = next(iter(document["paths"].values()))["get"]
+    first["parameters"].append({"name": "q", "in": "query",
+                                "schema": {"$ref": "other.json#/Query"}})
+    write(source, document)
+    for target in ({"type": "string"}, {"type": "nonsense"}, {"minLength": 2}):
+        other.write_text(json.dumps({"Query": target}), encoding="utf-8")
+        with_memo, without = load(source, cache), load(source, None)
+        assert with_memo == without
+        assert any(d.level == "error" for d in without[1]) == (
+            target.get("type") == "nonsense")
+
+
+def test_the_spec_checks_start_before_the_model_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[str] = []
+    original_beside, original_read = forking.Beside.__init__, pipeline.read_input
+
+    def started(self: Any, call: Any) -> None:
+        events.append("checks")
+        original_beside(self, call)
+
+    def read(*args: Any, **kwargs: Any) -> Any:
+        events.append("read")
+        return original_read(*args, **kwargs)
+
+    monkeypatch.setattr(forking.Beside, "__init__", started)
+    monkeypatch.setattr(pipeline, "read_input", read)
+    source = write(tmp_path / "spec.json", spec())
+    model, found = load(source, tmp_path / "cache")
+    assert events == ["checks", "read"] and model is not None and found == []
+    broken = spec()
+    next(iter(broken["paths"].values()))["get"]["responses"] = "none"
+    write(source, broken)
+    assert load(source, tmp_path / "cache")[1] == load(source, None)[1] != []

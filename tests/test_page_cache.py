@@ -13,8 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 
-from apiscribe import pipeline
+from apiscribe import pipeline, redact
 from apiscribe.diagnostics import ApiscribeError
 from apiscribe.site import build_site, write_mkdocs_config
 from apiscribe.site.cache_store import FILES_PER_PAGE, KEEP
@@ -309,3 +312,55 @@ def test_a_page_meta_shown_in_the_navigation_renders_every_page_again(
     build_site(project(tmp_path / "cold", changed))
     assert "Shown in the navigation" in (tmp_path / "cold/site/a/index.html").read_text("utf-8")
     assert same_tree(tmp_path / "warm" / "site", tmp_path / "cold" / "site")
+
+
+def test_the_rebuilds_of_one_process_scan_only_the_markdown_not_found_clean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # As `mkdocs serve` rebuilds: the configuration loaded again, the plugin kept. The last
+    # scan for credentials reads a page's Markdown once; a page it refuses, on every build.
+    scanned: list[str] = []
+    original = redact.scan_page
+
+    def counting(path: str, text: str, **kwargs: Any) -> Any:
+        scanned.append(path)
+        return original(path, text, **kwargs)
+
+    monkeypatch.setattr(redact, "scan_page", counting)
+    source = write(tmp_path / "spec.json", spec())
+    config_file = tmp_path / "mkdocs.yml"
+    (tmp_path / "docs").mkdir()
+    config_file.write_text(write_mkdocs_config(title="Served", api_docs="spec.json",
+                                               site_dir="site"), encoding="utf-8")
+    secret = "X-Acme-Signature: 9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a"
+    changed = spec()
+    chosen = operations(changed)[5]
+    chosen["description"] = "Served anew."
+    leaking = copy.deepcopy(changed)
+    operations(leaking)[5]["description"] = f"Send it so:\n\n    {secret}\n"
+    found: list[set[str]] = []
+    for number, document in enumerate((spec(), spec(), changed, leaking, leaking, changed)):
+        write(source, document)
+        config = load_config(str(config_file))
+        if number == 0:  # MkDocs keeps the plugin across this process's earlier builds too
+            config.plugins["apiscribe"]._scanned = set()
+        config.plugins.on_startup(command="serve", dirty=False)
+        scanned.clear()
+        caplog.clear()
+        try:
+            if document is leaking:
+                with pytest.raises(Abort):
+                    mkdocs_build(config, serve_url="http://127.0.0.1:8000/")
+                assert "the pages would publish a credential" in caplog.text
+            else:
+                mkdocs_build(config, serve_url="http://127.0.0.1:8000/")
+        finally:
+            config.plugins.on_shutdown()
+        found.append(set(scanned))
+    everything = found[0]
+    page = f"{chosen['tags'][0]}/{chosen['operationId']}.md"
+    others = found[1]  # the pages the memo does not keep: the home and section pages
+    assert page in everything and page not in others and len(others) < len(everything) - 40
+    assert found[2] == others | {page}  # the edited page, once
+    assert found[3] == found[4] == others | {page}  # refused, and so read again
+    assert found[5] == others | {page}  # read again: the last scan of it found a credential

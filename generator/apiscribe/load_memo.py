@@ -18,8 +18,10 @@ The memo is used only where that gives the same result as the full work: the inp
 file, read without problems, whose references stay inside it and never point into a path item
 (:func:`apiscribe.documents.specs.spec_digests`), and whose named schemas are its own
 components (so no path item can rename what another refers to), by the same apiscribe and
-with the same options; the file's name as given is part of every key. A memo that cannot be
-read is no memo; one that cannot be written is skipped.
+with the same options; the file's name as given is part of every key. Only such a load
+writes the memo; the path items it proved valid are used from the moment the document is
+parsed, before the model is read (:class:`SpecLoad`). A memo that cannot be read is no memo;
+one that cannot be written is skipped.
 """
 
 from __future__ import annotations
@@ -92,20 +94,33 @@ class LoadMemo:
 class SpecLoad:
     """One load of a spec with its memo: what it may skip, and what it learns for the next.
 
-    ``digests`` is ``None`` where the memo cannot be used (see the module's docstring): then
-    nothing is skipped, and nothing is kept.
+    It is opened on the parsed document, before the model is read, so the spec checks can
+    start at once: ``digests`` is ``None`` where the document alone rules the memo out (see
+    the module's docstring), and then nothing is skipped, and nothing is kept. :meth:`read`
+    then tells what the reader made of it: a spec whose read rules the memo out
+    (``usable`` is false) is redacted whole, and its memo is not rewritten. The path items
+    the last checks proved valid stay valid whatever this read found: they were recorded
+    only from a read that the memo could use, and an item and everything it can refer to
+    are the same when its digest and ``rest`` are.
     """
 
     memo: LoadMemo
     digests: SpecDigests | None
+    usable: bool = False
     _keys: dict[int, str] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, folder: Path, source: Path, spec: Any, *options: str) -> SpecLoad:
-        """The load of ``spec`` (the spec file ``source`` read: a
-        :class:`~apiscribe.sources.openapi.SpecInput`) with its memo in the cache folder
-        ``folder`` (:meth:`LoadMemo.of`)."""
-        return cls(LoadMemo.of(folder, source, *options), _digests(spec))
+    def open(cls, folder: Path, source: Path, document: Any, file: str, *options: str
+             ) -> SpecLoad:
+        """The load of the spec file ``source``, parsed as ``document`` and named ``file``
+        in diagnostics, with its memo in the cache folder ``folder`` (:meth:`LoadMemo.of`)."""
+        digests = spec_digests(document, salt=file) if isinstance(document, dict) else None
+        return cls(LoadMemo.of(folder, source, *options), digests)
+
+    def read(self, spec: Any) -> None:
+        """The spec as read (a :class:`~apiscribe.sources.openapi.SpecInput`, or ``None``):
+        whether the memo can serve its redaction, and be kept."""
+        self.usable = self.digests is not None and _usable(spec)
 
     # -- redaction ------------------------------------------------------------------------
 
@@ -118,7 +133,7 @@ class SpecLoad:
         """Whether a part of ``model`` is known to hold nothing to redact (see
         :func:`apiscribe.redact.redact_model`)."""
         digests = self.digests
-        if digests is None or digests.rest != self.memo.rest:
+        if digests is None or not self.usable or digests.rest != self.memo.rest:
             return nothing_kept
         kept = {id(endpoint) for endpoint in _endpoints(model)
                 if self._key(endpoint) in self.memo.clean}
@@ -155,7 +170,7 @@ class SpecLoad:
         """Write the memo of this load: ``read`` as the reader made it and ``redacted`` after
         redaction; ``checks_found_nothing``: the spec checks found no problem."""
         digests = self.digests
-        if digests is None:
+        if digests is None or not self.usable:
             return
         clean = frozenset(self._key(old) for old, new in zip(
             _endpoints(read), _endpoints(redacted), strict=True) if new is old)
@@ -206,19 +221,17 @@ def _endpoints(model: ApiModel) -> Iterator[Endpoint]:
         yield from section.endpoints
 
 
-def _digests(spec: Any) -> SpecDigests | None:
-    """The document's digests, where the memo gives the same result as the full work."""
+def _usable(spec: Any) -> bool:
+    """Whether the memo can serve a spec as read: a model read without problems from the
+    one document, whose named schemas are its own components."""
     if (spec is None or spec.model is None or spec.diagnostics or spec.referenced
             or not isinstance(spec.document, dict)):
-        return None
+        return False
     document = spec.document
-    version = spec_version(document)
-    if version == "2.0":
+    if spec_version(document) == "2.0":
         own = document.get("definitions")
     else:
         components = document.get("components")
         own = components.get("schemas") if isinstance(components, dict) else None
-    if set(spec.model.schemas) != set(own if isinstance(own, dict) else ()):
-        return None  # a schema named from elsewhere: a path item can rename what others use
-    # the file as diagnostics and source locations name it is part of everything read
-    return spec_digests(document, salt=spec.file)
+    # a schema named from elsewhere: a path item can rename what others use
+    return set(spec.model.schemas) == set(own if isinstance(own, dict) else ())

@@ -15,19 +15,25 @@ import tempfile
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import DEFAULT_TITLE, ENDPOINTS_DIR, OPENAPI_FILE, Config
 from .diagnostics import ApiscribeError, Diagnostic, has_errors, warning
 from .documents.fetch import DEFAULT_TIMEOUT, is_url
+from .documents.specs import spec_version
 from .forking import beside
 from .formats.jsondoc import SCHEMA_FILENAME, schema_text
 from .model import ApiModel, Endpoint
 from .redact import redact_model, scan_tree
-from .sources import Loaded, load_input
+from .sources import open_input, read_input
 from .views import jsondocs as jsondocs_view
 from .views import markdown as markdown_view
 from .views import openapi as openapi_view
 from .writer import WriteReport, check_output_folder, merge, writable, write_tree
+
+if TYPE_CHECKING:
+    from .markdown_pack import MarkdownPack
+    from .sources.openapi import ParsedSpec
 
 Progress = Callable[[str], None]
 
@@ -154,21 +160,23 @@ def keep_committed(
     return dataclasses.replace(model, sections=tuple(s for s in sections if s.endpoints))
 
 
-def spec_checks(loaded: Loaded, *, allow_remote_refs: bool = False,
+def spec_checks(spec: ParsedSpec | None, *, allow_remote_refs: bool = False,
                 known_valid: Collection[str] = ()) -> list[Diagnostic]:
-    """A read spec's diagnostics and the spec checks ``check`` runs on it: one diagnostic per
-    problem (an import problem at a place where the spec checks found an error is that
-    error). ``known_valid``: path items an earlier check proved valid
-    (:func:`apiscribe.checks.specs.check_document`)."""
-    spec = loaded.spec
+    """The spec checks ``check`` runs, on a parsed spec (none without one). ``known_valid``:
+    path items an earlier check proved valid (:func:`apiscribe.checks.specs.check_document`)."""
     if spec is None or spec.document is None:
-        return list(loaded.diagnostics)
+        return []
     from .checks.specs import check_document
 
-    checked = check_document(spec.document, spec.file, spec.lines, base_uri=spec.base_uri,
-                             allow_remote=allow_remote_refs, known_valid=known_valid)
+    return check_document(spec.document, spec.file, spec.lines, base_uri=spec.base_uri,
+                          allow_remote=allow_remote_refs, known_valid=known_valid)
+
+
+def with_checks(diagnostics: list[Diagnostic], checked: list[Diagnostic]) -> list[Diagnostic]:
+    """A read spec's diagnostics and its checks': one diagnostic per problem (an import
+    problem at a place where the spec checks found an error is that error)."""
     places = {(d.file, d.pointer) for d in checked if d.level == "error"}
-    kept = [d for d in loaded.diagnostics
+    kept = [d for d in diagnostics
             if not (d.level == "error" and (d.file, d.pointer) in places)]
     return sorted(set(kept + checked))
 
@@ -275,65 +283,50 @@ def load(source: str, *, allow_remote_refs: bool = False, timeout: float = DEFAU
          meanwhile: Callable[[ApiModel], object] | None = None,
          ) -> tuple[ApiModel | None, list[Diagnostic]]:
     """Read a ``convert`` input and run the spec checks on a spec: ``(model, diagnostics)``.
-    The checks run in a fork while the model is redacted, and then given to ``meanwhile``
-    (:mod:`apiscribe.forking`). With ``cache_dir``, a spec file's memo is kept there, so the
-    next run redacts and checks only the path items that changed
-    (:mod:`apiscribe.load_memo`)."""
-    loaded = load_input(source, allow_remote_refs=allow_remote_refs, timeout=timeout)
+    The checks start in a fork once the spec is parsed, while the model is read and redacted,
+    and then given to ``meanwhile`` (:mod:`apiscribe.forking`). With ``cache_dir``, a spec
+    file's memo is kept there, so the next run redacts and checks only the path items that
+    changed (:mod:`apiscribe.load_memo`)."""
+    opened = open_input(source, timeout=timeout)
+    parsed = opened.spec if opened.spec is not None and spec_version(
+        opened.spec.document) is not None else None  # what is not a spec is not checked
     memo = None
-    if cache_dir is not None and loaded.spec is not None and not is_url(source):
+    if cache_dir is not None and parsed is not None and not is_url(source):
         from .checks.cache import versions
         from .load_memo import SpecLoad
 
-        memo = SpecLoad.open(cache_dir, Path(source), loaded.spec, versions().decode(),
-                             f"allow_remote_refs={allow_remote_refs}")
+        memo = SpecLoad.open(cache_dir, Path(source), parsed.document, parsed.file,
+                             versions().decode(), f"allow_remote_refs={allow_remote_refs}")
     known_valid = memo.known_valid() if memo is not None else frozenset()
-    with beside(spec_checks, loaded, allow_remote_refs=allow_remote_refs,
+    with beside(spec_checks, parsed, allow_remote_refs=allow_remote_refs,
                 known_valid=known_valid) as checks:
+        loaded = read_input(opened, allow_remote_refs=allow_remote_refs, timeout=timeout)
         read = loaded.model
+        if memo is not None:
+            memo.read(loaded.spec)
         model = None if read is None else (
             redact_model(read) if memo is None else memo.redact(read))
         if meanwhile is not None and model is not None:
             meanwhile(model)
-        diagnostics = checks.result()
+        # a spec the reader could not keep (nested too deeply to read) has only its problems
+        diagnostics = loaded.diagnostics if loaded.spec is None or (
+            loaded.spec.document is None) else with_checks(loaded.diagnostics, checks.result())
     if memo is not None and read is not None and model is not None:
         memo.keep(read, model, checks_found_nothing=not diagnostics)
     return model, diagnostics
 
 
-def render_target(model: ApiModel, target: str, *, kept: Path | None = None
+def render_target(model: ApiModel, target: str, *, kept: MarkdownPack | None = None
                   ) -> Mapping[str, str]:
     """The tree ``convert --to TARGET`` writes (``site`` is built apart: :func:`convert`);
-    Markdown pages kept in the file ``kept`` by an earlier run are not rendered again."""
+    Markdown pages that ``kept`` holds from an earlier run are not rendered again."""
     if target == "jsondocs":
         return jsondocs_view.render(model)
     if target == "openapi":
         return openapi_view.render(model)
     if target == "markdown":
-        return markdown_view.render(model) if kept is None else render_markdown(model, kept)
+        return markdown_view.render(model) if kept is None else kept.render(model)
     raise ApiscribeError(f"unknown target {target!r}", hint=f"one of {', '.join(CONVERT_TARGETS)}")
-
-
-def render_markdown(model: ApiModel, kept: Path) -> dict[str, str]:
-    """The Markdown pages, with each page's Markdown kept in the file ``kept`` under a key of
-    everything it is made from, salted with apiscribe's code
-    (:class:`apiscribe.markdown_pack.MarkdownPack`): a page kept there by the last run is not
-    rendered again. The file then holds this run's pages."""
-    from .digests import code_digest
-    from .markdown_pack import MarkdownPack
-
-    pack = MarkdownPack(kept, code_digest())
-    pages = markdown_view.render(model, markdown_view.RenderMemo(pack))
-    pack.save()
-    return pages
-
-
-def markdown_cache(cache_dir: Path, out_dir: Path) -> Path:
-    """The file under ``cache_dir`` where ``convert --to markdown`` keeps the pages it writes
-    to ``out_dir`` (one per output folder, so no run evicts another's pages)."""
-    from .digests import Digest
-
-    return cache_dir / "markdown" / f"{Digest(str(out_dir.resolve())).hexdigest()[:16]}.zlib"
 
 
 def _project(model: ApiModel, source: str, project: Path, allow_remote_refs: bool
@@ -387,7 +380,7 @@ def convert(
     A run with errors still renders what it could, but only into an empty or new output
     folder: nothing already in the output folder is overwritten by a failed run. A site is
     written only once it is built. With ``cache_dir``, ``--to markdown`` keeps the pages'
-    Markdown there for the next run (:func:`render_markdown`).
+    Markdown there for the next run (:class:`~apiscribe.markdown_pack.MarkdownPack`).
     """
     given = [] if is_url(source) else [Path(source)]
     check_output_folder(out_dir, inputs=given, read_folders=[p for p in given if p.is_dir()])
@@ -400,14 +393,30 @@ def convert(
         if kept is not None:
             return Outcome(ApiModel(title="", sections=()), list(kept.diagnostics),
                            site=out_dir / "site", kept=True)
-    pages = markdown_cache(cache_dir, out_dir) if cache_dir and target == "markdown" else None
+    pack = None
+    if cache_dir and target == "markdown":
+        from .markdown_pack import MarkdownPack
+
+        pack = MarkdownPack.of(cache_dir, out_dir)
     rendered: list[Mapping[str, str]] = []  # made while the spec checks run
 
     def render(model: ApiModel) -> None:
-        rendered.append(render_target(model, target, kept=pages))
+        rendered.append(render_target(model, target, kept=pack))
 
     model, diagnostics = load(source, allow_remote_refs=allow_remote_refs, timeout=timeout,
                               cache_dir=cache_dir, meanwhile=render if target != "site" else None)
+    try:
+        return _converted(model, diagnostics, source, target, out_dir, rendered, pack,
+                          allow_remote_refs=allow_remote_refs, stamp=stamp)
+    finally:
+        if pack is not None and rendered:  # the pages, and what the scan found of them
+            pack.save()
+
+
+def _converted(model: ApiModel | None, diagnostics: list[Diagnostic], source: str, target: str,
+               out_dir: Path, rendered: list[Mapping[str, str]], pack: MarkdownPack | None,
+               *, allow_remote_refs: bool, stamp: str) -> Outcome:
+    """:func:`convert` once the input is read: the output written, or why not."""
     if model is None:
         return Outcome(ApiModel(title=""), diagnostics)
     if has_errors(diagnostics) and not model.endpoints:
@@ -426,7 +435,8 @@ def convert(
         report, site = _convert_site(model, source, out_dir, diagnostics,
                                      allow_remote_refs=allow_remote_refs, stamp=stamp)
         return Outcome(model, diagnostics, report, site)
-    leaks = scan_tree(tree, where=f"{out_dir}/")
+    where = f"{out_dir}/"
+    leaks = scan_tree(tree, where=where) if pack is None else pack.scan(tree, where=where)
     if leaks:  # the last line of defence: publish nothing
         return Outcome(model, diagnostics + leaks)
     return Outcome(model, diagnostics, write_tree(out_dir, tree))

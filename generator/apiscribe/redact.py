@@ -272,19 +272,43 @@ def _header_lines(text: str) -> Iterator[tuple[int, str, str]]:
 def scan_tree(tree: Mapping[str, str], *, where: str = "") -> list[Diagnostic]:
     """An error for each file that still carries a random-looking value in a header whose
     name looks like a credential's (nothing is written then)."""
-    from .diagnostics import error
+    return [found for path, text in sorted(tree.items())
+            if (found := scan_page(path, text, where=where)) is not None]
 
+
+def scan_kept(tree: Mapping[str, str], keys: Mapping[str, str], clean: set[str], *,
+              where: str = "") -> list[Diagnostic]:
+    """:func:`scan_tree` for pages kept under keys that fix their text (a page's Markdown
+    under :class:`~apiscribe.views.markdown.RenderMemo`'s key): ``keys`` gives each such
+    page's key by its path, and ``clean`` holds the keys of the pages an earlier scan found
+    clean, which are not read again. The keys of the pages this scan finds clean are added
+    to ``clean``."""
     found = []
     for path, text in sorted(tree.items()):
-        if _AUTH_LIKE.search(text) is None:
+        key = keys.get(path)
+        if key is not None and key in clean:
             continue
-        for start, name, value in _header_lines(text):
-            if (_AUTH_LIKE.search(name) and not _is_placeholder(value)
-                    and entropy(value) >= ENTROPY_BITS):
-                found.append(error(
-                    "possible-secret", f"header '{name}' carries a value that looks like a "
-                    "credential; nothing was written", file=f"{where}{path}",
-                    line=text.count("\n", 0, start) + 1,
-                    hint="remove it from the input (or use a placeholder such as <token>)"))
-                break
+        leak = scan_page(path, text, where=where)
+        if leak is not None:
+            found.append(leak)
+        elif key is not None:
+            clean.add(key)
     return found
+
+
+def scan_page(path: str, text: str, *, where: str = "") -> Diagnostic | None:
+    """:func:`scan_tree`'s error for one file, ``text`` to be written at ``where`` + ``path``
+    (``None``: nothing found). It depends on nothing but ``text`` and the file's name."""
+    from .diagnostics import error
+
+    if _AUTH_LIKE.search(text) is None:
+        return None
+    for start, name, value in _header_lines(text):
+        if (_AUTH_LIKE.search(name) and not _is_placeholder(value)
+                and entropy(value) >= ENTROPY_BITS):
+            return error(
+                "possible-secret", f"header '{name}' carries a value that looks like a "
+                "credential; nothing was written", file=f"{where}{path}",
+                line=text.count("\n", 0, start) + 1,
+                hint="remove it from the input (or use a placeholder such as <token>)")
+    return None

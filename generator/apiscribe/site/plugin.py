@@ -48,7 +48,7 @@ from ..digests import code_digest
 from ..documents.fetch import is_url
 from ..forking import beside
 from ..model import ApiModel
-from ..redact import redact_model, scan_tree
+from ..redact import redact_model, scan_kept
 from ..views import markdown
 from . import machine_files
 from .cache_store import MarkdownStore, PageCache
@@ -135,7 +135,9 @@ def read_model(api_docs: str, base: Path, *, allow_remote_refs: bool = False,
     watched = source if isinstance(source, Path) else None
     if cache is None or loaded.spec is None or watched is None:
         return redact_model(loaded.model), watched
-    memo = SpecLoad.open(cache, watched, loaded.spec, f"allow_remote_refs={allow_remote_refs}")
+    memo = SpecLoad.open(cache, watched, loaded.spec.document, loaded.spec.file,
+                         f"allow_remote_refs={allow_remote_refs}")
+    memo.read(loaded.spec)
     model = memo.redact(loaded.model)
     memo.keep(loaded.model, model, checks_found_nothing=False)  # the build checks nothing
     return model, watched
@@ -182,6 +184,8 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         self._capture = Capture()
         # The last build's Markdown, for the rebuilds of `mkdocs serve` (views.markdown).
         self._markdown: dict[str, str] = {}
+        # The keys of the pages whose Markdown the last scan for credentials found clean.
+        self._scanned: set[str] = set()
         self._cache: PageCache | None = None
         self._indexing: list[Page] = []  # the pages a worker indexes
         # The theme's compiled templates, from one build of `mkdocs serve` to the next.
@@ -228,7 +232,9 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         self._markdown = store.kept
         if memo.reused:
             log.debug(f"the Markdown of {memo.reused} pages is the last build's")
-        leaks = scan_tree(self.pages)
+        # the pages whose Markdown an earlier build in this process found clean are not read
+        leaks = scan_kept(self.pages, memo.keys, self._scanned)
+        self._scanned.intersection_update(memo.keys.values())
         if leaks:  # the last line of defence: build nothing
             raise PluginError("\n".join(["apiscribe: the pages would publish a credential:",
                                          *[d.format() for d in leaks]]))

@@ -5,7 +5,9 @@ way in.
 - :mod:`.openapi`: an OpenAPI 3.x or Swagger 2.0 document, a file or an http(s) URL;
 - :mod:`.jsondocs`: a folder (or file) of JSON docs in Sentry's format.
 
-:func:`load_input` reads what ``apiscribe convert`` and the MkDocs plugin are given.
+:func:`load_input` reads what ``apiscribe convert`` and the MkDocs plugin are given, in two
+halves that ``convert`` calls apart (:func:`open_input`, :func:`read_input`): the spec checks
+need only the parsed document, so they run while the model is read.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..collector import collector_paused
 from ..diagnostics import ApiscribeError, Diagnostic
 from ..documents.fetch import DEFAULT_TIMEOUT, is_url
 from ..documents.load import DOCUMENT_SUFFIXES
 from ..model import ApiModel
-from .openapi import SpecInput
+from .openapi import ParsedSpec, SpecInput, parse_spec, read_parsed
 
 
 @dataclass(frozen=True)
@@ -37,18 +40,43 @@ def is_spec(source: str) -> bool:
                               and Path(source).suffix.lower() in DOCUMENT_SUFFIXES)
 
 
+@dataclass(frozen=True)
+class Opened:
+    """An input about to be read: a spec as parsed (``spec``), or a folder or file of JSON
+    docs (``spec`` is ``None``)."""
+
+    source: str
+    spec: ParsedSpec | None = None
+
+
+def open_input(source: str, *, timeout: float = DEFAULT_TIMEOUT) -> Opened:
+    """Parse a spec (file or URL; ``timeout`` bounds the download), or find a folder or file
+    of JSON docs: the first half of :func:`load_input`, all the spec checks need."""
+    if is_spec(source):
+        with collector_paused():  # a tree of new objects, without cycles
+            return Opened(source, parse_spec(source, timeout=timeout))
+    if not Path(source).exists():
+        raise ApiscribeError(f"{source}: no such file or folder")
+    return Opened(source)
+
+
+def read_input(opened: Opened, *, allow_remote_refs: bool = False,
+               timeout: float = DEFAULT_TIMEOUT) -> Loaded:
+    """Read an opened input into the model: the second half of :func:`load_input`."""
+    with collector_paused():
+        if opened.spec is not None:
+            spec = read_parsed(opened.spec, allow_remote_refs=allow_remote_refs,
+                               timeout=timeout)
+            return Loaded(spec.model, spec.diagnostics, spec)
+        from .jsondocs import load_folder
+
+        model, diagnostics = load_folder(Path(opened.source))
+        return Loaded(model, diagnostics)
+
+
 def load_input(source: str, *, allow_remote_refs: bool = False,
                timeout: float = DEFAULT_TIMEOUT) -> Loaded:
     """Read an OpenAPI/Swagger document (file or URL), or a folder or file of JSON docs;
     ``timeout`` bounds each download."""
-    if is_spec(source):
-        from .openapi import read_spec
-
-        spec = read_spec(source, allow_remote_refs=allow_remote_refs, timeout=timeout)
-        return Loaded(spec.model, spec.diagnostics, spec)
-    if not Path(source).exists():
-        raise ApiscribeError(f"{source}: no such file or folder")
-    from .jsondocs import load_folder
-
-    model, diagnostics = load_folder(Path(source))
-    return Loaded(model, diagnostics)
+    return read_input(open_input(source, timeout=timeout),
+                      allow_remote_refs=allow_remote_refs, timeout=timeout)

@@ -326,6 +326,11 @@ class RenderMemo:
         return hashlib.sha256(f"{self._rest}\n{path}\n{made_of}".encode(
             "utf-8", "surrogateescape")).hexdigest()
 
+    @property
+    def keys(self) -> Mapping[str, str]:
+        """The key of each page of the last render that the memo keeps, by its path."""
+        return self._keys
+
     def known(self, path: str, ep: Endpoint | None) -> str | None:
         """The stored text of the endpoint's page (or the schemas page), if any."""
         key = self._keys[path] = self.key(path, ep)

@@ -19,12 +19,12 @@ Each operation is written by :mod:`.openapi_operation`.
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 from ..model import ApiModel, Tag
 from ..model.routes import METHODS, RouteTemplate
 from ..names import unique_name
+from .json_text import indented
 from .openapi_dialect import to_30
 from .openapi_operation import BEARER, operation_object
 
@@ -35,7 +35,7 @@ FILENAME = "openapi.json"
 def render(model: ApiModel, *, version: str = "3.1.0") -> dict[str, str]:
     """The OpenAPI document as ``{"openapi.json": text}``."""
     doc = build_document(model, version=version)
-    return {FILENAME: json.dumps(doc, indent=2, ensure_ascii=False) + "\n"}
+    return {FILENAME: indented(doc) + "\n"}
 
 
 def build_document(model: ApiModel, *, version: str = "3.1.0") -> dict[str, Any]:

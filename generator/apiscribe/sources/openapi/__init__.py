@@ -23,7 +23,8 @@ from ...model import ApiModel
 from .reader import SpecReader
 from .swagger import SwaggerReader
 
-__all__ = ["SpecInput", "load_spec", "read_document", "read_spec"]
+__all__ = ["ParsedSpec", "SpecInput", "load_spec", "parse_spec", "read_document",
+           "read_parsed", "read_spec"]
 
 #: The version of a document → the dialect its schemas are read in.
 _DIALECTS = {"2.0": "2.0", "3.0": "3.0", "3.1": "3.1", "3.2": "3.1"}
@@ -45,6 +46,53 @@ class SpecInput:
     referenced: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ParsedSpec:
+    """A spec file or URL as parsed, before it is read into the model: the document
+    (``None`` when it cannot be parsed, or fetched), the problems of parsing it, its lines,
+    and its names (``key`` for references, ``file`` in diagnostics, ``base_uri``). It is
+    what the spec checks read, so they can start while the model is read."""
+
+    document: Any
+    problems: list[Diagnostic]
+    lines: LineIndex
+    key: str
+    file: str
+    base_uri: str
+
+
+def parse_spec(source: str | Path, *, timeout: float = DEFAULT_TIMEOUT,
+               max_bytes: int | None = None) -> ParsedSpec:
+    """Fetch (a URL) or load (a file) and parse a spec; ``timeout`` (seconds) and
+    ``max_bytes`` (by default the input size limit of :mod:`apiscribe.documents.limits`)
+    bound the download."""
+    if isinstance(source, str) and is_url(source):
+        url = urldefrag(source)[0]
+        try:
+            data = fetch(url, timeout=timeout, max_bytes=max_bytes)
+        except FetchError as exc:
+            return ParsedSpec(None, [error("unreadable", exc.message, file=source,
+                                           hint=exc.hint)], LineIndex({}), url, source, url)
+        name = Path(urlsplit(url).path).name or "document"
+        document, problems, lines = parse_document(data, Path(name))
+        problems = [dataclasses.replace(p, file=source) for p in problems]
+        return ParsedSpec(document, problems, lines, url, source, url)
+    path = Path(source)
+    document, problems, lines = load_document(path)
+    return ParsedSpec(document, problems, lines, str(path.resolve()), str(path),
+                      path.resolve().as_uri())
+
+
+def read_parsed(parsed: ParsedSpec, *, allow_remote_refs: bool = False,
+                timeout: float = DEFAULT_TIMEOUT, max_bytes: int | None = None) -> SpecInput:
+    """Read a parsed spec into the model. http(s) references are followed only with
+    ``allow_remote_refs``; ``timeout`` and ``max_bytes`` bound every download."""
+    if parsed.document is None:
+        return SpecInput(None, parsed.problems)
+    return _read(parsed.document, parsed.problems, parsed.lines, parsed.key, parsed.file,
+                 parsed.base_uri, allow_remote_refs, timeout, max_bytes)
+
+
 def read_spec(
     source: str | Path,
     *,
@@ -52,27 +100,10 @@ def read_spec(
     timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int | None = None,
 ) -> SpecInput:
-    """Read a spec into the model. http(s) references are followed only with
-    ``allow_remote_refs``; ``timeout`` (seconds) and ``max_bytes`` (by default the input size
-    limit of :mod:`apiscribe.documents.limits`) bound every download."""
-    if isinstance(source, str) and is_url(source):
-        url = urldefrag(source)[0]
-        try:
-            data = fetch(url, timeout=timeout, max_bytes=max_bytes)
-        except FetchError as exc:
-            return SpecInput(None, [error("unreadable", exc.message, file=source, hint=exc.hint)])
-        name = Path(urlsplit(url).path).name or "document"
-        document, problems, lines = parse_document(data, Path(name))
-        problems = [dataclasses.replace(p, file=source) for p in problems]
-        key, file, base_uri = url, source, url
-    else:
-        path = Path(source)
-        document, problems, lines = load_document(path)
-        key, file, base_uri = str(path.resolve()), str(path), path.resolve().as_uri()
-    if document is None:
-        return SpecInput(None, problems)
-    return _read(document, problems, lines, key, file, base_uri, allow_remote_refs, timeout,
-                 max_bytes)
+    """Read a spec into the model: :func:`parse_spec`, then :func:`read_parsed`."""
+    return read_parsed(parse_spec(source, timeout=timeout, max_bytes=max_bytes),
+                       allow_remote_refs=allow_remote_refs, timeout=timeout,
+                       max_bytes=max_bytes)
 
 
 def read_document(document: Any, name: str) -> SpecInput:

@@ -1,0 +1,58 @@
+"""JSON text as ``json.dumps(value, indent=2, ensure_ascii=False)`` writes it
+(apiscribe.views.json_text), byte for byte, on any value."""
+
+from __future__ import annotations
+
+import enum
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from apiscribe.views.json_text import indented
+
+SCALARS = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True)
+           | st.text())
+VALUES = st.recursive(
+    SCALARS, lambda children: st.lists(children, max_size=4) | st.dictionaries(
+        st.text(max_size=8), children, max_size=4), max_leaves=40)
+
+
+def dumped(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(VALUES)
+def test_any_json_value_is_written_as_json_dumps_writes_it(value: Any) -> None:
+    assert indented(value) == dumped(value)
+
+
+class Level(enum.IntEnum):
+    LOW = 1
+
+
+class Named(str):
+    pass
+
+
+@pytest.mark.parametrize("value", [
+    {}, [], "", {"a": {}, "b": [], "c": [{}]}, "line\nbreak \u2028 é 😀 \x00 \"quoted\"",
+    {"keys": {3: "an int", 2.5: "a float", True: "a bool", None: "null"}},
+    [float("nan"), float("inf"), -float("inf"), 1e300, -0.0, 10**40],
+    {"enum": Level.LOW, "text": Named("kept"), "tuple": (1, 2)},
+    {"nested": [[[[["deep"]]]]]},
+])
+def test_values_it_leaves_to_json_dumps_come_out_the_same(value: Any) -> None:
+    assert indented(value) == dumped(value)
+
+
+def test_what_json_dumps_refuses_is_refused_the_same() -> None:
+    looped: list[Any] = []
+    looped.append(looped)
+    with pytest.raises(ValueError, match="Circular reference"):
+        indented({"loop": looped})
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        indented({"set": {1, 2}})
