@@ -22,6 +22,7 @@ from apiscribe.diagnostics import ApiscribeError
 from apiscribe.site import build_site, write_mkdocs_config
 from apiscribe.site.cache_store import FILES_PER_PAGE, KEEP
 from apiscribe.site.page_cache import CACHE_DIR
+from apiscribe.site.plugin import ApiscribePlugin
 from apiscribe.views import markdown
 
 from .serving import mkdocs_serve, wait_for
@@ -364,3 +365,40 @@ def test_the_rebuilds_of_one_process_scan_only_the_markdown_not_found_clean(
     assert found[2] == others | {page}  # the edited page, once
     assert found[3] == found[4] == others | {page}  # refused, and so read again
     assert found[5] == others | {page}  # read again: the last scan of it found a credential
+
+
+def test_a_page_written_from_the_cache_is_not_read_for_the_search_index(
+    tmp_path: Path, cache_log: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Material's search reads the HTML of every page in `on_page_context`; a page whose output
+    # and search entries the cache holds shows it none, and has its HTML back once written.
+    from material.plugins.search.plugin import SearchPlugin
+
+    seen: dict[str, int] = {}
+    after: dict[str, int] = {}
+    original = SearchPlugin.on_page_context
+    written = ApiscribePlugin.on_post_page
+
+    def reading(self: Any, context: Any, *, page: Any, **kwargs: Any) -> Any:
+        seen[page.file.src_uri] = len(page.content or "")
+        return original(self, context, page=page, **kwargs)
+
+    def post_page(self: Any, output: str, *, page: Any, **kwargs: Any) -> Any:
+        found = written(self, output, page=page, **kwargs)
+        after[page.file.src_uri] = len(page.content or "")
+        return found
+
+    monkeypatch.setattr(SearchPlugin, "on_page_context", reading)
+    monkeypatch.setattr(ApiscribePlugin, "on_post_page", post_page)
+    source = write(tmp_path / "spec.json", spec())
+    convert(source, tmp_path / "out", cache_log)
+    assert seen and all(seen.values())
+    cold = dict(after)
+    write(source, edit(spec(), "description", 4))
+    seen.clear()
+    figures = convert(source, tmp_path / "out", cache_log)
+    read = [uri for uri, size in seen.items() if size]
+    assert figures["rendered"] == 1 and len(read) == len(seen) - figures["api"] + 1
+    assert all(after[uri] for uri in seen) and after.keys() == cold.keys()
+    convert(source, tmp_path / "cold", cache_log)  # and the site is the one a cold build makes
+    assert same_tree(tmp_path / "out" / "site", tmp_path / "cold" / "site")

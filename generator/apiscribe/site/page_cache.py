@@ -268,6 +268,7 @@ class CachedBuild:
         self._stored_search: dict[str, Any] = {}
         self._made_search: dict[str, list[dict[str, Any]]] = {}
         self._outputs: dict[str, str] = {}  # output keys of the pages this build renders
+        self._served: set[str] = set()  # the pages written as the cache holds them
         self._site, self._nav = site_fingerprint(config), ""
         self.restored = self.written = 0
 
@@ -317,7 +318,13 @@ class CachedBuild:
         html = self.cache.read_output(key, output)
         if html is None:
             self._outputs[page.file.src_uri] = output
+        else:
+            self._served.add(page.file.src_uri)
         return html
+
+    def served(self, page: Page) -> bool:
+        """Whether the page is written as the cache holds it: its template is not rendered."""
+        return page.file.src_uri in self._served
 
     def rendered(self, page: Page, html: str) -> None:
         output = self._outputs.pop(page.file.src_uri, None)
