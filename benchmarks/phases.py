@@ -70,6 +70,31 @@ def _timed(owner: Any, name: str, label: str) -> None:
     setattr(owner, name, timed)
 
 
+#: The events MkDocs runs once per page, inside its two phases.
+PAGE_EVENTS = frozenset({"pre_page", "page_read_source", "page_markdown", "page_content",
+                         "page_context", "post_page"})
+
+
+def _timed_events(*, page_events: bool, then: Callable[[str], None] = lambda name: None
+                  ) -> None:
+    """Time every plugin event (``event NAME``), the per-page ones only with
+    ``page_events``; ``then(name)`` after each."""
+    from mkdocs.plugins import PluginCollection
+
+    run_event = PluginCollection.run_event
+
+    def event(self: Any, name: str, item: Any = None, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return run_event(self, name, item, **kwargs)
+        finally:
+            if page_events or name not in PAGE_EVENTS:
+                TIMES[f"event {name}"] += time.perf_counter() - start
+            then(name)
+
+    PluginCollection.run_event = event  # type: ignore[method-assign]
+
+
 def _memory() -> str:
     fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
     return f"peak {int(fields['VmHWM'].split()[0]) // 1024} MiB, now " \
@@ -91,7 +116,6 @@ def _said_memory(owner: Any, name: str) -> None:
 
 def build(spec: Path, out: Path) -> None:
     import mkdocs.commands.build as mkdocs_build
-    from mkdocs.plugins import PluginCollection
 
     from apiscribe import pipeline
 
@@ -111,22 +135,14 @@ def build(spec: Path, out: Path) -> None:
 
     for owner, name in ((PageWorkers, "follow_up"), (CachedBuild, "finish")):
         _said_memory(owner, name)
-    run_event = PluginCollection.run_event
     said: set[str] = set()
-    page_events = {"pre_page", "page_read_source", "page_markdown", "page_content",
-                   "page_context", "post_page"}
 
-    def event(self: Any, name: str, item: Any = None, **kwargs: Any) -> Any:
-        start = time.perf_counter()
-        try:
-            return run_event(self, name, item, **kwargs)
-        finally:
-            TIMES[f"event {name}"] += time.perf_counter() - start
-            if name not in said and name not in page_events:
-                said.add(name)
-                print(f"after {name}: {_memory()}")
+    def memory_after(name: str) -> None:
+        if name not in said and name not in PAGE_EVENTS:
+            said.add(name)
+            print(f"after {name}: {_memory()}")
 
-    PluginCollection.run_event = event  # type: ignore[method-assign]
+    _timed_events(page_events=True, then=memory_after)
     start = time.perf_counter()
     pipeline.convert(str(spec), "site", out)
     print(f"total {time.perf_counter() - start:.2f} s; {_memory()}")
@@ -138,7 +154,6 @@ def build(spec: Path, out: Path) -> None:
 def serve(mkdocs_yml: Path, spec: Path, times: int) -> None:
     import jinja2
     import mkdocs.commands.build as mkdocs_phases
-    from mkdocs.plugins import PluginCollection
     from mkdocs.structure.files import Files
 
     for name in ("_populate_page", "_build_page"):
@@ -146,19 +161,7 @@ def serve(mkdocs_yml: Path, spec: Path, times: int) -> None:
     _timed(mkdocs_phases.utils, "clean_directory", "cleaning site_dir")
     _timed(Files, "copy_static_files", "copy_static_files")
     _timed(jinja2.Environment, "compile", "Jinja compiling templates")
-    run_event = PluginCollection.run_event
-    page_events = {"pre_page", "page_read_source", "page_markdown", "page_content",
-                   "page_context", "post_page"}
-
-    def event(self: Any, name: str, item: Any = None, **kwargs: Any) -> Any:
-        start = time.perf_counter()
-        try:
-            return run_event(self, name, item, **kwargs)
-        finally:
-            if name not in page_events:  # those are inside the two phases
-                TIMES[f"event {name}"] += time.perf_counter() - start
-
-    PluginCollection.run_event = event  # type: ignore[method-assign]
+    _timed_events(page_events=False)  # those are inside the two phases
     # in the temporary folder, as `mkdocs serve` puts it (TMPDIR=/dev/shm: on tmpfs)
     site = Path(tempfile.gettempdir()) / f"apiscribe-phases-serve-{time.time_ns()}"
     try:

@@ -20,7 +20,7 @@ from apiscribe.markdown_pack import MAGIC, MarkdownPack
 from apiscribe.views import markdown
 
 from .hostile.test_secrets import _jsondoc
-from .test_page_cache import edit, spec, write
+from .test_page_cache import edit, recorded, spec, write
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -30,16 +30,8 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths of the endpoint pages rendered from their context, in order."""
-    calls: list[str] = []
-    original: Callable[..., Any] = markdown.endpoint_page
-
-    def counting(model: Any, ep: Any, **kwargs: Any) -> Any:
-        calls.append(ep.name)
-        return original(model, ep, **kwargs)
-
-    monkeypatch.setattr(markdown, "endpoint_page", counting)
-    return calls
+    """The names of the endpoint pages rendered from their context, in order."""
+    return recorded(monkeypatch, markdown, "endpoint_page", lambda model, ep, **_: ep.name)
 
 
 def convert(source: Path, out: Path, cache: Path | None) -> dict[str, bytes]:
@@ -222,15 +214,7 @@ def test_markdown_runs_import_no_mkdocs(tmp_path: Path) -> None:
 @pytest.fixture
 def scanned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths of the pages the last scan for credentials reads, in order."""
-    calls: list[str] = []
-    original = redact.scan_page
-
-    def counting(path: str, text: str, **kwargs: Any) -> Any:
-        calls.append(path)
-        return original(path, text, **kwargs)
-
-    monkeypatch.setattr(redact, "scan_page", counting)
-    return calls
+    return recorded(monkeypatch, redact, "scan_page", lambda path, *_, **__: path)
 
 
 def test_the_last_scan_reads_only_the_pages_it_has_not_found_clean(

@@ -9,6 +9,7 @@ import logging
 import random
 import re
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,21 @@ def convert(source: Path, out: Path, caplog: pytest.LogCaptureFixture) -> dict[s
 def cache_log(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.apiscribe")
     return caplog
+
+
+def recorded(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str,
+             said: Callable[..., str]) -> list[str]:
+    """What ``said`` gives of each call of ``owner.name`` from now on, in order (the call
+    goes on as before)."""
+    calls: list[str] = []
+    original: Callable[..., Any] = getattr(owner, name)
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        calls.append(said(*args, **kwargs))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recording)
+    return calls
 
 
 def write(path: Path, document: dict[str, Any]) -> Path:
@@ -320,14 +336,7 @@ def test_the_rebuilds_of_one_process_scan_only_the_markdown_not_found_clean(
 ) -> None:
     # As `mkdocs serve` rebuilds: the configuration loaded again, the plugin kept. The last
     # scan for credentials reads a page's Markdown once; a page it refuses, on every build.
-    scanned: list[str] = []
-    original = redact.scan_page
-
-    def counting(path: str, text: str, **kwargs: Any) -> Any:
-        scanned.append(path)
-        return original(path, text, **kwargs)
-
-    monkeypatch.setattr(redact, "scan_page", counting)
+    scanned = recorded(monkeypatch, redact, "scan_page", lambda path, *_, **__: path)
     source = write(tmp_path / "spec.json", spec())
     config_file = tmp_path / "mkdocs.yml"
     (tmp_path / "docs").mkdir()
