@@ -93,7 +93,10 @@ class Traffic:
         self.failed: list[str] = []
         self.problems: list[str] = []
         page.on("request", lambda request: self.urls.append(request.url))
-        page.on("requestfailed", lambda request: self.failed.append(request.url))
+        # not one the page dropped as it went on to the next (a click while an icon or the
+        # search worker's script was still loading, on a busy machine)
+        page.on("requestfailed", lambda request: self.failed.append(request.url)
+                if request.failure != "net::ERR_ABORTED" else None)
         page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}")
                 if r.status >= 400 else None)
         page.on("console", lambda m: self.problems.append(m.text) if m.type == "error"

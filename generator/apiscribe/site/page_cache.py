@@ -23,8 +23,9 @@ the plugins' settings; and :func:`nav_fingerprint`: every navigation item's titl
 the search entries only under a third (the page's title and URL, the search settings). A
 page whose keys match is neither converted nor rendered: the build gives it its HTML, table of
 contents and anchors back (so links are checked as before), replays the warnings its
-conversion logged (so ``--strict`` fails as before), and writes its stored output. Every other
-page is built as MkDocs builds it, and stored.
+conversion logged (so ``--strict`` fails as before), and writes its stored output; with its
+search entries stored too, its HTML is hidden from Material's search meanwhile, which would
+read it for nothing. Every other page is built as MkDocs builds it, and stored.
 
 The cache holds only what the keys fully determine, so a site built with it is byte for byte
 the site built without it. It is used only where that holds: when no plugin or hook besides
@@ -269,6 +270,7 @@ class CachedBuild:
         self._made_search: dict[str, list[dict[str, Any]]] = {}
         self._outputs: dict[str, str] = {}  # output keys of the pages this build renders
         self._served: set[str] = set()  # the pages written as the cache holds them
+        self._hidden: dict[str, str] = {}  # src_uri -> the HTML of a page, while hidden
         self._site, self._nav = site_fingerprint(config), ""
         self.restored = self.written = 0
 
@@ -322,9 +324,20 @@ class CachedBuild:
             self._served.add(page.file.src_uri)
         return html
 
-    def served(self, page: Page) -> bool:
-        """Whether the page is written as the cache holds it: its template is not rendered."""
-        return page.file.src_uri in self._served
+    def hide(self, page: Page) -> None:
+        """Hide the HTML of a page written as the cache holds it, whose search entries it
+        holds too, until :meth:`show`: nothing reads it meanwhile (Material's search would
+        index it, and take its data-search attributes out for a template not rendered)."""
+        uri = page.file.src_uri
+        if (page.content is not None and uri in self._served
+                and self.stored_search(page) is not None):
+            self._hidden[uri], page.content = page.content, ""
+
+    def show(self, page: Page) -> None:
+        """Give a page :meth:`hide` hid its HTML back."""
+        hidden = self._hidden.pop(page.file.src_uri, None)
+        if hidden is not None:
+            page.content = hidden
 
     def rendered(self, page: Page, html: str) -> None:
         output = self._outputs.pop(page.file.src_uri, None)

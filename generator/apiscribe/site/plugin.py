@@ -182,8 +182,6 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         # src_uri -> what a worker or the cache rendered of a page MkDocs is reading
         self._given: dict[str, Rendered] = {}
         self._capture = Capture()
-        # src_uri -> the HTML of a page written from the cache, while the page is written
-        self._hidden: dict[str, str] = {}
         # The last build's Markdown, for the rebuilds of `mkdocs serve` (views.markdown).
         self._markdown: dict[str, str] = {}
         # The keys of the pages whose Markdown the last scan for credentials found clean.
@@ -378,22 +376,14 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
     @event_priority(100)  # first: before Material's search reads the page
     def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> Any:
-        # A page written as the cache holds it, with its search entries stored too: nothing
-        # reads its HTML now (Material's search would index it and take its data-search
-        # attributes out, for a template that is not rendered), so it is hidden until written.
-        cached = self.cached
-        if (cached is not None and page.content is not None and cached.served(page)
-                and cached.stored_search(page) is not None):
-            self._hidden[page.file.src_uri] = page.content
-            page.content = ""
+        if self.cached is not None:
+            self.cached.hide(page)
         return context
 
     @event_priority(-100)  # last: the page as it is written
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        hidden = self._hidden.pop(page.file.src_uri, None)
-        if hidden is not None:
-            page.content = hidden
         if self.cached is not None:
+            self.cached.show(page)
             self.cached.rendered(page, output)
         return output
 
@@ -425,13 +415,11 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
             self._cache.prune(max(len(self.pages), len(cached.keys) if cached else 0))
         # The build is done: what it held goes (MkDocs keeps this plugin for the next one).
         self._pages, self._nav, self._indexing, self.cached, self._given = [], None, [], None, {}
-        self._hidden = {}
 
     def on_build_error(self, *, error: Exception) -> None:
-        for page in self._pages:  # a page hidden when the build failed gets its HTML back
-            hidden = self._hidden.pop(page.file.src_uri, None)
-            if hidden is not None:
-                page.content = hidden
+        if self.cached is not None:  # a page hidden when the build failed gets its HTML back
+            for page in self._pages:
+                self.cached.show(page)
         if self._cache is not None:
             self._cache.flush()
         self._search, self.cached = None, None
