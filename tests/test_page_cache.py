@@ -21,7 +21,7 @@ from mkdocs.exceptions import Abort
 from apiscribe import pipeline, redact
 from apiscribe.diagnostics import ApiscribeError
 from apiscribe.site import build_site, write_mkdocs_config
-from apiscribe.site.cache_store import FILES_PER_PAGE, KEEP
+from apiscribe.site.cache_store import FILES_PER_PAGE, KEEP, MAGIC
 from apiscribe.site.page_cache import CACHE_DIR
 from apiscribe.site.plugin import ApiscribePlugin
 from apiscribe.views import markdown
@@ -205,15 +205,19 @@ def test_a_broken_cache_entry_is_built_again(
     edited = random.Random(11).choice(operations(spec()))["summary"]  # as edit() chooses
     stored = sorted((tmp_path / "out/project" / CACHE_DIR).glob("??/*.page"))
     entries = [path for path in stored  # the edited page's entry is not one of those broken
-               if json.loads(zlib.decompress(path.read_bytes()))["title"] != edited]
+               if json.loads(zlib.decompress(path.read_bytes()).split(b"\n")[1])["title"]
+               != edited]
     assert len(entries) == len(stored) - 1
     entries[0].write_bytes(b"not zlib")
-    entries[1].write_bytes(zlib.compress(b'{"content": 1}'))
-    (html,) = (tmp_path / "out/project" / CACHE_DIR).glob(f"??/{entries[2].stem}.html")
-    html.write_bytes(b"")
+    entries[1].write_bytes(zlib.compress(b'{"content": 1}'))  # the layout before
+    entries[2].write_bytes(zlib.compress(MAGIC + b'{"src_uri": 1}\n<p>'))
+    entries[3].write_bytes(zlib.compress(MAGIC + b'{"src_uri": "a.md"'))
+    for entry, damage in ((entries[4], b""), (entries[5], zlib.compress(b'{"key": "x"}'))):
+        (html,) = (tmp_path / "out/project" / CACHE_DIR).glob(f"??/{entry.stem}.html")
+        html.write_bytes(damage)
     write(source, edit(spec(), "description", 11))
     figures = convert(source, tmp_path / "out", cache_log)
-    assert figures["restored"] == figures["api"] - 3
+    assert figures["restored"] == figures["api"] - 5
     convert(source, tmp_path / "cold", cache_log)
     assert same_tree(tmp_path / "out" / "site", tmp_path / "cold" / "site")
 
@@ -274,6 +278,9 @@ def test_mkdocs_serve_uses_the_cache(tmp_path: Path, cache_log: pytest.LogCaptur
     # (the served site's URL differs); after the edit, one page is converted and rendered.
     assert figures[0] == (pages, pages), figures
     assert figures[-1] == (pages - 1, 1), figures
+    # The rebuild read again only the edited path item (its two operations) of the spec.
+    reused = re.findall(r"(\d+) operations are the last build's, as read", said)
+    assert reused == [str(len(operations(spec())) - 2)], said
 
 
 def spec_pages(site: Path) -> int:

@@ -1,6 +1,12 @@
 """The page cache's files (see :mod:`.page_cache`): ``KEY.md``, ``KEY.page`` and ``KEY.html``
-under the cache folder, each JSON compressed with zlib, written atomically; an entry that
-cannot be read is a miss, and an entry that cannot be written is logged and left out. """
+under the cache folder, written atomically; an entry that cannot be read is a miss, and an
+entry that cannot be written is logged and left out.
+
+An entry is compressed with zlib. Uncompressed, it is :data:`MAGIC`, a line of JSON (the
+entry's small fields) and then the UTF-8 of its one large text (the page's Markdown, its
+converted HTML, or the page as written), so reading it back decodes that text without
+parsing it as a JSON string: on a large API a serve rebuild or a one-change build reads
+thousands of entries."""
 
 from __future__ import annotations
 
@@ -28,6 +34,8 @@ log = get_plugin_logger(__name__)
 KEEP = 3
 #: The files of one page: its Markdown, its conversion and its output.
 FILES_PER_PAGE = 3
+#: What an entry starts with, uncompressed; an entry of another layout is a miss.
+MAGIC = b"apiscribe page cache 2\n"
 #: Entries handed to the writing thread and not yet written, at most: a build that stores
 #: every page at its end waits for the thread rather than holding every entry's JSON.
 PENDING = 16
@@ -80,10 +88,16 @@ class PageCache:
     def _path(self, key: str, suffix: str) -> Path:
         return self.folder / key[:2] / f"{key}{suffix}"
 
-    def _read(self, key: str, suffix: str) -> Any | None:
+    def _read(self, key: str, suffix: str) -> tuple[Any, str] | None:
+        """The entry's fields (its JSON line) and its text."""
         path = self._path(key, suffix)
         try:
-            data = json.loads(zlib.decompress(path.read_bytes()))
+            data = zlib.decompress(path.read_bytes())
+            if not data.startswith(MAGIC):
+                raise ValueError("not an entry of this apiscribe")
+            end = data.index(b"\n", len(MAGIC))
+            fields = json.loads(data[len(MAGIC):end])
+            text = data[end + 1:].decode("utf-8", "surrogatepass")
         except FileNotFoundError:
             return None
         except (OSError, ValueError, zlib.error) as exc:
@@ -91,16 +105,17 @@ class PageCache:
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # recently used: kept by prune
-        return data
+        return fields, text
 
-    def _write(self, key: str, suffix: str, data: Any) -> None:
-        text = json.dumps(data, separators=(",", ":")).encode("utf-8")
+    def _write(self, key: str, suffix: str, fields: Any, text: str) -> None:
+        data = b"".join((MAGIC, json.dumps(fields, separators=(",", ":")).encode("ascii"),
+                         b"\n", text.encode("utf-8", "surrogatepass")))
         if self._writer is None:
-            self._store(self._path(key, suffix), text)
+            self._store(self._path(key, suffix), data)
         else:
             if len(self._pending) >= PENDING:
                 self._pending.pop(0).result()
-            self._pending.append(self._writer.submit(self._store, self._path(key, suffix), text))
+            self._pending.append(self._writer.submit(self._store, self._path(key, suffix), data))
 
     def _store(self, path: Path, text: bytes) -> None:
         blob = zlib.compress(text, 1)
@@ -124,22 +139,23 @@ class PageCache:
     def read_page(self, key: str) -> tuple[Rendered, dict[str, Any] | None] | None:
         """A page's conversion (as a worker would send it) and its search entries with their
         key (``{"key": ..., "entries": [...]}``, or ``None``)."""
-        data = self._read(key, ".page")
-        if not isinstance(data, dict):
+        entry = self._read(key, ".page")
+        if entry is None or not isinstance(entry[0], dict):
             return None
+        data, content = entry
         try:
             records = [logging.makeLogRecord({"name": str(name), "levelno": int(level),
                                               "levelname": logging.getLevelName(level),
                                               "msg": str(message)})
                        for name, level, message in data["records"]]
             anchors, links = data["anchors"], data["links"]
-            if not (isinstance(data["content"], str) and isinstance(data["src_uri"], str)
+            if not (isinstance(data["src_uri"], str)
                     and isinstance(data["title"], (str, type(None)))
                     and isinstance(anchors, (list, type(None)))
                     and (links is None or all(isinstance(v, dict) for v in links.values()))):
                 raise TypeError("not a page entry")
             rendered = Rendered(
-                data["src_uri"], data["content"], TableOfContents(_toc_links(data["toc"])),
+                data["src_uri"], content, TableOfContents(_toc_links(data["toc"])),
                 data["title"], None if anchors is None else set(map(str, anchors)), links,
                 records)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -154,55 +170,66 @@ class PageCache:
         """Store what converting ``page`` gave, and its search entries under their key."""
         links = page.links_to_anchors
         anchors = page.present_anchor_ids
+        if page.content is None:  # not converted: nothing to keep
+            return
         self.used.add(key)
         self._write(key, ".page", {
             "src_uri": page.file.src_uri,
-            "content": page.content,
             "toc": _toc_tree(page.toc),
             "title": page._title_from_render,
             "anchors": None if anchors is None else sorted(anchors),
             "links": None if links is None else {f.src_uri: d for f, d in links.items()},
             "records": [_record(r) for r in records],
             "search": None if search is None else {"key": search[0], "entries": search[1]},
-        })
+        }, page.content)
 
     def read_output(self, key: str, output: str) -> str | None:
         """The page as written, when it was stored under the output key ``output``."""
-        data = self._read(key, ".html")
-        if isinstance(data, dict) and data.get("key") == output:
-            return str(data["html"])
+        entry = self._read(key, ".html")
+        if entry is not None and entry[0] == {"key": output}:
+            return entry[1]
         return None
 
     def write_output(self, key: str, output: str, html: str) -> None:
-        self._write(key, ".html", {"key": output, "html": html})
+        self._write(key, ".html", {"key": output}, html)
 
     def read_markdown(self, key: str) -> str | None:
-        data = self._read(key, ".md")
-        if not isinstance(data, str):
+        entry = self._read(key, ".md")
+        if entry is None or entry[0] != {}:
             return None
         self.used.add(key)
-        return data
+        return entry[1]
 
     def write_markdown(self, key: str, text: str) -> None:
         self.used.add(key)
-        self._write(key, ".md", text)
+        self._write(key, ".md", {}, text)
 
     def prune(self, pages: int) -> None:
         """Remove the least recently used entries beyond :data:`KEEP` times ``pages``, never
-        one this build used (once every entry is written)."""
+        one this build used (once every entry is written). Entries are counted by their
+        names; only a cache over the limit has their times read."""
         self.flush()
         try:
-            found = [(path.stat().st_mtime, path) for path in self.folder.glob("??/*.*")
-                     if not path.name.startswith(".")]  # not another build's file in writing
+            names = [entry.path for folder in os.scandir(self.folder)
+                     if len(folder.name) == 2 and folder.is_dir()
+                     for entry in os.scandir(folder.path)
+                     # not another build's file in writing
+                     if "." in entry.name and not entry.name.startswith(".")]
         except OSError:
             return
-        extra = len(found) - FILES_PER_PAGE * KEEP * max(pages, 1)
-        for _, path in sorted(found):  # the least recently used first
+        extra = len(names) - FILES_PER_PAGE * KEEP * max(pages, 1)
+        if extra <= 0:
+            return
+        found = []
+        for name in names:
+            with contextlib.suppress(OSError):  # gone meanwhile
+                found.append((os.stat(name).st_mtime, name))
+        for _, name in sorted(found):  # the least recently used first
             if extra <= 0:
                 break
-            if path.name.split(".")[0] not in self.used:
+            if os.path.basename(name).split(".")[0] not in self.used:
                 with contextlib.suppress(OSError):
-                    path.unlink()
+                    os.unlink(name)
                 extra -= 1
 
 

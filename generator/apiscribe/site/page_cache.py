@@ -29,10 +29,11 @@ read it for nothing. Every other page is built as MkDocs builds it, and stored.
 
 The cache holds only what the keys fully determine, so a site built with it is byte for byte
 the site built without it. It is used only where that holds: when no plugin or hook besides
-apiscribe and Material's search handles a page or template event. Entries are JSON, compressed;
-an entry that cannot be read is a miss. After a build, the least recently used entries beyond
-three times the site's API pages are removed. The Markdown is kept whatever plugins run
-(making it reads nothing of MkDocs), unless the ``cache`` option is off.
+apiscribe and Material's search handles a page or template event. Entries are compressed
+(the layout is :mod:`.cache_store`'s); an entry that cannot be read is a miss. After a
+build, the least recently used entries beyond three times the site's API pages are removed.
+The Markdown is kept whatever plugins run (making it reads nothing of MkDocs), unless the
+``cache`` option is off.
 """
 
 from __future__ import annotations
