@@ -26,7 +26,13 @@ import pytest
 from click.testing import CliRunner, Result
 
 from apiscribe.cli import main
-from apiscribe.documents.limits import MAX_INPUT_BYTES, MAX_NESTING
+from apiscribe.documents.limits import (
+    MAX_INPUT_BYTES,
+    MAX_NESTING,
+    JsonNumbers,
+    data_problem,
+    parsed_json_problem,
+)
 
 from ..conftest import ROOT, SEED
 
@@ -236,6 +242,19 @@ def test_a_json_spec_nested_too_deep_is_a_diagnostic(tmp_path: Path, depth: int)
         assert result.exit_code == 1
         assert f"{path}:1: error {TOO_DEEP}" in result.output
     assert not any((tmp_path / "openapi").rglob("*.json"))
+
+
+@pytest.mark.parametrize("text", [
+    nested(MAX_NESTING), nested(MAX_NESTING + 1), '{"a": ' + nested(MAX_NESTING - 1) + "}",
+    '{"a": ' + nested(MAX_NESTING) + "}", '[1, {"b": [' + "{}" + "]}]",
+    "[" * (MAX_NESTING - 1) + '{"c": {}}' + "]" * (MAX_NESTING - 1),
+    '{"x": [1.5, "NaN"], "y": NaN}', '[{"big": 1e999}]', '{"ok": [-Infinity]}', "3", '"s"',
+])
+def test_a_parse_that_walks_only_the_nesting_finds_what_a_full_walk_finds(text: str) -> None:
+    # parse_json walks only the containers when every number was one JSON has a place for
+    numbers = JsonNumbers()
+    data = json.loads(text, parse_constant=numbers.constant, parse_float=numbers.number)
+    assert parsed_json_problem(data, numbers) == data_problem(data)
 
 
 def test_a_yaml_spec_nested_too_deep_is_a_diagnostic(tmp_path: Path) -> None:

@@ -23,10 +23,9 @@ from ..diagnostics import Diagnostic, error
 from .limits import (
     EMPTY_DOCUMENT,
     TOO_DEEP,
-    data_problem,
-    json_constant,
-    json_number,
+    JsonNumbers,
     max_input_bytes,
+    parsed_json_problem,
     problem_code,
     too_deep_offset,
     too_large,
@@ -123,8 +122,9 @@ def parse_json(text: str, file: str, *, first_line: int = 1) -> Parsed:
         return None, [error(code, message, file=file, line=line, pointer=pointer)], (
             LineIndex({}))
 
+    numbers = JsonNumbers()
     try:
-        document = json.loads(text, parse_constant=json_constant, parse_float=json_number,
+        document = json.loads(text, parse_constant=numbers.constant, parse_float=numbers.number,
                               object_pairs_hook=_without_duplicates)
     except json.JSONDecodeError as exc:
         line, column, words = json_problem(exc)
@@ -149,7 +149,7 @@ def parse_json(text: str, file: str, *, first_line: int = 1) -> Parsed:
     if document is None:
         return failed("empty-document", EMPTY_DOCUMENT, first_line)
     lines = LineIndex(json_text=text, first_line=first_line)
-    problem = data_problem(document)
+    problem = parsed_json_problem(document, numbers)
     if problem is not None:
         pointer, words = problem
         code = problem_code(words)
