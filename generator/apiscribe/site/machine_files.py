@@ -81,11 +81,12 @@ def llms_txt(model: ApiModel, *, site_url: str = "", openapi: bool = True) -> st
     return "\n".join(lines)
 
 
-def openapi_json(model: ApiModel) -> bytes:
+def openapi_json(model: ApiModel, memo: openapi_view.OpenApiMemo | None = None) -> bytes:
     """The OpenAPI 3.1 document of the model, as ``apiscribe convert --to openapi`` writes
     it: UTF-8 (as text, one character beyond U+FFFF would make Python hold four bytes for
-    each of GitHub's 15 million characters until the build ends)."""
-    return encode(openapi_view.render(model)[OPENAPI_JSON])
+    each of GitHub's 15 million characters until the build ends); ``memo``: the last
+    build's parts, in the process of ``mkdocs serve``."""
+    return encode(openapi_view.render(model, memo=memo)[OPENAPI_JSON])
 
 
 def home_section(*, openapi: bool, llms: bool, twins: bool) -> str:

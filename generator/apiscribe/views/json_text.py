@@ -77,3 +77,62 @@ def _walk(value: Any, pad: str, write: Any) -> None:
         write(float.__repr__(value))
     else:
         raise _Unusual
+
+
+class TextMemo:
+    """:func:`indented` that keeps the text of each container :data:`DEPTH` levels down (the
+    operations of ``paths`` and ``webhooks``, the named schemas of ``components``) by the
+    container's identity, for the next call: the ``openapi.json`` of each rebuild of ``mkdocs
+    serve``, whose model shares the parts that did not change with the last one (and never
+    changes a part in place). Only the last call's texts are kept."""
+
+    DEPTH = 3
+
+    def __init__(self) -> None:
+        self._texts: dict[int, tuple[Any, str]] = {}
+        self._last: dict[int, tuple[Any, str]] = {}
+        #: How many texts the last call took from the one before.
+        self.reused = 0
+
+    def indented(self, value: Any) -> str:
+        """``json.dumps(value, indent=2, ensure_ascii=False)``."""
+        self._last, self._texts, self.reused = self._texts, {}, 0
+        parts: list[str] = []
+        try:
+            self._walk(value, "\n", parts.append, 0)
+        except (_Unusual, RecursionError):
+            self._texts = {}
+            return json.dumps(value, indent=2, ensure_ascii=False)
+        finally:
+            self._last = {}
+        return "".join(parts)
+
+    def _walk(self, value: Any, pad: str, write: Any, depth: int) -> None:
+        kind = type(value)
+        if (kind is not dict and kind is not list) or not value:
+            _walk(value, pad, write)
+        elif depth == self.DEPTH:
+            found = self._last.get(id(value))
+            if found is not None and found[0] is value:
+                text = found[1]
+                self.reused += 1
+            else:
+                parts: list[str] = []
+                _walk(value, pad, parts.append)
+                text = "".join(parts)
+            self._texts[id(value)] = (value, text)
+            write(text)
+        else:
+            inner = pad + "  "
+            opening = ("{" if kind is dict else "[") + inner
+            for key, item in value.items() if kind is dict else enumerate(value):
+                write(opening)
+                if kind is dict:
+                    if type(key) is not str:
+                        raise _Unusual
+                    write(encode_basestring(key))
+                    write(": ")
+                self._walk(item, inner, write, depth + 1)
+                opening = "," + inner
+            write(pad)
+            write("}" if kind is dict else "]")

@@ -14,6 +14,10 @@ Choices the model leaves open, made here so the document always validates:
 - 3.0.3 differs from 3.1.0 where the schema dialects do (:mod:`.openapi_dialect`).
 
 Each operation is written by :mod:`.openapi_operation`.
+
+An :class:`OpenApiMemo` makes the next document of a model that shares parts with the last
+one (the ``openapi.json`` of each rebuild of ``mkdocs serve``) from what did not change: each
+operation object, and the text of each operation and named schema.
 """
 
 from __future__ import annotations
@@ -21,10 +25,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..model import ApiModel, Tag
+from ..model import ApiModel, Endpoint, Tag
 from ..model.routes import METHODS, RouteTemplate
 from ..names import unique_name
-from .json_text import indented
+from .json_text import TextMemo, indented
 from .openapi_dialect import to_30
 from .openapi_operation import BEARER, operation_object
 
@@ -32,13 +36,52 @@ VERSIONS = ("3.1.0", "3.0.3")
 FILENAME = "openapi.json"
 
 
-def render(model: ApiModel, *, version: str = "3.1.0") -> dict[str, str]:
-    """The OpenAPI document as ``{"openapi.json": text}``."""
-    doc = build_document(model, version=version)
-    return {FILENAME: indented(doc) + "\n"}
+#: What an operation object is made of besides its endpoint: the section's title, the path,
+#: the operationId made unique, the version, and whether the model has its own security.
+_OperationInputs = tuple[str, str, str, str, bool]
 
 
-def build_document(model: ApiModel, *, version: str = "3.1.0") -> dict[str, Any]:
+class OpenApiMemo:
+    """The last document's operation objects (by their endpoint's identity and the rest of
+    what they are made of) and texts (:class:`~.json_text.TextMemo`), for the next
+    :func:`render`: a model's parts are never changed in place, and a read that starts from
+    the last one (:class:`~apiscribe.sources.openapi.LastRead`) gives the same objects for
+    what did not change. Only the last document's are kept."""
+
+    def __init__(self) -> None:
+        self.texts = TextMemo()
+        self._operations: dict[int, tuple[Endpoint, _OperationInputs, dict[str, Any]]] = {}
+        self._last: dict[int, tuple[Endpoint, _OperationInputs, dict[str, Any]]] = {}
+
+    def start(self) -> None:
+        self._last, self._operations = self._operations, {}
+
+    def operation(self, model: ApiModel, section_title: str, endpoint: Endpoint, path: str,
+                  operation_id: str, version: str) -> dict[str, Any]:
+        """:func:`~.openapi_operation.operation_object`, the last document's where its
+        inputs are the same."""
+        inputs = (section_title, path, operation_id, version, model.security is None)
+        found = self._last.get(id(endpoint))
+        if found is not None and found[0] is endpoint and found[1] == inputs:
+            written = found[2]
+        else:
+            written = operation_object(model, section_title, endpoint, path, operation_id,
+                                       version)
+        self._operations[id(endpoint)] = (endpoint, inputs, written)
+        return written
+
+
+def render(model: ApiModel, *, version: str = "3.1.0", memo: OpenApiMemo | None = None
+           ) -> dict[str, str]:
+    """The OpenAPI document as ``{"openapi.json": text}``; with ``memo``, made from the last
+    document's parts where they are the same (see :class:`OpenApiMemo`)."""
+    doc = build_document(model, version=version, memo=memo)
+    text = indented(doc) if memo is None or version != "3.1.0" else memo.texts.indented(doc)
+    return {FILENAME: text + "\n"}
+
+
+def build_document(model: ApiModel, *, version: str = "3.1.0",
+                   memo: OpenApiMemo | None = None) -> dict[str, Any]:
     """The OpenAPI document of ``model`` as plain JSON data, keys in a fixed order."""
     if version not in VERSIONS:
         raise ValueError(f"unsupported OpenAPI version {version!r}; use one of {VERSIONS}")
@@ -61,7 +104,7 @@ def build_document(model: ApiModel, *, version: str = "3.1.0") -> dict[str, Any]
         doc["tags"] = tags
     if "externalDocs" in extensions:
         doc["externalDocs"] = extensions["externalDocs"]
-    operations, webhooks = _operations(model, version)
+    operations, webhooks = _operations(model, version, memo if version == "3.1.0" else None)
     doc["paths"] = {
         path: {m: operations[path, m] for m in METHODS if (path, m) in operations}
         for path in sorted({path for path, _ in operations})
@@ -121,8 +164,12 @@ def _components(model: ApiModel, version: str, operations: Operations) -> dict[s
 Operations = dict[tuple[str, str], dict[str, Any]]
 
 
-def _operations(model: ApiModel, version: str) -> tuple[Operations, dict[str, Any]]:
+def _operations(model: ApiModel, version: str, memo: OpenApiMemo | None = None
+                ) -> tuple[Operations, dict[str, Any]]:
     """The operations by (path, method), and the webhooks by name."""
+    write = memo.operation if memo is not None else operation_object
+    if memo is not None:
+        memo.start()
     operations: Operations = {}
     webhooks: dict[str, dict[str, Any]] = {}
     used_ids: set[str] = set()
@@ -137,8 +184,7 @@ def _operations(model: ApiModel, version: str) -> tuple[Operations, dict[str, An
                 continue
             operation_id = unique_name(endpoint.operation_id, used_ids, "_") if (
                 endpoint.operation_id) else ""
-            written = operation_object(model, section.title, endpoint, path, operation_id,
-                                       version)
+            written = write(model, section.title, endpoint, path, operation_id, version)
             if hook is not None:
                 hook[method] = written
             else:
