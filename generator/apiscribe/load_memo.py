@@ -120,7 +120,7 @@ class SpecLoad:
     def read(self, spec: Any) -> None:
         """The spec as read (a :class:`~apiscribe.sources.openapi.SpecInput`, or ``None``):
         whether the memo can serve its redaction, and be kept."""
-        self.usable = self.digests is not None and _usable(spec)
+        self.usable = self.digests is not None and reusable(spec)
 
     # -- redaction ------------------------------------------------------------------------
 
@@ -221,8 +221,9 @@ def _endpoints(model: ApiModel) -> Iterator[Endpoint]:
         yield from section.endpoints
 
 
-def _usable(spec: Any) -> bool:
-    """Whether the memo can serve a spec as read: a model read without problems from the
+def reusable(spec: Any) -> bool:
+    """Whether what a spec's read gave can serve a later read of the same document (this memo,
+    or :class:`~apiscribe.sources.openapi.LastRead`): a model read without problems from the
     one document, whose named schemas are its own components."""
     if (spec is None or spec.model is None or spec.diagnostics or spec.referenced
             or not isinstance(spec.document, dict)):

@@ -7,6 +7,7 @@ A slug is lower case ASCII letters, digits and ``-``: ``List an Organization's T
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -20,6 +21,7 @@ _WORDS = re.compile(r"[-_\s]+")
 _QUOTES = [["'", ""], ["\u2019", ""]]
 
 
+@functools.lru_cache(maxsize=16384)  # a large API slugs the same names on every read
 def slug(text: str, *, max_length: int = MAX_NAME) -> str:
     """``text`` as a slug (``[a-z0-9-]``, at most ``max_length`` characters); may be empty."""
     words = _ACRONYM.sub(r"\1-\2", _CAMEL.sub(r"\1-\2", text))

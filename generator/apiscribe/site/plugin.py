@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -43,14 +43,14 @@ from mkdocs.structure.files import File, Files, file_sort_key
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from ..diagnostics import ApiscribeError, Diagnostic, has_errors
 from ..digests import code_digest
-from ..documents.fetch import is_url
 from ..forking import beside
 from ..model import ApiModel
-from ..redact import redact_model, scan_kept
+from ..redact import scan_kept
 from ..views import markdown
+from ..views.openapi import OpenApiMemo
 from . import machine_files
+from .api_docs import ApiDocs
 from .cache_store import MarkdownStore, PageCache
 from .compact import compact_templates
 from .mkdocs_yml import DEFAULT_API_DOCS, site_nav
@@ -102,47 +102,6 @@ class ApiscribePluginConfig(Config):  # type: ignore[no-untyped-call]
     cache_dir = config_options.Type(str, default=CACHE_DIR)
 
 
-def problems(source: str | Path, diagnostics: Sequence[Diagnostic]) -> str:
-    """The message that stops a build whose input has errors."""
-    errors = [d for d in diagnostics if d.level == "error"]
-    lines = [f"apiscribe: {len(errors)} error(s) in {source}:"]
-    lines += [d.format() for d in sorted(diagnostics)]
-    return "\n".join(lines)
-
-
-def read_model(api_docs: str, base: Path, *, allow_remote_refs: bool = False,
-               cache: Path | None = None) -> tuple[ApiModel, Path | None]:
-    """The model from the ``api_docs`` option, and the local path to watch; errors in the
-    input stop the build (PluginError), warnings are logged. With ``cache`` (a folder), a
-    spec file's memo is kept there, so that the next build redacts only what changed
-    (:mod:`apiscribe.load_memo`)."""
-    from ..load_memo import SpecLoad
-    from ..sources import load_input
-
-    source: str | Path = api_docs if is_url(api_docs) else (base / api_docs).resolve()
-    if isinstance(source, Path) and not source.exists():
-        raise PluginError(f"apiscribe: no JSON docs folder or API description at {source} "
-                          "(the api_docs option)")
-    try:
-        loaded = load_input(str(source), allow_remote_refs=allow_remote_refs)
-    except ApiscribeError as exc:
-        hint = f" ({exc.hint})" if exc.hint else ""
-        raise PluginError(f"apiscribe: {exc.message}{hint}") from exc
-    if loaded.model is None or has_errors(loaded.diagnostics):
-        raise PluginError(problems(source, loaded.diagnostics))
-    for diagnostic in loaded.diagnostics:
-        log.warning(diagnostic.format())
-    watched = source if isinstance(source, Path) else None
-    if cache is None or loaded.spec is None or watched is None:
-        return redact_model(loaded.model), watched
-    memo = SpecLoad.open(cache, watched, loaded.spec.document, loaded.spec.file,
-                         f"allow_remote_refs={allow_remote_refs}")
-    memo.read(loaded.spec)
-    model = memo.redact(loaded.model)
-    memo.keep(loaded.model, model, checks_found_nothing=False)  # the build checks nothing
-    return model, watched
-
-
 def _config_folder(config: MkDocsConfig) -> Path:
     """The folder of mkdocs.yml, which the plugin's paths are relative to."""
     return Path(config.config_file_path).parent if config.config_file_path else Path()
@@ -184,12 +143,17 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         self._capture = Capture()
         # The last build's Markdown, for the rebuilds of `mkdocs serve` (views.markdown).
         self._markdown: dict[str, str] = {}
+        self._texts: dict[int, tuple[object, str]] = {}  # the parts' texts in the page keys
         # The keys of the pages whose Markdown the last scan for credentials found clean.
         self._scanned: set[str] = set()
         self._cache: PageCache | None = None
         self._indexing: list[Page] = []  # the pages a worker indexes
         # The theme's compiled templates, from one build of `mkdocs serve` to the next.
         self._templates = TemplateMemo()
+        # The api_docs option, read; with the last read, from one build to the next.
+        self._api_docs = ApiDocs()
+        # openapi.json's parts, from one build to the next (where no fork makes it).
+        self._openapi = OpenApiMemo()
         self.search_filter = SearchFilter(
             self._is_api_page, lambda: self._search is not None,
             stored=self._stored_search, made=self._made_search)
@@ -218,18 +182,20 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
             base = _config_folder(config)
             if self.config.generate:
                 run_generate(base)
-            model, self.watched = read_model(
+            model, self.watched = self._api_docs.read(
                 self.config.api_docs, base, allow_remote_refs=self.config.allow_remote_refs,
                 cache=self._cache.folder if self._cache is not None else None)
+            if self._api_docs.reused:
+                log.info(f"{self._api_docs.reused} operations are the last build's, as read")
         store = MarkdownStore(self._cache, self._markdown, code_digest())
-        memo = markdown.RenderMemo(store)
+        memo = markdown.RenderMemo(store, self._texts)
         if self.config.openapi_json:  # made in a fork meanwhile, where one is safe
-            with beside(machine_files.openapi_json, model) as openapi:
+            with beside(machine_files.openapi_json, model, self._openapi) as openapi:
                 self.pages = markdown.render(model, memo)
                 self.machine[machine_files.OPENAPI_JSON] = openapi.result()
         else:
             self.pages = markdown.render(model, memo)
-        self._markdown = store.kept
+        self._markdown, self._texts = store.kept, memo.texts
         if memo.reused:
             log.debug(f"the Markdown of {memo.reused} pages is the last build's")
         # the pages whose Markdown an earlier build in this process found clean are not read

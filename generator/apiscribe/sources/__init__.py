@@ -19,8 +19,9 @@ from ..collector import collector_paused
 from ..diagnostics import ApiscribeError, Diagnostic
 from ..documents.fetch import DEFAULT_TIMEOUT, is_url
 from ..documents.load import DOCUMENT_SUFFIXES
+from ..documents.specs import SpecDigests
 from ..model import ApiModel
-from .openapi import ParsedSpec, SpecInput, parse_spec, read_parsed
+from .openapi import LastRead, ParsedSpec, SpecInput, parse_spec, read_parsed
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,15 @@ def open_input(source: str, *, timeout: float = DEFAULT_TIMEOUT) -> Opened:
 
 
 def read_input(opened: Opened, *, allow_remote_refs: bool = False,
-               timeout: float = DEFAULT_TIMEOUT) -> Loaded:
-    """Read an opened input into the model: the second half of :func:`load_input`."""
+               timeout: float = DEFAULT_TIMEOUT, digests: SpecDigests | None = None,
+               last: LastRead | None = None) -> Loaded:
+    """Read an opened input into the model: the second half of :func:`load_input`. A spec
+    with its ``digests`` starts from ``last``, a read of it earlier in this process, where
+    it can (:func:`~.openapi.read_parsed`)."""
     with collector_paused():
         if opened.spec is not None:
             spec = read_parsed(opened.spec, allow_remote_refs=allow_remote_refs,
-                               timeout=timeout)
+                               timeout=timeout, digests=digests, last=last)
             return Loaded(spec.model, spec.diagnostics, spec)
         from .jsondocs import load_folder
 

@@ -302,9 +302,16 @@ class RenderMemo:
     time's text. ``store`` keeps the texts: by default a dict that holds the last render's
     pages (the ``apiscribe`` plugin keeps one across the rebuilds of ``mkdocs serve``); the
     plugin's page cache puts them on disk.
+
+    The ``repr`` of each endpoint and named schema is kept by the object's identity
+    (``texts``, which the plugin hands from one build's memo to the next): a model's parts
+    are never changed in place, and a read that starts from the last one
+    (:class:`~apiscribe.sources.openapi.LastRead`) gives the same objects for what did not
+    change.
     """
 
-    def __init__(self, store: TextStore | None = None) -> None:
+    def __init__(self, store: TextStore | None = None,
+                 texts: dict[int, tuple[object, str]] | None = None) -> None:
         self._own = store is None
         self.store: TextStore = {} if store is None else store
         #: How many pages the last render took from the store.
@@ -312,17 +319,33 @@ class RenderMemo:
         self._rest = ""
         self._keys: dict[str, str] = {}  # path -> key, of the render under way
         self._found: set[str] = set()  # the paths whose text the store had
+        #: ``id(part) -> (part, repr)`` of the last render's endpoints and named schemas.
+        self.texts: dict[int, tuple[object, str]] = texts if texts is not None else {}
+        self._last_texts: dict[int, tuple[object, str]] = {}
+
+    def _text(self, part: object, make: Callable[[], str]) -> str:
+        """The text ``make`` gives of ``part``, kept by identity from the last render (see
+        the class docstring)."""
+        found = self._last_texts.get(id(part))
+        text = found[1] if found is not None and found[0] is part else make()
+        self.texts[id(part)] = (part, text)
+        return text
 
     def start(self, model: ApiModel) -> None:
-        rest = dataclasses.replace(model, sections=tuple(
+        self._last_texts, self.texts = self.texts, {}
+        rest = dataclasses.replace(model, schemas={}, sections=tuple(
             dataclasses.replace(section, endpoints=()) for section in model.sections))
-        self._rest = hashlib.sha256(repr(rest).encode("utf-8", "surrogateescape")).hexdigest()
+        parts = [repr(rest), *(f"{name!r}: {self._text(schema, functools.partial(repr, schema))}"
+                               for name, schema in model.schemas.items())]  # one line each
+        self._rest = hashlib.sha256("\n".join(parts).encode(
+            "utf-8", "surrogateescape")).hexdigest()
         self.reused, self._keys, self._found = 0, {}, set()
 
     def key(self, path: str, ep: Endpoint | None) -> str:
         """The key of an endpoint's page at ``path`` in the model :meth:`start` was given;
         with no endpoint, of a page made of the model but for its endpoints (the schemas)."""
-        made_of = "" if ep is None else repr(dataclasses.replace(ep, source=None))
+        made_of = "" if ep is None else self._text(
+            ep, lambda: repr(dataclasses.replace(ep, source=None)))
         return hashlib.sha256(f"{self._rest}\n{path}\n{made_of}".encode(
             "utf-8", "surrogateescape")).hexdigest()
 

@@ -18,12 +18,12 @@ from ...documents.fetch import DEFAULT_TIMEOUT, FetchError, fetch, is_url
 from ...documents.lines import LineIndex
 from ...documents.load import load_document, parse_document
 from ...documents.refs import Doc, Resolver
-from ...documents.specs import not_a_spec, spec_version
+from ...documents.specs import SpecDigests, not_a_spec, spec_version
 from ...model import ApiModel
-from .reader import SpecReader
+from .reader import LastRead, SpecReader
 from .swagger import SwaggerReader
 
-__all__ = ["ParsedSpec", "SpecInput", "load_spec", "parse_spec", "read_document",
+__all__ = ["LastRead", "ParsedSpec", "SpecInput", "load_spec", "parse_spec", "read_document",
            "read_parsed", "read_spec"]
 
 #: The version of a document → the dialect its schemas are read in.
@@ -44,6 +44,8 @@ class SpecInput:
     base_uri: str = ""
     #: The other documents its references read (their keys): what the model is also made of.
     referenced: tuple[str, ...] = ()
+    #: What the read leaves for a later read of the same document (given its digests).
+    kept: LastRead | None = None
 
 
 @dataclass(frozen=True)
@@ -84,13 +86,17 @@ def parse_spec(source: str | Path, *, timeout: float = DEFAULT_TIMEOUT,
 
 
 def read_parsed(parsed: ParsedSpec, *, allow_remote_refs: bool = False,
-                timeout: float = DEFAULT_TIMEOUT, max_bytes: int | None = None) -> SpecInput:
+                timeout: float = DEFAULT_TIMEOUT, max_bytes: int | None = None,
+                digests: SpecDigests | None = None, last: LastRead | None = None
+                ) -> SpecInput:
     """Read a parsed spec into the model. http(s) references are followed only with
-    ``allow_remote_refs``; ``timeout`` and ``max_bytes`` bound every download."""
+    ``allow_remote_refs``; ``timeout`` and ``max_bytes`` bound every download. With the
+    document's ``digests``, the read starts from ``last`` where it can and leaves
+    ``SpecInput.kept`` for the next (:class:`~.reader.LastRead`)."""
     if parsed.document is None:
         return SpecInput(None, parsed.problems)
     return _read(parsed.document, parsed.problems, parsed.lines, parsed.key, parsed.file,
-                 parsed.base_uri, allow_remote_refs, timeout, max_bytes)
+                 parsed.base_uri, allow_remote_refs, timeout, max_bytes, digests, last)
 
 
 def read_spec(
@@ -113,14 +119,14 @@ def read_document(document: Any, name: str) -> SpecInput:
 
 
 def _read(document: Any, problems: list[Diagnostic], lines: LineIndex, key: str, file: str,
-          base_uri: str, allow_remote_refs: bool, timeout: float, max_bytes: int | None
-          ) -> SpecInput:
+          base_uri: str, allow_remote_refs: bool, timeout: float, max_bytes: int | None,
+          digests: SpecDigests | None = None, last: LastRead | None = None) -> SpecInput:
     version = spec_version(document)
     if version is None:
         return SpecInput(None, [*problems, not_a_spec(document, file, lines)])
     resolver = Resolver(Doc(key, file, document, lines, _DIALECTS[version]),
                         allow_remote=allow_remote_refs, timeout=timeout, max_bytes=max_bytes)
-    reader = SwaggerReader(resolver) if version == "2.0" else SpecReader(resolver)
+    reader = (SwaggerReader if version == "2.0" else SpecReader)(resolver, digests, last)
     try:
         model = reader.read()
     except RecursionError:
@@ -128,7 +134,7 @@ def _read(document: Any, problems: list[Diagnostic], lines: LineIndex, key: str,
         return SpecInput(None, [*problems, *resolver.diagnostics,
                                 error("too-deep", message, file=file)])
     return SpecInput(model, sorted([*problems, *resolver.diagnostics]), document, lines, file,
-                     base_uri, resolver.referenced)
+                     base_uri, resolver.referenced, reader.kept)
 
 
 def load_spec(

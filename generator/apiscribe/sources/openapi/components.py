@@ -29,6 +29,18 @@ _NAME_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @dataclass(frozen=True)
+class Registered:
+    """The named schemas of one import once its own were registered (:meth:`Components.register`),
+    for a later import of a document with the same ``rest`` (see
+    :class:`~.reader.LastRead`): the schemas are shared, never changed."""
+
+    names: dict[Place, str]
+    schemas: dict[str, Any]
+    origins: dict[str, tuple[Doc, str]]
+    edges: tuple[_Edge, ...]
+
+
+@dataclass(frozen=True)
 class _Edge:
     """A schema that is another one (``$ref``) or includes it (``allOf``)."""
 
@@ -103,6 +115,17 @@ class Components:
         for name, value in members.items():
             where = f"{pointer}/{escape_token(name)}"
             self._schemas[name] = self._schema(value, self.root, where, name, (), True, False)
+
+    def registered(self) -> Registered:
+        """The named schemas as they are now: after :meth:`register`, what
+        :meth:`restore` gives a later import of a document with the same ``rest``."""
+        return Registered(dict(self._names), dict(self._schemas), dict(self._origins),
+                          tuple(self._edges))
+
+    def restore(self, state: Registered) -> None:
+        """Start from ``state`` instead of registering the same schemas again."""
+        self._names, self._schemas = dict(state.names), dict(state.schemas)
+        self._origins, self._edges = dict(state.origins), list(state.edges)
 
     def schema(self, node: Any, doc: Doc, pointer: str) -> Any:
         """A schema as the model keeps it (see the module's docstring)."""

@@ -3,20 +3,30 @@
 Each operation becomes an :class:`Endpoint`; sections come from tags (declared order first,
 then first use); 3.1 webhooks get a section of their own. The Swagger 2.0 reader
 (``swagger.py``) overrides the parts where 2.0 differs.
+
+A read can start from the last read of the same document in the same process
+(:class:`LastRead`: the rebuilds of ``mkdocs serve`` after an edit). Where the document's
+``rest`` (everything but its path items, :func:`~apiscribe.documents.specs.spec_digests`) is
+the same, its named schemas are the last read's; an operation of a path item whose digest is
+the same is the last read's endpoint, once its name, section and line are settled as a full
+read settles them. The caller keeps a read for the next only where that gives what a full
+read gives: one document, read without problems, whose named schemas are its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ...documents.pointer import escape_token
 from ...documents.refs import Doc, Located, Resolver
-from ...documents.specs import duplicate_operation_id, undeclared_path_parameter
+from ...documents.specs import SpecDigests, duplicate_operation_id, undeclared_path_parameter
 from ...model import ApiModel, Endpoint, Parameter, Section, SourceLocation, Tag
 from ...model.routes import METHODS, RouteTemplate
 from ...model.types import short_type
 from ...names import endpoint_name, slug
+from .components import Registered
 from .content import ContentReader, as_list, text
 
 DEFAULT_TITLE = "API Reference"
@@ -31,11 +41,30 @@ _TOP_KEYS = frozenset({"openapi", "swagger", "info", "paths", "components", "web
 _INFO_KEYS = ("title", "version", "description")
 
 
+#: An operation's place: its path item's pointer (``/paths/~1users``) and its method.
+OperationKey = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class LastRead:
+    """What one read of a document leaves for the next read of it (see the module's
+    docstring): its digests, its named schemas once registered, and each operation's
+    endpoint, as read (``read``) and as placed in its section (``placed``)."""
+
+    digests: SpecDigests
+    registered: Registered
+    read: Mapping[OperationKey, Endpoint]
+    placed: Mapping[OperationKey, Endpoint]
+    #: How many of its operations this read took from the one before.
+    reused: int = 0
+
+
 @dataclass
 class _SectionDraft:
     title: str
     description: str = ""
     endpoints: list[Endpoint] = field(default_factory=list)
+    keys: list[OperationKey] = field(default_factory=list)
 
 
 class SpecReader(ContentReader):
@@ -50,7 +79,8 @@ class SpecReader(ContentReader):
         "responses", "security", "deprecated",
     })
 
-    def __init__(self, resolver: Resolver) -> None:
+    def __init__(self, resolver: Resolver, digests: SpecDigests | None = None,
+                 last: LastRead | None = None) -> None:
         super().__init__(resolver)
         self.root: Doc = resolver.root
         self.data: dict[str, Any] = resolver.root.data
@@ -58,11 +88,28 @@ class SpecReader(ContentReader):
         self._tag_slugs: dict[str, str] = {}
         self._operation_ids: dict[str, str] = {}
         self._names: dict[str, str] = {}  # endpoint name: the operation that has it
+        #: The document's digests (``None``: no read is kept), and the last read, where its
+        #: ``rest`` is this document's.
+        self._digests = digests
+        self._last = last if (digests is not None and last is not None
+                              and last.digests.rest == digests.rest) else None
+        self._read: dict[OperationKey, Endpoint] = {}
+        self._placed: dict[OperationKey, Endpoint] = {}
+        self._registered: Registered | None = None
+        self._reused = 0
+        #: What this read leaves for the next (see :class:`LastRead`), once it is done.
+        self.kept: LastRead | None = None
 
     # -- the document ---------------------------------------------------------------------
 
     def read(self) -> ApiModel:
-        self.prepare()
+        if self._last is not None:
+            self.components.restore(self._last.registered)
+            self._registered = self._last.registered
+        else:
+            self.prepare()
+            if self._digests is not None:
+                self._registered = self.components.registered()
         tags = self._declared_tags()
         paths = self.data.get("paths")
         for path, item in paths.items() if isinstance(paths, dict) else ():
@@ -78,9 +125,13 @@ class SpecReader(ContentReader):
         self.components.check_cycles()
         info = self.data["info"] if isinstance(self.data.get("info"), dict) else {}
         version = info.get("version")
+        sections = self._finished_sections()
+        if self._digests is not None and self._registered is not None:
+            self.kept = LastRead(self._digests, self._registered, self._read, self._placed,
+                                 self._reused)
         return ApiModel(
             title=text(info.get("title")) or DEFAULT_TITLE,
-            sections=self._finished_sections(),
+            sections=sections,
             base_url=self.base_url(),
             version="" if version is None else str(version),
             description=text(info.get("description")),
@@ -167,10 +218,22 @@ class SpecReader(ContentReader):
         sections = []
         for key, draft in self._sections.items():
             if draft.endpoints:
-                endpoints = tuple(replace(ep, section=key, sidebar_order=number)
-                                  for number, ep in enumerate(draft.endpoints, 1))
+                endpoints = tuple(self._placed_endpoint(ep, operation, key, number)
+                                  for number, (ep, operation)
+                                  in enumerate(zip(draft.endpoints, draft.keys, strict=True), 1))
                 sections.append(Section(key, draft.title, endpoints, draft.description))
         return tuple(sections)
+
+    def _placed_endpoint(self, ep: Endpoint, operation: OperationKey, section: str,
+                         number: int) -> Endpoint:
+        """``ep`` in its section: the last read's object where that is the same."""
+        last = self._last
+        placed = last.placed.get(operation) if last is not None else None
+        if (placed is None or last is None or last.read.get(operation) is not ep
+                or placed.section != section or placed.sidebar_order != number):
+            placed = replace(ep, section=section, sidebar_order=number)
+        self._placed[operation] = placed
+        return placed
 
     # -- operations -----------------------------------------------------------------------
 
@@ -183,16 +246,31 @@ class SpecReader(ContentReader):
             self.resolver.report("invalid-path-item", f"{key}: a path item must be an object",
                                  doc, where)
             return
-        shared = self.parameter_list(item.get("parameters"), doc, f"{where}/parameters")
+        same = self._unchanged(pointer)
+        shared: list[Located] | None = None
         for method in METHODS:
             if method in item:
                 self.resolver.endpoint = ""
-                self._operation(key, method, item, doc, f"{where}/{method}", shared, webhook)
+                if shared is None and not same:
+                    shared = self.parameter_list(item.get("parameters"), doc,
+                                                 f"{where}/parameters")
+                self._operation(key, method, item, doc, f"{where}/{method}", shared, webhook,
+                                (pointer, method))
+
+    def _unchanged(self, pointer: str) -> bool:
+        """Whether the path item at ``pointer`` is the last read's (its operations then are)."""
+        last, digests = self._last, self._digests
+        if last is None or digests is None:
+            return False
+        digest = digests.items.get(pointer)
+        return digest is not None and last.digests.items.get(pointer) == digest
 
     def _operation(
         self, path: str, method: str, item: dict[str, Any], doc: Doc, pointer: str,
-        shared: list[Located], webhook: bool,
+        shared: list[Located] | None, webhook: bool, operation: OperationKey,
     ) -> None:
+        """Read the operation ``operation`` (``shared``: its path item's parameters; ``None``
+        when the item is the last read's) into its section."""
         node = item[method]
         label = f"{method.upper()} {path}"
         if not isinstance(node, dict):
@@ -203,6 +281,40 @@ class SpecReader(ContentReader):
         if name is None:
             return
         self.resolver.endpoint = name
+        endpoint = self._last_endpoint(operation, name, doc, pointer) if shared is None else None
+        if endpoint is None:
+            if shared is None:
+                shared = self.parameter_list(item.get("parameters"), doc,
+                                             f"{pointer[:pointer.rfind('/')]}/parameters")
+            endpoint = self._endpoint(path, method, item, node, doc, pointer, shared, webhook,
+                                      name)
+        self._read[operation] = endpoint
+        tags = endpoint.tags
+        if webhook:
+            draft = self._sections.setdefault(WEBHOOK_SECTION[0], _SectionDraft(
+                WEBHOOK_SECTION[1]))
+        else:
+            draft = self._section_of(tags[0]) if tags else self._sections.setdefault(
+                DEFAULT_SECTION[0], _SectionDraft(DEFAULT_SECTION[1]))
+        draft.endpoints.append(endpoint)
+        draft.keys.append(operation)
+
+    def _last_endpoint(self, operation: OperationKey, name: str, doc: Doc, pointer: str
+                       ) -> Endpoint | None:
+        """The last read's endpoint of an unchanged operation, at its line in this document;
+        ``None`` where a full read is needed (its name is not the same)."""
+        found = self._last.read.get(operation) if self._last is not None else None
+        if found is None or found.name != name:
+            return None
+        self._reused += 1
+        source = SourceLocation(doc.file, doc.lines.line_of(pointer))
+        return found if found.source == source else replace(found, source=source)
+
+    def _endpoint(
+        self, path: str, method: str, item: dict[str, Any], node: dict[str, Any], doc: Doc,
+        pointer: str, shared: list[Located], webhook: bool, name: str,
+    ) -> Endpoint:
+        label = f"{method.upper()} {path}"
         merged = {(p[0]["name"], p[0]["in"]): p for p in shared}
         for own in self.parameter_list(node.get("parameters"), doc, f"{pointer}/parameters"):
             merged[own[0]["name"], own[0]["in"]] = own
@@ -220,13 +332,7 @@ class SpecReader(ContentReader):
         security = self.components.raw(node["security"], doc, f"{pointer}/security") if (
             "security" in node) else None
         tags = tuple(t for t in as_list(node.get("tags")) if isinstance(t, str))
-        if webhook:
-            draft = self._sections.setdefault(WEBHOOK_SECTION[0], _SectionDraft(
-                WEBHOOK_SECTION[1]))
-        else:
-            draft = self._section_of(tags[0]) if tags else self._sections.setdefault(
-                DEFAULT_SECTION[0], _SectionDraft(DEFAULT_SECTION[1]))
-        draft.endpoints.append(Endpoint(
+        return Endpoint(
             name=name,
             section="",
             method=method.upper(),
@@ -244,14 +350,14 @@ class SpecReader(ContentReader):
             webhook=webhook,
             extensions=extensions,
             source=SourceLocation(doc.file, doc.lines.line_of(pointer)),
-        ))
+        )
 
     def _name(self, node: dict[str, Any], method: str, path: str, doc: Doc,
               pointer: str) -> str | None:
         label = f"{method.upper()} {path}"
         operation_id = text(node.get("operationId"))
-        name = endpoint_name("", method, path)
         if operation_id and operation_id in self._operation_ids:
+            name = endpoint_name("", method, path)
             self.resolver.endpoint = name
             message, hint = duplicate_operation_id(operation_id, label,
                                                    self._operation_ids[operation_id])
