@@ -5,18 +5,27 @@ diagnostics a full read gives, after any edit, and reads again only what changed
 from __future__ import annotations
 
 import copy
+import gc
 import json
+import logging
 import random
+import re
+import types
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
 
+from apiscribe.documents.lines import LineIndex
+from apiscribe.documents.refs import Doc
 from apiscribe.documents.specs import spec_digests
 from apiscribe.load_memo import reusable
 from apiscribe.model.routes import METHODS
+from apiscribe.site import write_mkdocs_config
 from apiscribe.site.api_docs import ApiDocs
 from apiscribe.sources.openapi import SpecInput, parse_spec, read_parsed
 from apiscribe.views import markdown
@@ -129,6 +138,38 @@ def test_reads_that_each_start_from_the_last_are_full_reads(
         last = again.kept if reusable(again) else None
 
 
+def _reaches(start: object, kind: type) -> bool:
+    """Whether an instance of ``kind`` is reachable from ``start`` through the objects' own
+    references (not through classes, modules or functions, which reach everything)."""
+    seen: set[int] = set()
+    stack = [start]
+    while stack:
+        found = stack.pop()
+        if isinstance(found, kind):
+            return True
+        if id(found) in seen or isinstance(found, (type, types.ModuleType, types.FunctionType)):
+            continue
+        seen.add(id(found))
+        stack.extend(gc.get_referents(found))
+    return False
+
+
+def test_the_last_read_keeps_no_parsed_document(tmp_path: Path) -> None:
+    # The plugin holds a LastRead between rebuilds: a parsed spec (many times its text) and
+    # its line index would stay alive with it, and the next read would hold two.
+    document = spec()
+    schemas = document["components"]["schemas"]
+    schemas["Named"] = {"allOf": [{"$ref": "#/components/schemas/Owner"}]}  # an edge
+    first = read(tmp_path / "spec.json", document)
+    assert reusable(first) and first.kept is not None
+    assert first.kept.registered.edges  # the edge is kept, naming no document
+    again = read(tmp_path / "spec.json", edited(document, "description", 1), last=first.kept)
+    assert again.kept is not None and again.kept.reused
+    for kept in (first.kept, again.kept):
+        assert not _reaches(kept, Doc)
+        assert not _reaches(kept, LineIndex)
+
+
 def test_the_plugin_keeps_only_a_read_a_full_read_would_match(tmp_path: Path) -> None:
     # Kept: a document read without problems, whose named schemas are its own.
     api_docs = ApiDocs()
@@ -162,6 +203,12 @@ def test_the_plugin_keeps_only_a_read_a_full_read_would_match(tmp_path: Path) ->
         assert api_docs.reused == 0
     assert model == ApiDocs().read("spec.json", tmp_path)[0]
 
+    # A read not to be kept (a plain build): the next starts afresh.
+    write(source, spec())
+    api_docs.read("spec.json", tmp_path, keep=False)
+    api_docs.read("spec.json", tmp_path)
+    assert api_docs.reused == 0
+
     # Another option: another read.
     write(source, spec())
     api_docs.read("spec.json", tmp_path)
@@ -169,6 +216,35 @@ def test_the_plugin_keeps_only_a_read_a_full_read_would_match(tmp_path: Path) ->
     assert api_docs.reused == 0
     api_docs.read("spec.json", tmp_path, allow_remote_refs=True)
     assert api_docs.reused == len(model.endpoints)
+
+
+def test_a_plain_build_keeps_nothing_for_a_next_build(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # `mkdocs build` ends the process: the read and the parts' texts are not held through its
+    # pages. In `mkdocs serve` (MkDocs keeps the plugin across loads of the config), they are.
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.apiscribe")
+    source = write(tmp_path / "spec.json", spec())
+    config_file = tmp_path / "mkdocs.yml"
+    (tmp_path / "docs").mkdir()
+    config_file.write_text(write_mkdocs_config(title="Built", api_docs="spec.json",
+                                               site_dir="site"), encoding="utf-8")
+    reused, texts = [], []
+    for number, command in enumerate(("build", "serve", "serve", "build", "serve")):
+        write(source, edit(spec(), "description", number))
+        config = load_config(str(config_file))
+        config.plugins.on_startup(command=command, dirty=False)
+        caplog.clear()
+        try:
+            mkdocs_build(config, serve_url="http://127.0.0.1:8000/")
+        finally:
+            config.plugins.on_shutdown()
+        reused.append(re.findall(r"(\d+) operations are the last build's", caplog.text))
+        texts.append(len(config.plugins["apiscribe"]._texts))
+    # Each build's edit is of another path item (two operations), the last one's undone.
+    operations = len(_operations(spec()))
+    assert reused == [[], [], [str(operations - 4)], [str(operations - 4)], []]
+    assert texts[0] == texts[3] == 0 and texts[1] == texts[2] == texts[4] > operations
 
 
 @pytest.mark.parametrize("kind", ["description", "component", "moved-item", "nothing"])

@@ -45,11 +45,12 @@ class ApiDocs:
         self.reused = 0
 
     def read(self, api_docs: str, base: Path, *, allow_remote_refs: bool = False,
-             cache: Path | None = None) -> tuple[ApiModel, Path | None]:
+             cache: Path | None = None, keep: bool = True) -> tuple[ApiModel, Path | None]:
         """The model from ``api_docs`` (relative to ``base``), and the local path to watch;
         errors in the input stop the build (PluginError), warnings are logged. With ``cache``
         (a folder), a spec file's memo is kept there, so that the next build redacts only
-        what changed (:mod:`apiscribe.load_memo`)."""
+        what changed (:mod:`apiscribe.load_memo`). With ``keep`` false (no build follows in
+        this process), the read is not kept for the next."""
         from ..load_memo import SpecLoad, reusable
         from ..redact import redact_model
         from ..sources import open_input, read_input
@@ -84,7 +85,7 @@ class ApiDocs:
         for diagnostic in loaded.diagnostics:
             log.warning(diagnostic.format())
         spec = loaded.spec
-        if spec is not None and spec.kept is not None and reusable(spec):
+        if keep and spec is not None and spec.kept is not None and reusable(spec):
             self._last = (identity, spec.kept)
         self.reused = spec.kept.reused if spec is not None and spec.kept is not None else 0
         if memo is None or spec is None:

@@ -175,6 +175,8 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         if self.config.cache:
             folder = self._cache_dir or _config_folder(config) / self.config.cache_dir
             self._cache = PageCache(folder.resolve())
+        # What one build keeps for the next, only where one follows (`mkdocs serve`).
+        serving = self._command not in ("build", "gh-deploy")
         model = self.given
         if model is None:
             if not self.config.api_docs:
@@ -184,18 +186,19 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
                 run_generate(base)
             model, self.watched = self._api_docs.read(
                 self.config.api_docs, base, allow_remote_refs=self.config.allow_remote_refs,
-                cache=self._cache.folder if self._cache is not None else None)
+                cache=self._cache.folder if self._cache is not None else None, keep=serving)
             if self._api_docs.reused:
                 log.info(f"{self._api_docs.reused} operations are the last build's, as read")
         store = MarkdownStore(self._cache, self._markdown, code_digest())
         memo = markdown.RenderMemo(store, self._texts)
         if self.config.openapi_json:  # made in a fork meanwhile, where one is safe
-            with beside(machine_files.openapi_json, model, self._openapi) as openapi:
+            with beside(machine_files.openapi_json, model,
+                        self._openapi if serving else None) as openapi:
                 self.pages = markdown.render(model, memo)
                 self.machine[machine_files.OPENAPI_JSON] = openapi.result()
         else:
             self.pages = markdown.render(model, memo)
-        self._markdown, self._texts = store.kept, memo.texts
+        self._markdown, self._texts = store.kept, memo.texts if serving else {}
         if memo.reused:
             log.debug(f"the Markdown of {memo.reused} pages is the last build's")
         # the pages whose Markdown an earlier build in this process found clean are not read

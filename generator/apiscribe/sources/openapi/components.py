@@ -32,11 +32,13 @@ _NAME_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 class Registered:
     """The named schemas of one import once its own were registered (:meth:`Components.register`),
     for a later import of a document with the same ``rest`` (see
-    :class:`~.reader.LastRead`): the schemas are shared, never changed."""
+    :class:`~.reader.LastRead`): the schemas are shared, never changed. It holds no
+    document of that import (a place is a document's key and a pointer, and an edge in the
+    root document names none), so keeping it keeps no parsed document alive."""
 
     names: dict[Place, str]
     schemas: dict[str, Any]
-    origins: dict[str, tuple[Doc, str]]
+    origins: dict[str, Place]
     edges: tuple[_Edge, ...]
 
 
@@ -47,7 +49,7 @@ class _Edge:
     owner: str
     target: str
     via_all_of: bool
-    doc: Doc
+    doc: Doc | None  # the document the reference is in; None: the root document
     pointer: str
     path: tuple[str | int, ...]
 
@@ -60,7 +62,7 @@ class Components:
         self.root = resolver.root
         self._names: dict[Place, str] = {}
         self._schemas: dict[str, Any] = {}
-        self._origins: dict[str, tuple[Doc, str]] = {}
+        self._origins: dict[str, Place] = {}  # name -> where its schema is
         self._edges: list[_Edge] = []
 
     # -- non-schema objects ---------------------------------------------------------------
@@ -111,7 +113,7 @@ class Components:
         for name in members:
             where = f"{pointer}/{escape_token(name)}"
             self._names[self.root.key, where] = name
-            self._origins[name] = (self.root, where)
+            self._origins[name] = (self.root.key, where)
         for name, value in members.items():
             where = f"{pointer}/{escape_token(name)}"
             self._schemas[name] = self._schema(value, self.root, where, name, (), True, False)
@@ -149,7 +151,8 @@ class Components:
                 out["$ref"] = SCHEMA_REF + escape_token(name)
                 if owner is not None and direct:
                     self._edges.append(
-                        _Edge(owner, name, via_all_of, doc, pointer + "/$ref", path))
+                        _Edge(owner, name, via_all_of, None if doc is self.root else doc,
+                              pointer + "/$ref", path))
         for key, value in node.items():
             if key == "$ref" and isinstance(ref, str):
                 continue
@@ -187,7 +190,7 @@ class Components:
             number += 1
             name = f"{base}_{number}"
         self._names[doc.key, pointer] = name
-        self._origins[name] = (doc, pointer)
+        self._origins[name] = (doc.key, pointer)
         self._schemas[name] = {}
         self._schemas[name] = self._schema(node, doc, pointer, name, (), True, False)
         return name
@@ -233,8 +236,8 @@ class Components:
         cycle_edges = [e for e in self._edges if e.owner in names and e.target in names]
         label = "$ref cycle through allOf" if any(e.via_all_of for e in cycle_edges) else (
             "$ref cycle")
-        places = [(self._origins[n][0].key, self._origins[n][1]) for n in names]
-        self.resolver.report_cycle(places, edge.doc, edge.pointer, label)
+        places = [self._origins[n] for n in names]
+        self.resolver.report_cycle(places, edge.doc or self.root, edge.pointer, label)
         node = self._schemas.get(edge.owner)
         for step in edge.path:
             if isinstance(node, list) and isinstance(step, int):
