@@ -7,6 +7,7 @@ cover Swagger 2.0 bodies and forms, webhooks, and every bad-input diagnostic; a 
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -472,6 +473,20 @@ def test_an_operation_that_is_not_an_object_is_reported(tmp_path: Path) -> None:
     _, diagnostics = imported(path)
     assert [(d.line, d.code, d.message, d.pointer) for d in diagnostics] == [
         (2, "invalid-operation", "GET /a: an operation must be an object", "/paths/~1a/get")]
+
+
+def test_a_bad_parameter_of_a_path_item_without_operations_is_reported(
+    tmp_path: Path
+) -> None:
+    path = write(tmp_path, "spec.json", json.dumps({
+        "openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+        "paths": {"/a/{id}": {"parameters": [{"name": "id"}]},
+                  "/b": {"get": {"responses": {"200": {"description": "OK"}}}}},
+    }, indent=1))
+    _, diagnostics = imported(path)
+    assert [(d.code, d.message, d.pointer) for d in diagnostics] == [
+        ("invalid-parameter", "a parameter needs a 'name' and an 'in'",
+         "/paths/~1a~1{id}/parameters/0")]
 
 
 def test_what_cannot_be_read_gives_no_model(tmp_path: Path) -> None:

@@ -246,14 +246,13 @@ class SpecReader(ContentReader):
             self.resolver.report("invalid-path-item", f"{key}: a path item must be an object",
                                  doc, where)
             return
-        same = self._unchanged(pointer)
-        shared: list[Located] | None = None
+        # An unchanged item's operations are the last read's: its parameters are read only
+        # for an operation that is not (see _operation).
+        shared = None if self._unchanged(pointer) else self.parameter_list(
+            item.get("parameters"), doc, f"{where}/parameters")
         for method in METHODS:
             if method in item:
                 self.resolver.endpoint = ""
-                if shared is None and not same:
-                    shared = self.parameter_list(item.get("parameters"), doc,
-                                                 f"{where}/parameters")
                 self._operation(key, method, item, doc, f"{where}/{method}", shared, webhook,
                                 (pointer, method))
 
