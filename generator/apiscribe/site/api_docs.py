@@ -62,7 +62,8 @@ class ApiDocs:
         watched = source if isinstance(source, Path) else None
         option = f"allow_remote_refs={allow_remote_refs}"
         identity = f"{source}\n{option}"
-        last, self._last, self.reused = self._last, None, 0
+        last = self._last[1] if self._last is not None and self._last[0] == identity else None
+        self._last, self.reused = None, 0
         memo: SpecLoad | None = None
         try:
             opened = open_input(str(source))
@@ -72,11 +73,10 @@ class ApiDocs:
                 if cache is not None:
                     memo = SpecLoad.open(cache, watched, parsed.document, parsed.file, option)
                     digests = memo.digests
-                elif isinstance(parsed.document, dict):
-                    digests = spec_digests(parsed.document, salt=parsed.file)
+                elif (keep or last is not None) and isinstance(parsed.document, dict):
+                    digests = spec_digests(parsed.document, salt=parsed.file)  # for LastRead
             loaded = read_input(opened, allow_remote_refs=allow_remote_refs, digests=digests,
-                                last=last[1] if last is not None and last[0] == identity
-                                else None)
+                                last=last)
         except ApiscribeError as exc:
             hint = f" ({exc.hint})" if exc.hint else ""
             raise PluginError(f"apiscribe: {exc.message}{hint}") from exc

@@ -168,10 +168,10 @@ class PageCache:
     def write_page(self, key: str, page: Page, records: list[logging.LogRecord],
                    search: tuple[str, list[dict[str, Any]]] | None) -> None:
         """Store what converting ``page`` gave, and its search entries under their key."""
-        links = page.links_to_anchors
-        anchors = page.present_anchor_ids
         if page.content is None:  # not converted: nothing to keep
             return
+        links = page.links_to_anchors
+        anchors = page.present_anchor_ids
         self.used.add(key)
         self._write(key, ".page", {
             "src_uri": page.file.src_uri,

@@ -166,6 +166,12 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._command = None if dirty else command
 
+    @property
+    def _builds_once(self) -> bool:
+        """Whether this process builds the site once, with no build to follow
+        (``mkdocs build``, ``gh-deploy``; not ``mkdocs serve`` nor a dirty build)."""
+        return self._command in ("build", "gh-deploy")
+
     def on_shutdown(self) -> None:
         self.given, self._cache_dir = None, None
 
@@ -175,8 +181,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         if self.config.cache:
             folder = self._cache_dir or _config_folder(config) / self.config.cache_dir
             self._cache = PageCache(folder.resolve())
-        # What one build keeps for the next, only where one follows (`mkdocs serve`).
-        serving = self._command not in ("build", "gh-deploy")
+        serving = not self._builds_once  # what one build keeps for the next, where one follows
         model = self.given
         if model is None:
             if not self.config.api_docs:
@@ -253,7 +258,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
             self.search_filter.install(search)
         self.cached = self._cached_build(config, files, search)
         hits = self.cached.hits if self.cached is not None else set()
-        if self._command not in ("build", "gh-deploy"):
+        if not self._builds_once:
             return nav
         workers = worker_count(self.config.workers)
         reason = self._workers.why_not(config, files, self, workers, skip=hits)

@@ -75,8 +75,20 @@ def _walk(value: Any, pad: str, write: Any) -> None:
         write(int.__repr__(value))
     elif kind is float and value == value and value not in _INFINITIES:
         write(float.__repr__(value))
+    elif kind is _Written:
+        write(value.text)
     else:
         raise _Unusual
+
+
+class _Written:
+    """A container's text, already laid out: :class:`TextMemo` puts it in the container's
+    place in a shallow copy of the value, and :func:`_walk` writes it as it is."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
 class TextMemo:
@@ -99,7 +111,7 @@ class TextMemo:
         self._last, self._texts, self.reused = self._texts, {}, 0
         parts: list[str] = []
         try:
-            self._walk(value, "\n", parts.append, 0)
+            _walk(self._written(value, "\n", 0), "\n", parts.append)
         except (_Unusual, RecursionError):
             self._texts = {}
             return json.dumps(value, indent=2, ensure_ascii=False)
@@ -107,32 +119,24 @@ class TextMemo:
             self._last = {}
         return "".join(parts)
 
-    def _walk(self, value: Any, pad: str, write: Any, depth: int) -> None:
+    def _written(self, value: Any, pad: str, depth: int) -> Any:
+        """``value`` with each container :data:`DEPTH` levels down as its text (at ``pad``),
+        the last call's where it is the same container."""
         kind = type(value)
         if (kind is not dict and kind is not list) or not value:
-            _walk(value, pad, write)
-        elif depth == self.DEPTH:
-            found = self._last.get(id(value))
-            if found is not None and found[0] is value:
-                text = found[1]
-                self.reused += 1
-            else:
-                parts: list[str] = []
-                _walk(value, pad, parts.append)
-                text = "".join(parts)
-            self._texts[id(value)] = (value, text)
-            write(text)
-        else:
+            return value
+        if depth < self.DEPTH:
             inner = pad + "  "
-            opening = ("{" if kind is dict else "[") + inner
-            for key, item in value.items() if kind is dict else enumerate(value):
-                write(opening)
-                if kind is dict:
-                    if type(key) is not str:
-                        raise _Unusual
-                    write(encode_basestring(key))
-                    write(": ")
-                self._walk(item, inner, write, depth + 1)
-                opening = "," + inner
-            write(pad)
-            write("}" if kind is dict else "]")
+            if kind is dict:
+                return {key: self._written(item, inner, depth + 1) for key, item in value.items()}
+            return [self._written(item, inner, depth + 1) for item in value]
+        found = self._last.get(id(value))
+        if found is not None and found[0] is value:
+            text = found[1]
+            self.reused += 1
+        else:
+            parts: list[str] = []
+            _walk(value, pad, parts.append)
+            text = "".join(parts)
+        self._texts[id(value)] = (value, text)
+        return _Written(text)

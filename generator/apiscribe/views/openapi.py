@@ -75,14 +75,17 @@ def render(model: ApiModel, *, version: str = "3.1.0", memo: OpenApiMemo | None 
            ) -> dict[str, str]:
     """The OpenAPI document as ``{"openapi.json": text}``; with ``memo``, made from the last
     document's parts where they are the same (see :class:`OpenApiMemo`)."""
+    if version != "3.1.0":
+        memo = None  # a 3.0.3 document is a converted copy: none of its parts is kept
     doc = build_document(model, version=version, memo=memo)
-    text = indented(doc) if memo is None or version != "3.1.0" else memo.texts.indented(doc)
+    text = indented(doc) if memo is None else memo.texts.indented(doc)
     return {FILENAME: text + "\n"}
 
 
 def build_document(model: ApiModel, *, version: str = "3.1.0",
                    memo: OpenApiMemo | None = None) -> dict[str, Any]:
-    """The OpenAPI document of ``model`` as plain JSON data, keys in a fixed order."""
+    """The OpenAPI document of ``model`` as plain JSON data, keys in a fixed order; with
+    ``memo``, the operation objects of the last document where they are the same."""
     if version not in VERSIONS:
         raise ValueError(f"unsupported OpenAPI version {version!r}; use one of {VERSIONS}")
     extensions = model.extensions
@@ -104,7 +107,7 @@ def build_document(model: ApiModel, *, version: str = "3.1.0",
         doc["tags"] = tags
     if "externalDocs" in extensions:
         doc["externalDocs"] = extensions["externalDocs"]
-    operations, webhooks = _operations(model, version, memo if version == "3.1.0" else None)
+    operations, webhooks = _operations(model, version, memo)
     doc["paths"] = {
         path: {m: operations[path, m] for m in METHODS if (path, m) in operations}
         for path in sorted({path for path, _ in operations})
