@@ -32,6 +32,7 @@ from apiscribe.views import markdown
 from apiscribe.views import openapi as openapi_view
 
 from .conftest import CORPUS
+from .test_converted_pages import needs_corpus
 from .test_page_cache import edit, spec, write
 
 SPECS = sorted((CORPUS / "openapi").glob("*.json")) if CORPUS.is_dir() else []
@@ -98,6 +99,7 @@ def assert_same(reused: SpecInput, full: SpecInput) -> None:
 
 
 @pytest.mark.parametrize("kind", EDITS)
+@needs_corpus
 @pytest.mark.parametrize("path", SPECS, ids=lambda path: path.name)
 def test_a_read_from_the_last_read_is_a_full_read(tmp_path: Path, path: Path, kind: str) -> None:
     document = json.loads(path.read_text(encoding="utf-8"))  # the shared CORPUS
