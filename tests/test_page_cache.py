@@ -8,6 +8,9 @@ import json
 import logging
 import random
 import re
+import shutil
+import subprocess
+import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +24,7 @@ from mkdocs.exceptions import Abort
 from apiscribe import pipeline, redact
 from apiscribe.diagnostics import ApiscribeError
 from apiscribe.site import build_site, write_mkdocs_config
-from apiscribe.site.cache_store import FILES_PER_PAGE, KEEP, MAGIC
+from apiscribe.site.cache_store import FILES_PER_PAGE, KEEP, MAGIC, PageCache
 from apiscribe.site.page_cache import CACHE_DIR
 from apiscribe.site.plugin import ApiscribePlugin
 from apiscribe.views import markdown
@@ -281,6 +284,57 @@ def test_mkdocs_serve_uses_the_cache(tmp_path: Path, cache_log: pytest.LogCaptur
     # The rebuild read again only the edited path item (its two operations) of the spec.
     reused = re.findall(r"(\d+) operations are the last build's, as read", said)
     assert reused == [str(len(operations(spec())) - 2)], said
+
+
+def test_the_rebuilds_of_one_process_keep_the_conversions_they_read_or_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_log: pytest.LogCaptureFixture
+) -> None:
+    # As `mkdocs serve` rebuilds (the configuration loaded again, the plugin kept): a page
+    # whose conversion the last build read or made is not read from the cache's files again,
+    # it warns as its conversion did, and each site is the one a cold `mkdocs build` makes.
+    read = recorded(monkeypatch, PageCache, "read_page", lambda self, key: key)
+    first = spec()
+    operations(first)[0]["description"] += "\n\nSee [a page](gone.md)."
+    builds = [("serve", first), ("serve", edit(first, "description", 1)),
+              ("serve", edit(first, "schema", 2)), ("build", edit(first, "description", 3)),
+              ("serve", edit(first, "description", 4))]
+    served = tmp_path / "served"
+    (served / "docs").mkdir(parents=True)
+    (served / "mkdocs.yml").write_text(write_mkdocs_config(
+        title="Served", api_docs="spec.json", site_dir="site"), encoding="utf-8")
+    reads, kept, warned = [], [], []
+    for number, (command, document) in enumerate(builds):
+        write(served / "spec.json", document)
+        config = load_config(str(served / "mkdocs.yml"))
+        if number == 0:  # MkDocs keeps the plugin across this process's earlier builds too
+            config.plugins["apiscribe"]._conversions = {}
+        config.plugins.on_startup(command=command, dirty=False)
+        read.clear()
+        cache_log.clear()
+        try:
+            mkdocs_build(config, serve_url="http://127.0.0.1:8000/")
+        finally:
+            config.plugins.on_shutdown()
+        reads.append(len(read))
+        kept.append(len(config.plugins["apiscribe"]._conversions))
+        warned.append(sum("'gone.md'" in r.getMessage() for r in cache_log.records
+                          if r.levelno == logging.WARNING))
+        cold = tmp_path / f"cold-{number}"
+        (cold / "docs").mkdir(parents=True)
+        shutil.copy(served / "mkdocs.yml", cold)
+        write(cold / "spec.json", document)
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
+                        str(cold / "mkdocs.yml")], check=True, capture_output=True)
+        assert same_tree(served / "site", cold / "site"), f"build {number} ({command})"
+    pages = kept[0]
+    assert pages > PER_SECTION * 3  # every API page: the endpoints, sections and home
+    # Build 2 reads one file: the page edited in build 1, as it was before, which build 1
+    # neither read nor made (the pages that show the edited schema are converted again). A
+    # plain build reads its pages from the files (all but the edited one) and keeps nothing,
+    # so the next serve build reads them from the files too.
+    assert reads == [0, 0, 1, pages - 1, pages - 1]
+    assert kept == [pages, pages, pages, 0, pages]
+    assert warned == [1] * len(builds)
 
 
 def spec_pages(site: Path) -> int:

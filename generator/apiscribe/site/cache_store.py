@@ -61,6 +61,31 @@ def _record(record: logging.LogRecord) -> list[Any]:
     return [record.name, record.levelno, record.getMessage()]
 
 
+#: A page's conversion as the cache holds it: what converting it set (as a worker sends it
+#: back), and its search entries with their key (``{"key": ..., "entries": [...]}``).
+Conversion = tuple[Rendered, dict[str, Any] | None]
+
+
+def _conversion(data: Any, content: str) -> Conversion:
+    """The conversion a ``.page`` entry's fields and text hold (KeyError, TypeError,
+    ValueError or AttributeError: they hold none)."""
+    records = [logging.makeLogRecord({"name": str(name), "levelno": int(level),
+                                      "levelname": logging.getLevelName(level),
+                                      "msg": str(message)})
+               for name, level, message in data["records"]]
+    anchors, links = data["anchors"], data["links"]
+    if not (isinstance(data["src_uri"], str)
+            and isinstance(data["title"], (str, type(None)))
+            and isinstance(anchors, (list, type(None)))
+            and (links is None or all(isinstance(v, dict) for v in links.values()))):
+        raise TypeError("not a page entry")
+    rendered = Rendered(
+        data["src_uri"], content, TableOfContents(_toc_links(data["toc"])), data["title"],
+        None if anchors is None else set(map(str, anchors)), links, records)
+    search = data.get("search")
+    return rendered, search if isinstance(search, dict) else None
+
+
 class PageCache:
     """The cache folder of one build (see the module docstring)."""
 
@@ -107,6 +132,12 @@ class PageCache:
             os.utime(path)  # recently used: kept by prune
         return fields, text
 
+    def touch(self, key: str, suffix: str) -> None:
+        """The entry is used, as it was read (its copy in memory was): kept by :meth:`prune`."""
+        self.used.add(key)
+        with contextlib.suppress(OSError):
+            os.utime(self._path(key, suffix))
+
     def _write(self, key: str, suffix: str, fields: Any, text: str) -> None:
         data = b"".join((MAGIC, json.dumps(fields, separators=(",", ":")).encode("ascii"),
                          b"\n", text.encode("utf-8", "surrogatepass")))
@@ -136,44 +167,31 @@ class PageCache:
     def has(self, key: str) -> bool:
         return self._path(key, ".page").is_file()
 
-    def read_page(self, key: str) -> tuple[Rendered, dict[str, Any] | None] | None:
+    def read_page(self, key: str) -> Conversion | None:
         """A page's conversion (as a worker would send it) and its search entries with their
         key (``{"key": ..., "entries": [...]}``, or ``None``)."""
         entry = self._read(key, ".page")
-        if entry is None or not isinstance(entry[0], dict):
+        if entry is None:
             return None
-        data, content = entry
         try:
-            records = [logging.makeLogRecord({"name": str(name), "levelno": int(level),
-                                              "levelname": logging.getLevelName(level),
-                                              "msg": str(message)})
-                       for name, level, message in data["records"]]
-            anchors, links = data["anchors"], data["links"]
-            if not (isinstance(data["src_uri"], str)
-                    and isinstance(data["title"], (str, type(None)))
-                    and isinstance(anchors, (list, type(None)))
-                    and (links is None or all(isinstance(v, dict) for v in links.values()))):
-                raise TypeError("not a page entry")
-            rendered = Rendered(
-                data["src_uri"], content, TableOfContents(_toc_links(data["toc"])),
-                data["title"], None if anchors is None else set(map(str, anchors)), links,
-                records)
+            found = _conversion(*entry)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             log.debug(f"the cached page {key} cannot be read ({exc}); it is built again")
             return None
         self.used.add(key)
-        search = data.get("search")
-        return rendered, search if isinstance(search, dict) else None
+        return found
 
     def write_page(self, key: str, page: Page, records: list[logging.LogRecord],
-                   search: tuple[str, list[dict[str, Any]]] | None) -> None:
-        """Store what converting ``page`` gave, and its search entries under their key."""
+                   search: tuple[str, list[dict[str, Any]]] | None) -> Conversion | None:
+        """Store what converting ``page`` gave, and its search entries under their key; the
+        conversion as :meth:`read_page` gives it back (``None``: the page was not
+        converted, and nothing is stored)."""
         if page.content is None:  # not converted: nothing to keep
-            return
+            return None
         links = page.links_to_anchors
         anchors = page.present_anchor_ids
         self.used.add(key)
-        self._write(key, ".page", {
+        fields = {
             "src_uri": page.file.src_uri,
             "toc": _toc_tree(page.toc),
             "title": page._title_from_render,
@@ -181,7 +199,9 @@ class PageCache:
             "links": None if links is None else {f.src_uri: d for f, d in links.items()},
             "records": [_record(r) for r in records],
             "search": None if search is None else {"key": search[0], "entries": search[1]},
-        }, page.content)
+        }
+        self._write(key, ".page", fields, page.content)
+        return _conversion(fields, page.content)
 
     def read_output(self, key: str, output: str) -> str | None:
         """The page as written, when it was stored under the output key ``output``."""

@@ -51,7 +51,7 @@ from ..views import markdown
 from ..views.openapi import OpenApiMemo
 from . import machine_files
 from .api_docs import ApiDocs
-from .cache_store import MarkdownStore, PageCache
+from .cache_store import Conversion, MarkdownStore, PageCache
 from .compact import compact_templates
 from .mkdocs_yml import DEFAULT_API_DOCS, site_nav
 from .page_cache import CACHE_DIR, CachedBuild, Capture, Unstable, serve_stored_output
@@ -143,6 +143,8 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         self._capture = Capture()
         # The last build's Markdown, for the rebuilds of `mkdocs serve` (views.markdown).
         self._markdown: dict[str, str] = {}
+        # The page conversions the last build read from the cache, for the next (serve).
+        self._conversions: dict[str, Conversion] = {}
         self._texts: dict[int, tuple[object, str]] = {}  # the parts' texts in the page keys
         # The keys of the pages whose Markdown the last scan for credentials found clean.
         self._scanned: set[str] = set()
@@ -284,7 +286,9 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
                  if f.page is not None and self._is_api_page(f.page)]
         settings = [dict(search.config) if search is not None else None, self.config.index_code]
         try:
-            cached = CachedBuild(self._cache, config, files, pages, settings)
+            cached = CachedBuild(self._cache, config, files, pages, settings,
+                                 last=None if self._builds_once else self._conversions,
+                                 keep=not self._builds_once)
         except Unstable as exc:
             log.info(f"the page cache is off: a setting has no stable form ({exc})")
             return None
@@ -381,8 +385,10 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
                 entries += stored or []
             search.search_index.entries = entries
         self._workers.stop()
+        self._conversions = {}
         if cached is not None:
             cached.finish(self._pages)
+            self._conversions = cached.kept if cached.kept is not None else {}
             log.info(f"the page cache gave {cached.restored} converted pages; "
                       f"{cached.written} pages were rendered anew")
         if self._cache is not None:
