@@ -32,6 +32,10 @@ log = get_plugin_logger(__name__)
 
 #: Entries kept beyond those of the last build: up to this many times its API pages.
 KEEP = 3
+#: A cache over that limit is pruned down to this many times the pages, so that the builds
+#: that follow, which add an entry or two each in ``mkdocs serve``, need not read the time of
+#: every entry again.
+KEEP_AFTER_PRUNE = 2.5
 #: The files of one page: its Markdown, its conversion and its output.
 FILES_PER_PAGE = 3
 #: What an entry starts with, uncompressed; an entry of another layout is a miss.
@@ -225,9 +229,10 @@ class PageCache:
         self._write(key, ".md", {}, text)
 
     def prune(self, pages: int) -> None:
-        """Remove the least recently used entries beyond :data:`KEEP` times ``pages``, never
-        one this build used (once every entry is written). Entries are counted by their
-        names; only a cache over the limit has their times read."""
+        """Once the cache holds more than :data:`KEEP` times ``pages`` entries per page,
+        remove the least recently used down to :data:`KEEP_AFTER_PRUNE` times, never one this
+        build used (once every entry is written). Entries are counted by their names; only a
+        cache over the limit has their times read."""
         self.flush()
         try:
             names = [entry.path for folder in os.scandir(self.folder)
@@ -237,9 +242,9 @@ class PageCache:
                      if "." in entry.name and not entry.name.startswith(".")]
         except OSError:
             return
-        extra = len(names) - FILES_PER_PAGE * KEEP * max(pages, 1)
-        if extra <= 0:
+        if len(names) <= FILES_PER_PAGE * KEEP * max(pages, 1):
             return
+        extra = len(names) - int(FILES_PER_PAGE * KEEP_AFTER_PRUNE * max(pages, 1))
         found = []
         for name in names:
             with contextlib.suppress(OSError):  # gone meanwhile

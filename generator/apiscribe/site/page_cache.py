@@ -33,7 +33,8 @@ The cache holds only what the keys fully determine, so a site built with it is b
 the site built without it. It is used only where that holds: when no plugin or hook besides
 apiscribe and Material's search handles a page or template event. Entries are compressed
 (the layout is :mod:`.cache_store`'s); an entry that cannot be read is a miss. After a
-build, the least recently used entries beyond three times the site's API pages are removed.
+build that leaves entries for more than three times the site's API pages, the least recently
+used are removed down to two and a half times.
 The Markdown is kept whatever plugins run (making it reads nothing of MkDocs), unless the
 ``cache`` option is off.
 """
