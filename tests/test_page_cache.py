@@ -4,6 +4,7 @@ build gives, byte for byte, while converting and rendering only what changed."""
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import logging
 import random
@@ -11,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +26,7 @@ from mkdocs.exceptions import Abort
 from apiscribe import pipeline, redact
 from apiscribe.diagnostics import ApiscribeError
 from apiscribe.site import build_site, write_mkdocs_config
+from apiscribe.site import plugin as plugin_module
 from apiscribe.site.cache_store import FILES_PER_PAGE, KEEP, KEEP_AFTER_PRUNE, MAGIC, PageCache
 from apiscribe.site.page_cache import CACHE_DIR
 from apiscribe.site.plugin import ApiscribePlugin
@@ -336,6 +339,39 @@ def test_the_rebuilds_of_one_process_keep_the_conversions_they_read_or_made(
     assert reads == [0, 0, 1, pages - 1, pages - 1]
     assert kept == [pages, pages, pages, 0, pages]
     assert warned == [1] * len(builds)
+
+
+def test_a_serve_build_leaves_its_garbage_to_a_collection_while_the_server_idles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The full collection that a later build would make (a second or so on a large API) is
+    # made once `mkdocs serve` has idled for a moment; a build that starts before cancels it,
+    # and a plain build, which ends the process, leaves none.
+    collections: list[str] = []
+    monkeypatch.setattr(gc, "collect", lambda *args: collections.append(
+        threading.current_thread().name) or 0)
+    monkeypatch.setattr(plugin_module, "IDLE_COLLECTION", 2.0)
+    write(tmp_path / "spec.json", spec())
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(write_mkdocs_config(
+        title="Served", api_docs="spec.json", site_dir="site"), encoding="utf-8")
+    scheduled = []
+    for command in ("build", "serve", "serve"):
+        config = load_config(str(tmp_path / "mkdocs.yml"))
+        plugin = config.plugins["apiscribe"]
+        if command == "build":  # MkDocs keeps the plugin across this process's builds
+            plugin._collection = None
+        config.plugins.on_startup(command=command, dirty=False)
+        try:
+            mkdocs_build(config, serve_url="http://127.0.0.1:8000/")
+        finally:
+            config.plugins.on_shutdown()
+        scheduled.append(plugin._collection)
+    first, second = scheduled[1:]
+    assert scheduled[0] is None and first is not None and second is not None
+    assert first.finished.is_set() and not collections  # cancelled by the next build
+    second.join(10)
+    assert collections == ["apiscribe-idle-collection"]
 
 
 def spec_pages(site: Path) -> int:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -43,6 +44,7 @@ from mkdocs.structure.files import File, Files, file_sort_key
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from ..collector import collect_when_idle
 from ..digests import code_digest
 from ..forking import beside
 from ..model import ApiModel
@@ -65,6 +67,9 @@ log = get_plugin_logger(__name__)
 TWIN_SUFFIX = ".apiscribe-twin"
 #: Where the site gets apiscribe's stylesheet (``apiscribe/site/apiscribe.css``).
 STYLESHEET = "assets/apiscribe/apiscribe.css"
+#: Seconds after a build of ``mkdocs serve`` (the page reloaded by then) before the garbage
+#: of the build is collected (:func:`~apiscribe.collector.collect_when_idle`).
+IDLE_COLLECTION = 1.0
 
 
 # mkdocs declares Config.__init_subclass__ and BasePlugin.__init_subclass__ without types.
@@ -156,6 +161,8 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         self._api_docs = ApiDocs()
         # openapi.json's parts, from one build to the next (where no fork makes it).
         self._openapi = OpenApiMemo()
+        # The garbage collection after a build of `mkdocs serve`, made once it idles.
+        self._collection: threading.Timer | None = None
         self.search_filter = SearchFilter(
             self._is_api_page, lambda: self._search is not None,
             stored=self._stored_search, made=self._made_search)
@@ -178,6 +185,8 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         self.given, self._cache_dir = None, None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if self._collection is not None:  # a build again, before the last one's collection
+            self._collection.cancel()
         self.pages, self.machine, self.watched, self._cache = {}, {}, None, None
         self.search_filter.index_code = self.config.index_code
         if self.config.cache:
@@ -395,6 +404,8 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
             self._cache.prune(max(len(self.pages), len(cached.keys) if cached else 0))
         # The build is done: what it held goes (MkDocs keeps this plugin for the next one).
         self._pages, self._nav, self._indexing, self.cached, self._given = [], None, [], None, {}
+        if not self._builds_once:  # its cycles are collected while the server idles
+            self._collection = collect_when_idle(IDLE_COLLECTION)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.cached is not None:  # a page hidden when the build failed gets its HTML back
