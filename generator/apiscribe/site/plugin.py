@@ -187,6 +187,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if self._collection is not None:  # a build again, before the last one's collection
             self._collection.cancel()
+            self._collection.join()  # its thread gone: this build may fork
         self.pages, self.machine, self.watched, self._cache = {}, {}, None, None
         self.search_filter.index_code = self.config.index_code
         if self.config.cache:
