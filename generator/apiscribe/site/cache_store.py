@@ -186,10 +186,11 @@ class PageCache:
         return found
 
     def write_page(self, key: str, page: Page, records: list[logging.LogRecord],
-                   search: tuple[str, list[dict[str, Any]]] | None) -> Conversion | None:
-        """Store what converting ``page`` gave, and its search entries under their key; the
-        conversion as :meth:`read_page` gives it back (``None``: the page was not
-        converted, and nothing is stored)."""
+                   search: tuple[str, list[dict[str, Any]]] | None, *, keep: bool = False
+                   ) -> Conversion | None:
+        """Store what converting ``page`` gave, and its search entries under their key; with
+        ``keep``, give the conversion back as :meth:`read_page` would (``None``: not asked,
+        or the page was not converted, and nothing is stored)."""
         if page.content is None:  # not converted: nothing to keep
             return None
         links = page.links_to_anchors
@@ -205,7 +206,7 @@ class PageCache:
             "search": None if search is None else {"key": search[0], "entries": search[1]},
         }
         self._write(key, ".page", fields, page.content)
-        return _conversion(fields, page.content)
+        return _conversion(fields, page.content) if keep else None
 
     def read_output(self, key: str, output: str) -> str | None:
         """The page as written, when it was stored under the output key ``output``."""
@@ -229,7 +230,7 @@ class PageCache:
         self._write(key, ".md", {}, text)
 
     def prune(self, pages: int) -> None:
-        """Once the cache holds more than :data:`KEEP` times ``pages`` entries per page,
+        """Once the cache holds more than :data:`KEEP` times the entries of ``pages`` pages,
         remove the least recently used down to :data:`KEEP_AFTER_PRUNE` times, never one this
         build used (once every entry is written). Entries are counted by their names; only a
         cache over the limit has their times read."""

@@ -260,22 +260,22 @@ class CachedBuild:
     what this build adds (see the module docstring). The plugin calls it at each step.
 
     ``last`` holds the conversions the last build in this process read or made (by key),
-    which are taken before the disk's; with ``keep``, :attr:`kept` holds this build's for the
-    next. On a large API, reading every unchanged page's entry and making its table of
-    contents again took a fifth of a ``mkdocs serve`` rebuild; a build holds every page's
-    HTML, table of contents and search entries in any case, and those are the objects kept,
-    as a read of the entry would give them."""
+    which are taken before the disk's, and :attr:`kept` this build's for the next; with
+    ``last`` ``None`` (no build follows), nothing is kept. On a large API, reading every
+    unchanged page's entry and making its table of contents again took a fifth of a ``mkdocs
+    serve`` rebuild; a build holds every page's HTML, table of contents and search entries in
+    any case, and those are the objects kept, as a read of the entry would give them."""
 
     def __init__(self, cache: PageCache, config: MkDocsConfig, files: Files,
                  pages: Iterable[Page], search_settings: Any, *,
-                 last: Mapping[str, Conversion] | None = None, keep: bool = False) -> None:
+                 last: Mapping[str, Conversion] | None = None) -> None:
         self.cache = cache
         fingerprint = conversion_fingerprint(config, files)
         self.keys = {page.file.src_uri: page_key(fingerprint, page.file.src_uri,
                                                  page.file.content_string) for page in pages}
         self._last = last or {}
-        #: The conversions this build read or made, for the next build (only with ``keep``).
-        self.kept: dict[str, Conversion] | None = {} if keep else None
+        #: The conversions this build read or made, for the next build (``None``: no next).
+        self.kept: dict[str, Conversion] | None = None if last is None else {}
         #: The pages whose conversion the cache holds (by source path).
         self.hits = {uri for uri, key in self.keys.items()
                      if key in self._last or cache.has(key)}
@@ -369,7 +369,7 @@ class CachedBuild:
             self.written += 1
 
     def finish(self, pages: Iterable[Page]) -> None:
-        """Store what this build converted or indexed anew (and keep it, with ``keep``)."""
+        """Store what this build converted or indexed anew (and keep it, where one follows)."""
         for page in pages:
             uri = page.file.src_uri
             made = self._made_search.get(uri)
@@ -378,7 +378,8 @@ class CachedBuild:
                 if search is None and (stored := self.stored_search(page)) is not None:
                     search = (self._search_key(page), stored)
                 key = self.keys[uri]
-                conversion = self.cache.write_page(key, page, self._records.get(uri, []), search)
+                conversion = self.cache.write_page(key, page, self._records.get(uri, []), search,
+                                                   keep=self.kept is not None)
                 if conversion is not None and self.kept is not None:
                     self.kept[key] = conversion
 

@@ -148,7 +148,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         self._capture = Capture()
         # The last build's Markdown, for the rebuilds of `mkdocs serve` (views.markdown).
         self._markdown: dict[str, str] = {}
-        # The page conversions the last build read from the cache, for the next (serve).
+        # The page conversions the last build read from the cache or made, for the next.
         self._conversions: dict[str, Conversion] = {}
         self._texts: dict[int, tuple[object, str]] = {}  # the parts' texts in the page keys
         # The keys of the pages whose Markdown the last scan for credentials found clean.
@@ -297,8 +297,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         settings = [dict(search.config) if search is not None else None, self.config.index_code]
         try:
             cached = CachedBuild(self._cache, config, files, pages, settings,
-                                 last=None if self._builds_once else self._conversions,
-                                 keep=not self._builds_once)
+                                 last=None if self._builds_once else self._conversions)
         except Unstable as exc:
             log.info(f"the page cache is off: a setting has no stable form ({exc})")
             return None
@@ -395,12 +394,11 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
                 entries += stored or []
             search.search_index.entries = entries
         self._workers.stop()
-        self._conversions = {}
         if cached is not None:
             cached.finish(self._pages)
-            self._conversions = cached.kept if cached.kept is not None else {}
             log.info(f"the page cache gave {cached.restored} converted pages; "
                       f"{cached.written} pages were rendered anew")
+        self._conversions = (cached.kept if cached is not None else None) or {}
         if self._cache is not None:
             self._cache.prune(max(len(self.pages), len(cached.keys) if cached else 0))
         # The build is done: what it held goes (MkDocs keeps this plugin for the next one).
