@@ -335,3 +335,42 @@ def test_the_spec_checks_start_before_the_model_is_read(
     next(iter(broken["paths"].values()))["get"]["responses"] = "none"
     write(source, broken)
     assert load(source, tmp_path / "cache")[1] == load(source, None)[1] != []
+
+
+def test_the_very_document_the_last_checks_found_clean_is_not_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    source = write(tmp_path / "spec.json", spec())
+    load(source, cache)
+    checked: list[int] = []
+    forks: list[str] = []
+    original = spec_checks._checked
+    start = forking.Beside._start
+
+    def counting(document: Any, *args: Any) -> Any:
+        checked.append(len(document["paths"]))
+        return original(document, *args)
+
+    def forking_start(self: forking.Beside[Any]) -> None:
+        forks.append("fork")
+        start(self)
+
+    monkeypatch.setattr(spec_checks, "_checked", counting)
+    monkeypatch.setattr(forking, "why_not_fork", lambda: "counted here")
+    monkeypatch.setattr(forking.Beside, "_start", forking_start)
+    assert load(source, cache)[1] == [] and checked == [] and forks == []
+    # one path item fewer: another document, checked
+    fewer = spec()
+    del fewer["paths"][next(iter(fewer["paths"]))]
+    write(source, fewer)
+    assert load(source, cache)[1] == [] and checked == [0]
+    # a document with a problem is checked on every run, and says so every time
+    broken = spec()
+    next(iter(broken["paths"].values()))["get"]["responses"] = "none"
+    write(source, broken)
+    for _ in range(2):
+        checked.clear()
+        found = load(source, cache)[1]
+        assert checked and any(d.level == "error" for d in found)
+        assert found == load(source, None)[1]

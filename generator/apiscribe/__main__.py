@@ -1,5 +1,5 @@
 """``python -m apiscribe``: the same as the ``apiscribe`` command."""
 
-from .cli import main
+from .cli import run
 
-main(prog_name="apiscribe")
+run()

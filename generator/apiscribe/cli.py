@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from . import __version__, pipeline
+from .collector import process_ends
 from .config import Config, find_project_root, load_config
 from .diagnostics import ApiscribeError, Diagnostic, has_errors, report_text
 from .documents.fetch import DEFAULT_TIMEOUT, is_url
@@ -274,6 +275,15 @@ def convert(source: str, target: str, out_dir: str, allow_remote_refs: bool, tim
                                cache_dir=cache)
     _report(outcome, quiet, "convert")
     sys.exit(1 if print_diagnostics(outcome.diagnostics) else 0)
+
+
+def run() -> None:
+    """The ``apiscribe`` command, and ``python -m apiscribe``: :func:`main`, in a process that
+    ends with it (:func:`apiscribe.collector.process_ends`)."""
+    try:
+        main(prog_name="apiscribe")
+    finally:
+        process_ends()
 
 
 def default_cache_dir() -> Path:

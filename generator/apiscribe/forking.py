@@ -36,11 +36,11 @@ def why_not_fork() -> str | None:
 class Beside(Generic[T]):
     """A call under way in a child process (or, where none could start, still to make)."""
 
-    def __init__(self, call: Callable[[], T]) -> None:
+    def __init__(self, call: Callable[[], T], *, fork: bool = True) -> None:
         self._call = call
         self._pid = 0
         self._pipe = -1
-        if why_not_fork() is None:
+        if fork and why_not_fork() is None:
             self._start()
 
     def _start(self) -> None:

@@ -22,25 +22,54 @@ with the same options; the file's name as given is part of every key. Only such 
 writes the memo; the path items it proved valid are used from the moment the document is
 parsed, before the model is read (:class:`SpecLoad`). A memo that cannot be read is no memo;
 one that cannot be written is skipped.
+
+Beside the memo, a load that may use it keeps its read (:class:`KeptRead`): the
+:class:`~apiscribe.sources.openapi.LastRead` the reader left, so the next run reads only the
+path items that changed, as the rebuilds of ``mkdocs serve`` do in one process; and the texts
+the Markdown page keys were made of (:class:`~apiscribe.views.markdown.RenderMemo`). It is a
+pickle: reading GitHub's description again takes 0.4-0.6 s, unpickling what its last read
+left 0.05-0.07 s. A pickle can run code when loaded, like the ``__pycache__`` of a module, so
+one is read only from a regular file the user running apiscribe owns, and only when its
+header names this apiscribe, this Python, these options and this document's ``rest``. It
+holds the read before redaction (the next run redacts it as it redacts a full read), that
+is what the spec file says, so it is written readable by its owner only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable, Iterator
+import logging
+import os
+import pickle
+import stat
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from .collector import collector_paused
 from .diagnostics import ApiscribeError
 from .digests import Digest, code_digest
 from .documents.pointer import join
 from .documents.specs import SpecDigests, spec_digests, spec_version
 from .model import ApiModel, Endpoint
 from .redact import nothing_kept, redact_model
+from .sources.openapi import LastRead
+from .views.markdown import Texts, identity, page_parts
 from .writer import encode, write_file_atomic
 
+log = logging.getLogger(__name__)
+
 FORMAT = 1
+
+#: The first line of a kept read's file: what it is, and the layout's version.
+READ_MAGIC = b"apiscribe last read 1\n"
+
+#: How many kept reads a cache folder holds (each about the size of its spec): the ones
+#: used last.
+KEPT_READS = 8
 
 
 @dataclass(frozen=True)
@@ -90,6 +119,92 @@ class LoadMemo:
             return
 
 
+@dataclass(frozen=True)
+class KeptRead:
+    """What a load leaves for the next run of the same spec file (see the module's docstring):
+    the reader's :class:`~apiscribe.sources.openapi.LastRead`, and the texts the Markdown
+    page keys were made of, by the identity of their parts (objects of ``read``, pickled
+    with it so that they stay the same objects)."""
+
+    read: LastRead
+    texts: Texts = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path, salt: str, rest: str) -> KeptRead | None:
+        """The read kept at ``path``, if one is there for this ``salt`` (apiscribe and the
+        options) and a document whose ``rest`` has this digest; ``None`` when there is none,
+        or it cannot be used."""
+        try:
+            # not blocking on a FIFO put there, nor following a symbolic link on POSIX
+            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+            with os.fdopen(os.open(path, flags), "rb") as file:
+                found = os.fstat(file.fileno())
+                if not stat.S_ISREG(found.st_mode):
+                    return _unusable(path, "not a regular file")
+                if hasattr(os, "getuid") and found.st_uid != os.getuid():
+                    return _unusable(path, "another user owns it")
+                data = file.read()  # whole: unpickling from the file takes half as long again
+            end = data.find(b"\n", len(READ_MAGIC))
+            if not data.startswith(READ_MAGIC) or end < 0:
+                return _unusable(path, "not a read kept by this apiscribe")
+            header = json.loads(data[len(READ_MAGIC):end])
+            if not isinstance(header, dict) or header.get("salt") != salt or (
+                    header.get("rest") != rest):
+                return None  # another apiscribe's, other options', or another rest's
+            with collector_paused():  # a tree of objects without cycles
+                read, texts = pickle.loads(memoryview(data)[end + 1:])
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # a file cut short, or from classes that have changed
+            return _unusable(path, exc)
+        if not isinstance(read, LastRead) or not isinstance(texts, list):
+            return _unusable(path, "it holds something else")
+        return cls(read, {identity(made_of): (made_of, text) for made_of, text in texts})
+
+    def same_as(self, other: KeptRead | None) -> bool:
+        """Whether this holds the very objects ``other`` holds: nothing to write again."""
+        if other is None:
+            return False
+        read, last = self.read, other.read
+        return (read.registered is last.registered and read.digests == last.digests
+                and _same_values(read.read, last.read) and _same_values(read.placed, last.placed)
+                and self.texts.keys() == other.texts.keys())  # the ids of live objects
+
+    def write(self, path: Path, salt: str) -> None:
+        """Keep this read at ``path`` for ``salt``; one that cannot be written is skipped."""
+        header = json.dumps({"salt": salt, "rest": self.read.digests.rest}).encode("utf-8")
+        try:
+            blob = pickle.dumps((self.read, list(self.texts.values())),
+                                protocol=pickle.HIGHEST_PROTOCOL)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # what the spec says, as the reader read it: before redaction, for its owner only
+            write_file_atomic(path, b"".join([READ_MAGIC, header, b"\n", blob]), mode=0o600)
+            _prune(path.parent)
+        except (OSError, ApiscribeError, pickle.PicklingError, RecursionError) as exc:
+            log.debug(f"the read of the spec is not kept at {path}: {exc}")
+
+
+def _prune(folder: Path) -> None:
+    """Keep the :data:`KEPT_READS` reads of ``folder`` used last (a use touches the file)."""
+    found = []
+    for entry in os.scandir(folder):
+        if entry.name.endswith(".read") and entry.is_file(follow_symlinks=False):
+            found.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path))
+    for _, old in sorted(found, reverse=True)[KEPT_READS:]:
+        Path(old).unlink(missing_ok=True)
+
+
+def _unusable(path: Path, why: object) -> KeptRead | None:
+    """No kept read, logged: the file at ``path`` cannot serve one."""
+    log.debug(f"the kept read {path} cannot be used ({why}); the spec is read in full")
+    return None
+
+
+def _same_values(one: Mapping[Any, object], other: Mapping[Any, object]) -> bool:
+    return one.keys() == other.keys() and all(
+        value is other[key] for key, value in one.items())
+
+
 @dataclass
 class SpecLoad:
     """One load of a spec with its memo: what it may skip, and what it learns for the next.
@@ -108,6 +223,7 @@ class SpecLoad:
     digests: SpecDigests | None
     usable: bool = False
     _keys: dict[int, str] = field(default_factory=dict)
+    _last: KeptRead | None = None
 
     @classmethod
     def open(cls, folder: Path, source: Path, document: Any, file: str, *options: str
@@ -121,6 +237,39 @@ class SpecLoad:
         """The spec as read (a :class:`~apiscribe.sources.openapi.SpecInput`, or ``None``):
         whether the memo can serve its redaction, and be kept."""
         self.usable = self.digests is not None and reusable(spec)
+
+    # -- the read -------------------------------------------------------------------------
+
+    def last_read(self) -> KeptRead | None:
+        """What the last load of this spec file kept of its read (see :class:`KeptRead`),
+        where this document's ``rest`` is the same as its."""
+        if self.digests is None:
+            return None
+        self._last = KeptRead.load(self._read_path, self._read_salt, self.digests.rest)
+        if self._last is not None:
+            with contextlib.suppress(OSError):
+                os.utime(self._read_path)  # used: the last to be pruned
+        return self._last
+
+    def keep_read(self, read: LastRead | None, texts: Texts) -> None:
+        """Keep what this load's reader left (``read``) and the texts of this run's page keys
+        for the next run, unless the load cannot serve one, or the file holds them already."""
+        if self.digests is None or not self.usable or read is None:
+            return
+        # only the texts of the read's own objects: what redaction made is made again
+        own = {identity(page_parts(ep)) for ep in read.placed.values()}
+        own.update(identity((schema,)) for schema in read.registered.schemas.values())
+        kept = KeptRead(read, {key: text for key, text in texts.items() if key in own})
+        if not kept.same_as(self._last):
+            kept.write(self._read_path, self._read_salt)
+
+    @property
+    def _read_path(self) -> Path:
+        return self.memo.path.with_suffix(".read")
+
+    @property
+    def _read_salt(self) -> str:
+        return Digest(self.memo.salt, sys.version).hexdigest()  # pickles of this Python
 
     # -- redaction ------------------------------------------------------------------------
 
@@ -163,6 +312,13 @@ class SpecLoad:
         if digests is None or digests.rest != self.memo.rest:
             return frozenset()
         return frozenset(p for p, d in digests.items.items() if d in self.memo.valid)
+
+    def checked_before(self) -> bool:
+        """Whether the last checks found no problem in this very document (its ``rest`` and
+        every path item the same): their verdict holds, and nothing is checked again."""
+        digests = self.digests
+        return (digests is not None and digests.rest == self.memo.rest
+                and bool(self.memo.valid) and set(digests.items.values()) == self.memo.valid)
 
     # -- what the next run may skip -------------------------------------------------------
 

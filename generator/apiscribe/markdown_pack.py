@@ -50,6 +50,8 @@ class MarkdownPack:
         self.paths: dict[str, str] = {}
         self._clean: set[str] = set()  # keys of this run's pages known clean
         self._read: set[str] = set()  # keys of this run's pages read from the file
+        #: the texts this run's page keys were made of (:meth:`render`)
+        self.texts: markdown.Texts = {}
 
     @classmethod
     def of(cls, cache_dir: Path, out_dir: Path) -> MarkdownPack:
@@ -59,14 +61,16 @@ class MarkdownPack:
         name = Digest(str(out_dir.resolve())).hexdigest()[:16]
         return cls(cache_dir / "markdown" / f"{name}.pack", code_digest())
 
-    def render(self, model: ApiModel) -> dict[str, str]:
+    def render(self, model: ApiModel, texts: markdown.Texts | None = None) -> dict[str, str]:
         """The Markdown pages of ``model``, each kept here under a key of everything it is
-        made from (:class:`~apiscribe.views.markdown.RenderMemo`): a page kept by the last
-        run is not rendered again. The pack learns where each of its pages goes, so that
-        :meth:`scan` skips what the last scan found clean."""
-        memo = markdown.RenderMemo(self)
+        made from (:class:`~apiscribe.views.markdown.RenderMemo`, which starts from the last
+        run's ``texts`` of the parts, if given): a page kept by the last run is not rendered
+        again. The pack learns where each of its pages goes, so that :meth:`scan` skips what
+        the last scan found clean, and the texts of this render's keys (``texts``)."""
+        memo = markdown.RenderMemo(self, texts)
         pages = markdown.render(model, memo)
         self.paths = dict(memo.keys)
+        self.texts = memo.texts
         return pages
 
     def _load(self) -> dict[str, tuple[int, int, bool]]:

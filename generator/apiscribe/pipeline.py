@@ -8,20 +8,20 @@ always built from the model the command has in memory (:func:`apiscribe.site.bui
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Collection, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .collector import run_once
 from .config import DEFAULT_TITLE, ENDPOINTS_DIR, OPENAPI_FILE, Config
 from .diagnostics import ApiscribeError, Diagnostic, has_errors, warning
 from .documents.fetch import DEFAULT_TIMEOUT, is_url
 from .documents.specs import spec_version
-from .forking import beside
+from .forking import Beside, beside
 from .formats.jsondoc import SCHEMA_FILENAME, schema_text
 from .model import ApiModel, Endpoint
 from .redact import redact_model, scan_tree
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from .sources.openapi import ParsedSpec
 
 Progress = Callable[[str], None]
+#: What :func:`load` gives the read model to, with the texts of the last run's page keys.
+Meanwhile = Callable[[ApiModel, markdown_view.Texts], "markdown_view.Texts | None"]
 
 __all__ = ["CONVERT_TARGETS", "ENDPOINTS_DIR", "OPENAPI_FILE", "Outcome", "build", "convert",
            "generate", "regenerate"]
@@ -280,13 +282,15 @@ def build(
 
 def load(source: str, *, allow_remote_refs: bool = False, timeout: float = DEFAULT_TIMEOUT,
          cache_dir: Path | None = None,
-         meanwhile: Callable[[ApiModel], object] | None = None,
+         meanwhile: Meanwhile | None = None, pending: list[Beside[None]] | None = None,
          ) -> tuple[ApiModel | None, list[Diagnostic]]:
     """Read a ``convert`` input and run the spec checks on a spec: ``(model, diagnostics)``.
     The checks start in a fork once the spec is parsed, while the model is read and redacted,
-    and then given to ``meanwhile`` (:mod:`apiscribe.forking`). With ``cache_dir``, a spec
-    file's memo is kept there, so the next run redacts and checks only the path items that
-    changed (:mod:`apiscribe.load_memo`)."""
+    and then given to ``meanwhile`` (:mod:`apiscribe.forking`), with the texts of the last
+    run's page keys; it gives back this run's. With ``cache_dir``, a spec file's memo and its
+    read are kept there, so the next run reads, redacts and checks only the path items that
+    changed (:mod:`apiscribe.load_memo`); with ``pending``, the read is written in a fork
+    meanwhile, added there for the caller to wait for."""
     opened = open_input(source, timeout=timeout)
     parsed = opened.spec if opened.spec is not None and spec_version(
         opened.spec.document) is not None else None  # what is not a spec is not checked
@@ -298,77 +302,50 @@ def load(source: str, *, allow_remote_refs: bool = False, timeout: float = DEFAU
         memo = SpecLoad.open(cache_dir, Path(source), parsed.document, parsed.file,
                              versions().decode(), f"allow_remote_refs={allow_remote_refs}")
     known_valid = memo.known_valid() if memo is not None else frozenset()
-    with beside(spec_checks, parsed, allow_remote_refs=allow_remote_refs,
-                known_valid=known_valid) as checks:
-        loaded = read_input(opened, allow_remote_refs=allow_remote_refs, timeout=timeout)
+    texts: markdown_view.Texts = {}
+    checking: AbstractContextManager[Beside[list[Diagnostic]]]
+    if memo is not None and memo.checked_before():  # their verdict holds: no fork
+        checking = contextlib.nullcontext(Beside(list, fork=False))
+    else:
+        checking = beside(spec_checks, parsed, allow_remote_refs=allow_remote_refs,
+                          known_valid=known_valid)
+    with checking as checks:
+        last = memo.last_read() if memo is not None else None
+        loaded = read_input(opened, allow_remote_refs=allow_remote_refs, timeout=timeout,
+                            digests=memo.digests if memo is not None else None,
+                            last=last.read if last is not None else None)
         read = loaded.model
         if memo is not None:
             memo.read(loaded.spec)
         model = None if read is None else (
             redact_model(read) if memo is None else memo.redact(read))
         if meanwhile is not None and model is not None:
-            meanwhile(model)
+            texts = meanwhile(model, last.texts if last is not None else {}) or {}
         # a spec the reader could not keep (nested too deeply to read) has only its problems
         diagnostics = loaded.diagnostics if loaded.spec is None or (
             loaded.spec.document is None) else with_checks(loaded.diagnostics, checks.result())
     if memo is not None and read is not None and model is not None:
         memo.keep(read, model, checks_found_nothing=not diagnostics)
+        kept, load_memo = loaded.spec.kept if loaded.spec is not None else None, memo
+        if pending is None:
+            load_memo.keep_read(kept, texts)
+        else:
+            pending.append(Beside(lambda: load_memo.keep_read(kept, texts)))
     return model, diagnostics
 
 
-def render_target(model: ApiModel, target: str, *, kept: MarkdownPack | None = None
-                  ) -> Mapping[str, str]:
+def render_target(model: ApiModel, target: str, *, kept: MarkdownPack | None = None,
+                  texts: markdown_view.Texts | None = None) -> Mapping[str, str]:
     """The tree ``convert --to TARGET`` writes (``site`` is built apart: :func:`convert`);
-    Markdown pages that ``kept`` holds from an earlier run are not rendered again."""
+    Markdown pages that ``kept`` holds from an earlier run are not rendered again (their keys
+    made with the ``texts`` of the last run's, :class:`~apiscribe.views.markdown.RenderMemo`)."""
     if target == "jsondocs":
         return jsondocs_view.render(model)
     if target == "openapi":
         return openapi_view.render(model)
     if target == "markdown":
-        return markdown_view.render(model) if kept is None else kept.render(model)
+        return markdown_view.render(model) if kept is None else kept.render(model, texts)
     raise ApiscribeError(f"unknown target {target!r}", hint=f"one of {', '.join(CONVERT_TARGETS)}")
-
-
-def _project(model: ApiModel, source: str, project: Path, allow_remote_refs: bool
-             ) -> dict[str, str]:
-    """The MkDocs project of ``convert --to site``: a mkdocs.yml whose plugin renders the
-    API from the input, so ``mkdocs serve`` in the project shows it as it changes."""
-    from .site import write_mkdocs_config
-
-    given = source if is_url(source) else Path(
-        os.path.relpath(Path(source).resolve(), project.resolve())).as_posix()
-    text = write_mkdocs_config(title=model.title, api_docs=given, site_dir="../site",
-                               allow_remote_refs=allow_remote_refs)
-    return {"mkdocs.yml": text}
-
-
-def _convert_site(model: ApiModel, source: str, out_dir: Path, diagnostics: list[Diagnostic],
-                  *, allow_remote_refs: bool, stamp: str) -> tuple[WriteReport, Path]:
-    """Build the site beside the output first (strict when the input has no errors); only a
-    finished build is written. It carries ``stamp`` (none when empty) with ``diagnostics``:
-    a run that keeps the site says what the build said."""
-    from .site import CACHE_DIR, Stamp, build_site
-
-    strict = not has_errors(diagnostics)
-    done = Stamp(stamp, len(model.endpoints), tuple(diagnostics)) if stamp else None
-
-    project = _project(model, source, out_dir / "project", allow_remote_refs)
-    created = not out_dir.exists()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".apiscribe-project-", dir=out_dir))
-    try:
-        write_tree(staging, project)
-        site = build_site(staging / "mkdocs.yml", site_dir=out_dir / "site", strict=strict,
-                          model=model, stamp=done, cache_dir=out_dir / "project" / CACHE_DIR)
-    except BaseException:
-        if created:
-            shutil.rmtree(out_dir, ignore_errors=True)
-        raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    written = write_tree(out_dir / "project", project)
-    (out_dir / "project" / "docs").mkdir(exist_ok=True)
-    return merge(("project/", written), ("site/", site)), out_dir / "site"
 
 
 def convert(
@@ -400,17 +377,24 @@ def convert(
         pack = MarkdownPack.of(cache_dir, out_dir)
     rendered: list[Mapping[str, str]] = []  # made while the spec checks run
 
-    def render(model: ApiModel) -> None:
-        rendered.append(render_target(model, target, kept=pack))
+    def render(model: ApiModel, texts: markdown_view.Texts) -> markdown_view.Texts | None:
+        rendered.append(render_target(model, target, kept=pack, texts=texts))
+        return pack.texts if pack is not None else None
 
-    model, diagnostics = load(source, allow_remote_refs=allow_remote_refs, timeout=timeout,
-                              cache_dir=cache_dir, meanwhile=render if target != "site" else None)
-    try:
-        return _converted(model, diagnostics, source, target, out_dir, rendered, pack,
-                          allow_remote_refs=allow_remote_refs, stamp=stamp)
-    finally:
-        if pack is not None and rendered:  # the pages, and what the scan found of them
-            pack.save()
+    pending: list[Beside[None]] = []  # what is kept for the next run, written in a fork
+    # a site build makes cycles for the collector to free
+    with run_once() if target != "site" else contextlib.nullcontext():
+        try:
+            model, diagnostics = load(source, allow_remote_refs=allow_remote_refs,
+                                      timeout=timeout, cache_dir=cache_dir, pending=pending,
+                                      meanwhile=render if target != "site" else None)
+            return _converted(model, diagnostics, source, target, out_dir, rendered, pack,
+                              allow_remote_refs=allow_remote_refs, stamp=stamp)
+        finally:
+            if pack is not None and rendered:  # the pages, and what the scan found of them
+                pack.save()
+            for call in pending:
+                call.result()
 
 
 def _converted(model: ApiModel | None, diagnostics: list[Diagnostic], source: str, target: str,
@@ -432,7 +416,9 @@ def _converted(model: ApiModel | None, diagnostics: list[Diagnostic], source: st
         ))
         return Outcome(model, diagnostics)
     if target == "site":
-        report, site = _convert_site(model, source, out_dir, diagnostics,
+        from .site import convert_site
+
+        report, site = convert_site(model, source, out_dir, diagnostics,
                                      allow_remote_refs=allow_remote_refs, stamp=stamp)
         return Outcome(model, diagnostics, report, site)
     where = f"{out_dir}/"

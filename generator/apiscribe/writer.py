@@ -106,12 +106,13 @@ def _remove_stale_temporaries(folder: Path) -> list[str]:
     return removed
 
 
-def write_file_atomic(target: Path, data: bytes) -> bool:
-    """Write ``data`` to ``target`` atomically; return False when the bytes were unchanged.
+def write_file_atomic(target: Path, data: bytes, *, mode: int = 0o644) -> bool:
+    """Write ``data`` to ``target`` atomically, with the permissions ``mode``; return False
+    when the bytes were unchanged.
 
     A failure raises :class:`ApiscribeError` naming ``target``, which keeps its old bytes."""
-    try:
-        if target.read_bytes() == data:
+    try:  # only a regular file is read: a FIFO put in its place would never answer
+        if target.is_file() and target.read_bytes() == data:
             return False
     except OSError:  # missing or unreadable: written below, where a real problem is said
         pass
@@ -122,7 +123,7 @@ def write_file_atomic(target: Path, data: bytes) -> bool:
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-            os.chmod(tmp, 0o644)
+            os.chmod(tmp, mode)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -4,12 +4,12 @@
 the build stamp (:mod:`.stamp`). MkDocs is imported nowhere else.
 """
 
-from .build import build_site
+from .build import build_site, convert_site
 from .mkdocs_yml import DEFAULT_API_DOCS, site_nav, write_mkdocs_config
 from .page_cache import CACHE_DIR
 from .plugin import ApiscribePlugin
 from .stamp import Stamp, build_stamp, unchanged
 
 __all__ = ["CACHE_DIR", "DEFAULT_API_DOCS", "ApiscribePlugin", "Stamp",
-           "build_site", "build_stamp", "site_nav", "unchanged",
+           "build_site", "build_stamp", "convert_site", "site_nav", "unchanged",
            "write_mkdocs_config"]

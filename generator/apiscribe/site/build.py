@@ -1,5 +1,5 @@
 """``build_site``: the one site path that ``apiscribe build`` and ``apiscribe convert --to
-site`` share.
+site`` share; and what ``convert --to site`` writes around it (:func:`convert_site`).
 
 MkDocs builds into a fresh folder beside the site; only a build that succeeds takes the old
 site's place, file by file and only where the bytes changed (:func:`apiscribe.writer.
@@ -21,9 +21,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
 
-from ..diagnostics import ApiscribeError
+from ..diagnostics import ApiscribeError, Diagnostic, has_errors
+from ..documents.fetch import is_url
 from ..model import ApiModel
-from ..writer import WriteReport, replace_tree
+from ..writer import WriteReport, merge, replace_tree, write_tree
+from .mkdocs_yml import write_mkdocs_config
+from .page_cache import CACHE_DIR
 from .plugin import ApiscribePlugin
 from .stamp import STAMP_FILE, Stamp
 
@@ -122,3 +125,42 @@ def build_site(
     finally:
         logger.removeHandler(collector)
     return replace_tree(staging, target)
+
+
+def _project(model: ApiModel, source: str, project: Path, allow_remote_refs: bool
+             ) -> dict[str, str]:
+    """The MkDocs project of ``convert --to site``: a mkdocs.yml whose plugin renders the
+    API from the input, so ``mkdocs serve`` in the project shows it as it changes."""
+    given = source if is_url(source) else Path(
+        os.path.relpath(Path(source).resolve(), project.resolve())).as_posix()
+    text = write_mkdocs_config(title=model.title, api_docs=given, site_dir="../site",
+                               allow_remote_refs=allow_remote_refs)
+    return {"mkdocs.yml": text}
+
+
+def convert_site(model: ApiModel, source: str, out_dir: Path, diagnostics: list[Diagnostic],
+                 *, allow_remote_refs: bool, stamp: str) -> tuple[WriteReport, Path]:
+    """``convert --to site``: the site in ``out_dir/site``, the project that renders it in
+    ``out_dir/project``. The site is built beside the output first (strict when the input
+    has no errors); only a finished build is written. It carries ``stamp`` (none when
+    empty) with ``diagnostics``: a run that keeps the site says what the build said."""
+    strict = not has_errors(diagnostics)
+    done = Stamp(stamp, len(model.endpoints), tuple(diagnostics)) if stamp else None
+
+    project = _project(model, source, out_dir / "project", allow_remote_refs)
+    created = not out_dir.exists()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".apiscribe-project-", dir=out_dir))
+    try:
+        write_tree(staging, project)
+        site = build_site(staging / "mkdocs.yml", site_dir=out_dir / "site", strict=strict,
+                          model=model, stamp=done, cache_dir=out_dir / "project" / CACHE_DIR)
+    except BaseException:
+        if created:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    written = write_tree(out_dir / "project", project)
+    (out_dir / "project" / "docs").mkdir(exist_ok=True)
+    return merge(("project/", written), ("site/", site)), out_dir / "site"

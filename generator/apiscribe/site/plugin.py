@@ -150,7 +150,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         self._markdown: dict[str, str] = {}
         # The page conversions the last build read from the cache or made, for the next.
         self._conversions: dict[str, Conversion] = {}
-        self._texts: dict[int, tuple[object, str]] = {}  # the parts' texts in the page keys
+        self._texts: markdown.Texts = {}  # the parts' texts in the page keys
         # The keys of the pages whose Markdown the last scan for credentials found clean.
         self._scanned: set[str] = set()
         self._cache: PageCache | None = None

@@ -283,6 +283,26 @@ def section_link(slug: str, section: SectionPage) -> SectionLink:
                        count - len(shown))
 
 
+#: The texts of parts of a model (``repr``), by the identity of what each is made of:
+#: ``identity(made_of) -> (made_of, text)`` (see :class:`RenderMemo`).
+Texts = dict[tuple[int, ...], tuple[tuple[object, ...], str]]
+
+
+def identity(made_of: tuple[object, ...]) -> tuple[int, ...]:
+    """The key of a text in :data:`Texts`: the identities of the objects it is made of."""
+    return tuple(map(id, made_of))
+
+
+def page_parts(ep: Endpoint) -> tuple[object, ...]:
+    """What the text of an endpoint in its page's key is made of: its fields but its place
+    in the source (see :class:`RenderMemo`)."""
+    return tuple(getattr(ep, name) for name in _PAGE_FIELDS)
+
+
+#: The fields of an endpoint its page is made of: all but its place in the source.
+_PAGE_FIELDS = tuple(f.name for f in dataclasses.fields(Endpoint) if f.name != "source")
+
+
 class TextStore(Protocol):
     """Where a :class:`RenderMemo` keeps pages: a dict, or anything with its ``get`` and
     item assignment."""
@@ -303,15 +323,16 @@ class RenderMemo:
     pages (the ``apiscribe`` plugin keeps one across the rebuilds of ``mkdocs serve``); the
     plugin's page cache puts them on disk.
 
-    The ``repr`` of each endpoint and named schema is kept by the object's identity
-    (``texts``, which the plugin hands from one build's memo to the next): a model's parts
-    are never changed in place, and a read that starts from the last one
-    (:class:`~apiscribe.sources.openapi.LastRead`) gives the same objects for what did not
-    change.
+    The ``repr`` of each endpoint and named schema is kept by identity (``texts``, which the
+    plugin hands from one build's memo to the next, and ``convert`` keeps with its read,
+    :class:`~apiscribe.load_memo.KeptRead`): a model's parts are never changed in place, and
+    a read that starts from the last one (:class:`~apiscribe.sources.openapi.LastRead`) gives
+    the same objects for what did not change. An endpoint's text is kept by the identities
+    of its fields but its place in the source: an endpoint that only moved to other lines
+    (an edit above it) is a new object made of the same ones.
     """
 
-    def __init__(self, store: TextStore | None = None,
-                 texts: dict[int, tuple[object, str]] | None = None) -> None:
+    def __init__(self, store: TextStore | None = None, texts: Texts | None = None) -> None:
         self._own = store is None
         self.store: TextStore = {} if store is None else store
         #: How many pages the last render took from the store.
@@ -320,22 +341,23 @@ class RenderMemo:
         self._keys: dict[str, str] = {}  # path -> key, of the render under way
         self._found: set[str] = set()  # the paths whose text the store had
         #: ``id(part) -> (part, repr)`` of the last render's endpoints and named schemas.
-        self.texts: dict[int, tuple[object, str]] = texts if texts is not None else {}
-        self._last_texts: dict[int, tuple[object, str]] = {}
+        self.texts: Texts = texts if texts is not None else {}
+        self._last_texts: Texts = {}
 
-    def _text(self, part: object, make: Callable[[], str]) -> str:
-        """The text ``make`` gives of ``part``, kept by identity from the last render (see
-        the class docstring)."""
-        found = self._last_texts.get(id(part))
-        text = found[1] if found is not None and found[0] is part else make()
-        self.texts[id(part)] = (part, text)
+    def _text(self, made_of: tuple[object, ...], make: Callable[[], str]) -> str:
+        """The text ``make`` gives of a part ``made_of`` these objects, kept by their identity
+        from the last render (see the class docstring)."""
+        key = identity(made_of)
+        found = self._last_texts.get(key)  # the objects it holds are alive: their ids are theirs
+        text = found[1] if found is not None else make()
+        self.texts[key] = (made_of, text)
         return text
 
     def start(self, model: ApiModel) -> None:
         self._last_texts, self.texts = self.texts, {}
         rest = dataclasses.replace(model, schemas={}, sections=tuple(
             dataclasses.replace(section, endpoints=()) for section in model.sections))
-        parts = [repr(rest), *(f"{name!r}: {self._text(schema, functools.partial(repr, schema))}"
+        parts = [repr(rest), *(f"{name!r}: {self._text((schema,), functools.partial(repr, schema))}"
                                for name, schema in model.schemas.items())]  # one line each
         self._rest = hashlib.sha256("\n".join(parts).encode(
             "utf-8", "surrogateescape")).hexdigest()
@@ -345,7 +367,7 @@ class RenderMemo:
         """The key of an endpoint's page at ``path`` in the model :meth:`start` was given;
         with no endpoint, of a page made of the model but for its endpoints (the schemas)."""
         made_of = "" if ep is None else self._text(
-            ep, lambda: repr(dataclasses.replace(ep, source=None)))
+            page_parts(ep), lambda: repr(dataclasses.replace(ep, source=None)))
         return hashlib.sha256(f"{self._rest}\n{path}\n{made_of}".encode(
             "utf-8", "surrogateescape")).hexdigest()
 

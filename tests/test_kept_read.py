@@ -1,0 +1,300 @@
+"""The read a load keeps in the cache folder (``load_memo.KeptRead``): the next ``convert`` of
+the same spec file, in a new process, reads only the path items that changed and makes the
+page keys of the others from the kept texts, and gives what a full read gives. A kept read
+that cannot be used is a full read."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from apiscribe import cli, collector, load_memo, pipeline
+from apiscribe.views import markdown
+
+from .test_convert_cache import tree
+from .test_load_memo import TOKEN, with_secrets
+from .test_page_cache import edit, spec, write
+
+ENDPOINTS = 48
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, Any]]:
+    """For each read of a ``convert`` load: the read it started from (``last``), and the
+    read it left for the next (``SpecInput.kept``)."""
+    calls: list[tuple[Any, Any]] = []
+    original = pipeline.read_input
+
+    def spying(opened: Any, **kwargs: Any) -> Any:
+        loaded = original(opened, **kwargs)
+        calls.append((kwargs.get("last"), loaded.spec.kept if loaded.spec else None))
+        return loaded
+
+    monkeypatch.setattr(pipeline, "read_input", spying)
+    return calls
+
+
+def load(source: Path, cache: Path | None) -> tuple[Any, list[Any]]:
+    return pipeline.load(str(source), cache_dir=cache)
+
+
+def kept_file(cache: Path) -> Path:
+    [found] = (cache / "load").glob("*.read")
+    return found
+
+
+@pytest.mark.parametrize(("kind", "seed"), [
+    ("description", 1), ("description", 6), ("parameter", 5), ("summary", 3),
+    ("operation", 4), ("schema", 2), ("layout", 0),
+])
+def test_a_load_after_an_edit_starts_from_the_kept_read_and_gives_a_full_reads_model(
+    tmp_path: Path, reads: list[tuple[Any, Any]], kind: str, seed: int
+) -> None:
+    cache = tmp_path / "cache"
+    source = write(tmp_path / "spec.json", spec())
+    first = load(source, cache)
+    assert reads[0][0] is None and first[1] == []  # nothing kept yet
+    assert kept_file(cache).stat().st_size > 0
+    if kind == "layout":
+        source.write_text(json.dumps(spec(), indent=4), encoding="utf-8")
+    else:
+        write(source, edit(spec(), kind, seed))
+    reads.clear()
+    again = load(source, cache)
+    last, kept = reads[0]
+    assert again == load(source, None)  # the model and the diagnostics
+    if kind == "schema":  # another rest: the kept read is not even unpickled
+        assert last is None
+        return
+    assert last is not None and kept is not None
+    # all but the edited path item's two operations
+    assert kept.reused == ENDPOINTS - (0 if kind in ("layout", "operation") else 2)
+    assert [ep.source for ep in again[0].endpoints] == [
+        ep.source for ep in load(source, None)[0].endpoints]
+
+
+@pytest.mark.parametrize("kind", ["description", "layout"])
+def test_a_markdown_run_makes_the_page_keys_of_unchanged_endpoints_from_the_kept_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    source = write(tmp_path / "spec.json", spec())
+    pipeline.convert(str(source), "markdown", out, cache_dir=cache)
+    made: list[tuple[object, ...]] = []
+    original = markdown.RenderMemo._text
+
+    def counting(self: markdown.RenderMemo, made_of: tuple[object, ...], make: Any) -> str:
+        def counted() -> str:
+            made.append(made_of)
+            return str(make())
+        return original(self, made_of, counted)
+
+    monkeypatch.setattr(markdown.RenderMemo, "_text", counting)
+    if kind == "layout":  # every endpoint moves to other lines, and is a new object
+        source.write_text(json.dumps(spec(), indent=4), encoding="utf-8")
+    else:
+        write(source, edit(spec(), "description", 1))
+    outcome = pipeline.convert(str(source), "markdown", out, cache_dir=cache)
+    assert not outcome.diagnostics
+    names = sorted(str(parts[markdown._PAGE_FIELDS.index("name")]) for parts in made)
+    if kind == "layout":
+        assert names == []
+    else:  # the edited path item's two operations, read again: new objects
+        [path] = {ep.api_path for ep in outcome.model.endpoints
+                  if ep.description.startswith("Changed (1)")}
+        assert names == sorted(ep.name for ep in outcome.model.endpoints if ep.api_path == path)
+        assert len(names) == 2
+    pipeline.convert(str(source), "markdown", tmp_path / "plain", cache_dir=None)
+    assert tree(out) == tree(tmp_path / "plain")
+
+
+class Marker:
+    """Notes that it was unpickled."""
+
+    loaded: ClassVar[list[str]] = []
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return _unpickled, ()
+
+
+def _unpickled() -> Marker:
+    Marker.loaded.append("unpickled")
+    return Marker()
+
+
+def spoiled(path: Path, how: str) -> None:
+    data = path.read_bytes()
+    first = data.index(b"\n") + 1
+    second = data.index(b"\n", first) + 1
+    if how == "cut short":
+        path.write_bytes(data[: len(data) // 2])
+    elif how == "not a pickle":
+        path.write_bytes(data[:second] + b"not a pickle")
+    elif how == "something else":
+        path.write_bytes(data[:second] + pickle.dumps((Marker(), [])))
+    elif how == "other salt":
+        header = json.loads(data[first:second])
+        header["salt"] = "0" * 64
+        path.write_bytes(data[:first] + json.dumps(header).encode() + b"\n"
+                         + pickle.dumps((Marker(), [])))
+    elif how == "another layout":
+        path.write_bytes(b"apiscribe last read 0\n" + data[first:])
+    elif how == "a FIFO":  # opened without waiting for a writer
+        path.unlink()
+        os.mkfifo(path)
+    elif how == "a symbolic link":  # to a file that would do, but is not the one kept
+        elsewhere = path.with_name("elsewhere")
+        elsewhere.write_bytes(data)
+        path.unlink()
+        path.symlink_to(elsewhere)
+
+
+@pytest.mark.parametrize("how", [
+    "cut short", "not a pickle", "something else", "other salt", "another layout",
+    "another owner", "a FIFO", "a symbolic link",
+])
+def test_a_kept_read_that_cannot_be_used_is_a_full_read_and_is_written_again(
+    tmp_path: Path, reads: list[tuple[Any, Any]], monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    cache = tmp_path / "cache"
+    source = write(tmp_path / "spec.json", spec())
+    load(source, cache)
+    path = kept_file(cache)
+    Marker.loaded.clear()
+    uid = os.getuid()
+    if how == "another owner":
+        monkeypatch.setattr(os, "getuid", lambda: uid + 1)
+    else:
+        spoiled(path, how)
+    write(source, edit(spec(), "description", 2))
+    reads.clear()
+    assert load(source, cache) == load(source, None)
+    assert reads[0][0] is None  # read in full
+    assert Marker.loaded == (["unpickled"] if how == "something else" else [])
+    monkeypatch.setattr(os, "getuid", lambda: uid)
+    reads.clear()
+    load(source, cache)
+    assert reads[0][0] is not None  # written again, and used by the next run
+
+
+def test_the_kept_read_is_written_only_when_the_read_changed(tmp_path: Path) -> None:
+    # Redaction makes new objects of the parts that hold a credential, on every run: their
+    # texts are not kept, so they do not make a run with nothing changed write the file.
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    source = write(tmp_path / "spec.json", with_secrets(spec()))
+    pipeline.convert(str(source), "markdown", out, cache_dir=cache)
+    before, data = kept_file(cache).stat(), kept_file(cache).read_bytes()
+    for _ in range(2):  # nothing changed: the very objects the file holds (used: touched)
+        assert not pipeline.convert(str(source), "markdown", out, cache_dir=cache).diagnostics
+        assert kept_file(cache).stat().st_ino == before.st_ino
+        assert kept_file(cache).read_bytes() == data
+    write(source, edit(with_secrets(spec()), "summary", 3))
+    pipeline.convert(str(source), "markdown", out, cache_dir=cache)
+    assert kept_file(cache).stat().st_ino != before.st_ino  # replaced, atomically
+    # it holds the read before redaction, as the spec does: for its owner's eyes only
+    assert kept_file(cache).stat().st_mode & 0o777 == 0o600
+    assert TOKEN not in (out / "index.md").read_text() + "".join(
+        page.read_text() for page in out.rglob("*.md"))
+
+
+def test_no_read_is_kept_where_the_memo_cannot_serve_one(tmp_path: Path) -> None:
+    document = spec()
+    first_path = next(iter(document["paths"]))
+    document["paths"][first_path]["get"]["responses"]["200"] = {"$ref": "other.json#/ok"}
+    (tmp_path / "other.json").write_text(json.dumps({"ok": {"description": "OK"}}))
+    source = write(tmp_path / "spec.json", document)
+    load(source, tmp_path / "cache")
+    assert not list((tmp_path / "cache").rglob("*.read"))
+
+
+def test_runs_in_new_processes_give_what_a_run_without_the_cache_gives(
+    tmp_path: Path
+) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+
+    def run(out: str, *more: str) -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "apiscribe", "convert", str(source), "--to", "markdown",
+             "-o", str(tmp_path / out), *more], capture_output=True, text=True, env=env,
+            check=False, timeout=120)
+        assert done.returncode == 0, done.stderr
+
+    source = write(tmp_path / "spec.json", spec())
+    run("out")
+    kept = kept_file(tmp_path / "xdg" / "apiscribe").stat()
+    for seed, kind in enumerate(("description", "parameter", "summary"), start=1):
+        write(source, edit(spec(), kind, seed))
+        run("out")
+        run(f"plain{seed}", "--no-cache")
+        assert tree(tmp_path / "out") == tree(tmp_path / f"plain{seed}")
+    assert kept_file(tmp_path / "xdg" / "apiscribe").stat().st_ino != kept.st_ino
+
+
+def test_run_once_freezes_what_the_paused_steps_make_until_it_ends() -> None:
+    assert gc.get_freeze_count() == 0
+    with collector.run_once():
+        with collector.collector_paused():
+            made = [[number] for number in range(1000)]
+        frozen = gc.get_freeze_count()
+        assert frozen >= len(made)
+        with collector.run_once(), collector.collector_paused():
+            pass
+        assert gc.get_freeze_count() >= frozen  # an inner block unfreezes nothing
+    assert gc.get_freeze_count() == 0
+    with collector.collector_paused():
+        made = [[number] for number in range(1000)]
+    assert gc.get_freeze_count() == 0  # outside run_once, nothing is frozen
+
+
+def test_the_command_ends_its_process_without_the_last_collection(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(**_: Any) -> None:
+        raise SystemExit(3)
+
+    monkeypatch.setattr(cli, "main", failing)
+    try:
+        with pytest.raises(SystemExit) as ended:
+            cli.run()
+        assert ended.value.code == 3 and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_the_kept_read_names_this_apiscribe_and_python(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    source = write(tmp_path / "spec.json", spec())
+    load(source, cache)
+    data = kept_file(cache).read_bytes()
+    assert data.startswith(load_memo.READ_MAGIC)
+    header = json.loads(data.split(b"\n")[1])
+    assert set(header) == {"salt", "rest"} and len(header["salt"]) == 64
+
+
+def test_a_cache_folder_keeps_the_reads_used_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load_memo, "KEPT_READS", 3)
+    cache = tmp_path / "cache"
+    sources = [write(tmp_path / f"spec{number}.json", spec()) for number in range(5)]
+    for source in sources[:3]:
+        load(source, cache)
+    kept = sorted((cache / "load").glob("*.read"))
+    assert len(kept) == 3
+    for file in kept:  # as if written long ago
+        os.utime(file, (1_000_000, 1_000_000))
+    load(sources[0], cache)  # used again: touched, not written
+    for source in sources[3:]:
+        load(source, cache)
+    left = {file.name for file in (cache / "load").glob("*.read")}
+    assert len(left) == 3
+    name = load_memo.LoadMemo.of(cache, sources[0]).path.with_suffix(".read").name
+    assert name in left  # the one used last of the three older ones
