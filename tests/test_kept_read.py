@@ -46,6 +46,11 @@ def load(source: Path, cache: Path | None) -> tuple[Any, list[Any]]:
     return pipeline.load(str(source), cache_dir=cache)
 
 
+def moved(source: Path) -> None:
+    """The same document, every line of it three lines further down."""
+    source.write_text("\n\n\n" + json.dumps(spec(), indent=1), encoding="utf-8")
+
+
 def kept_file(cache: Path) -> Path:
     [found] = (cache / "load").glob("*.read")
     return found
@@ -64,11 +69,14 @@ def test_a_load_after_an_edit_starts_from_the_kept_read_and_gives_a_full_reads_m
     assert reads[0][0] is None and first[1] == []  # nothing kept yet
     assert kept_file(cache).stat().st_size > 0
     if kind == "layout":
-        source.write_text(json.dumps(spec(), indent=4), encoding="utf-8")
+        moved(source)
     else:
         write(source, edit(spec(), kind, seed))
     reads.clear()
     again = load(source, cache)
+    if kind == "layout":
+        assert [ep.source for ep in again[0].endpoints] != [
+            ep.source for ep in first[0].endpoints]
     last, kept = reads[0]
     assert again == load(source, None)  # the model and the diagnostics
     if kind == "schema":  # another rest: the kept read is not even unpickled
@@ -99,7 +107,7 @@ def test_a_markdown_run_makes_the_page_keys_of_unchanged_endpoints_from_the_kept
 
     monkeypatch.setattr(markdown.RenderMemo, "_text", counting)
     if kind == "layout":  # every endpoint moves to other lines, and is a new object
-        source.write_text(json.dumps(spec(), indent=4), encoding="utf-8")
+        moved(source)
     else:
         write(source, edit(spec(), "description", 1))
     outcome = pipeline.convert(str(source), "markdown", out, cache_dir=cache)
@@ -205,34 +213,42 @@ def test_the_kept_read_is_written_only_when_the_read_changed(tmp_path: Path) -> 
         page.read_text() for page in out.rglob("*.md"))
 
 
-def test_no_read_is_kept_where_the_memo_cannot_serve_one(tmp_path: Path) -> None:
-    document = spec()
-    first_path = next(iter(document["paths"]))
-    document["paths"][first_path]["get"]["responses"]["200"] = {"$ref": "other.json#/ok"}
-    (tmp_path / "other.json").write_text(json.dumps({"ok": {"description": "OK"}}))
-    source = write(tmp_path / "spec.json", document)
-    load(source, tmp_path / "cache")
-    assert not list((tmp_path / "cache").rglob("*.read"))
-
-
 def test_runs_in_new_processes_give_what_a_run_without_the_cache_gives(
     tmp_path: Path
 ) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
 
-    def run(out: str, *more: str) -> None:
+    # the command as `apiscribe` runs it, saying whether the kept read served its load
+    script = (
+        "import sys\n"
+        "from apiscribe import cli, load_memo\n"
+        "original = load_memo.KeptRead.load.__func__\n"
+        "def load(cls, *args):\n"
+        "    found = original(cls, *args)\n"
+        "    print('the kept read' if found else 'no kept read', file=sys.stderr)\n"
+        "    return found\n"
+        "load_memo.KeptRead.load = classmethod(load)\n"
+        "sys.argv[0] = 'apiscribe'\n"
+        "cli.run()\n"
+    )
+
+    def run(out: str, *more: str) -> str:
         done = subprocess.run(
-            [sys.executable, "-m", "apiscribe", "convert", str(source), "--to", "markdown",
-             "-o", str(tmp_path / out), *more], capture_output=True, text=True, env=env,
-            check=False, timeout=120)
+            [sys.executable, "-c", script, "convert", str(source), "--to", "markdown",
+             "-o", str(tmp_path / out), "-q", *more], capture_output=True, text=True,
+            env=env, check=False, timeout=120)
         assert done.returncode == 0, done.stderr
+        return " ".join(line for line in done.stderr.splitlines() if "kept read" in line)
 
     source = write(tmp_path / "spec.json", spec())
-    run("out")
+    assert run("out") == "no kept read"
     kept = kept_file(tmp_path / "xdg" / "apiscribe").stat()
-    for seed, kind in enumerate(("description", "parameter", "summary"), start=1):
-        write(source, edit(spec(), kind, seed))
-        run("out")
+    for seed, kind in enumerate(("description", "parameter", "summary", "layout"), start=1):
+        if kind == "layout":
+            moved(source)
+        else:
+            write(source, edit(spec(), kind, seed))
+        assert run("out") == "the kept read"
         run(f"plain{seed}", "--no-cache")
         assert tree(tmp_path / "out") == tree(tmp_path / f"plain{seed}")
     assert kept_file(tmp_path / "xdg" / "apiscribe").stat().st_ino != kept.st_ino
@@ -254,17 +270,21 @@ def test_run_once_freezes_what_the_paused_steps_make_until_it_ends() -> None:
     assert gc.get_freeze_count() == 0  # outside run_once, nothing is frozen
 
 
-def test_the_command_ends_its_process_without_the_last_collection(
-    monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("command", "frozen"), [("convert", True), ("generate", False)])
+def test_only_a_convert_process_ends_without_the_last_collection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, frozen: bool
 ) -> None:
-    def failing(**_: Any) -> None:
-        raise SystemExit(3)
-
-    monkeypatch.setattr(cli, "main", failing)
+    # generate and build run the user's code, whose objects Python finalizes as it would
+    source = write(tmp_path / "spec.json", spec())
+    arguments = {"convert": ["convert", str(source), "--to", "openapi", "-o",
+                             str(tmp_path / "out"), "--no-cache"],
+                 "generate": ["--project", str(tmp_path), "generate"]}[command]
+    monkeypatch.setattr(cli, "_OWN_CODE_ONLY", [])
+    monkeypatch.setattr(sys, "argv", ["apiscribe", *arguments])
     try:
-        with pytest.raises(SystemExit) as ended:
+        with pytest.raises(SystemExit):
             cli.run()
-        assert ended.value.code == 3 and gc.get_freeze_count() > 0
+        assert (gc.get_freeze_count() > 0) is frozen
     finally:
         gc.unfreeze()
 

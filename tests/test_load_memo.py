@@ -37,6 +37,21 @@ def load(source: Path, cache: Path | None) -> tuple[Any, list[Any]]:
 
 
 @pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many path items each spec check reads, in order; the checks run in the caller."""
+    counts: list[int] = []
+    original = spec_checks._checked
+
+    def counting(document: Any, *args: Any) -> Any:
+        counts.append(len(document["paths"]))
+        return original(document, *args)
+
+    monkeypatch.setattr(spec_checks, "_checked", counting)
+    monkeypatch.setattr(forking, "why_not_fork", lambda: "counted here")
+    return counts
+
+
+@pytest.fixture
 def walked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the endpoints redaction reads, in order."""
     names: list[str] = []
@@ -81,20 +96,12 @@ def test_a_load_after_an_edit_gives_what_a_load_without_the_memo_gives(
 
 
 def test_the_spec_checks_read_only_the_changed_path_items(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, checked: list[int]
 ) -> None:
     cache = tmp_path / "cache"
     source = write(tmp_path / "spec.json", spec())
     load(source, cache)
-    checked: list[int] = []
-    original = spec_checks._checked
-
-    def counting(document: Any, *args: Any) -> Any:
-        checked.append(len(document["paths"]))
-        return original(document, *args)
-
-    monkeypatch.setattr(spec_checks, "_checked", counting)
-    monkeypatch.setattr(forking, "why_not_fork", lambda: "counted here")
+    checked.clear()
     write(source, edit(spec(), "description", 2))
     assert load(source, cache)[1] == []
     assert checked == [1]  # the one changed path item, with the rest of the document
@@ -135,7 +142,7 @@ def test_the_memo_is_kept_apart_from_what_it_cannot_see(tmp_path: Path) -> None:
     source = write(tmp_path / "spec.json", document)
     cache = tmp_path / "cache"
     load(source, cache)
-    assert not (cache / "load").exists()  # another document: no memo
+    assert not (cache / "load").exists()  # another document: no memo, and no kept read
 
 
 def test_a_broken_or_foreign_memo_is_no_memo(tmp_path: Path) -> None:
@@ -338,33 +345,26 @@ def test_the_spec_checks_start_before_the_model_is_read(
 
 
 def test_the_very_document_the_last_checks_found_clean_is_not_checked_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checked: list[int]
 ) -> None:
     cache = tmp_path / "cache"
     source = write(tmp_path / "spec.json", spec())
     load(source, cache)
-    checked: list[int] = []
+    checked.clear()
     forks: list[str] = []
-    original = spec_checks._checked
-    start = forking.Beside._start
+    started = pipeline.beside
 
-    def counting(document: Any, *args: Any) -> Any:
-        checked.append(len(document["paths"]))
-        return original(document, *args)
+    def starting(function: Any, *args: Any, **kwargs: Any) -> Any:
+        forks.append(function.__name__)
+        return started(function, *args, **kwargs)
 
-    def forking_start(self: forking.Beside[Any]) -> None:
-        forks.append("fork")
-        start(self)
-
-    monkeypatch.setattr(spec_checks, "_checked", counting)
-    monkeypatch.setattr(forking, "why_not_fork", lambda: "counted here")
-    monkeypatch.setattr(forking.Beside, "_start", forking_start)
+    monkeypatch.setattr(pipeline, "beside", starting)
     assert load(source, cache)[1] == [] and checked == [] and forks == []
     # one path item fewer: another document, checked
     fewer = spec()
     del fewer["paths"][next(iter(fewer["paths"]))]
     write(source, fewer)
-    assert load(source, cache)[1] == [] and checked == [0]
+    assert load(source, cache)[1] == [] and checked == [0] and forks == ["spec_checks"]
     # a document with a problem is checked on every run, and says so every time
     broken = spec()
     next(iter(broken["paths"].values()))["get"]["responses"] = "none"

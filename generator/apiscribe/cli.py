@@ -269,6 +269,7 @@ def convert(source: str, target: str, out_dir: str, allow_remote_refs: bool, tim
     the output folder, and a site that does not build writes nothing. An output folder that
     is or holds INPUT, or a git repository's root or .git, is refused (exit 2).
     """
+    _OWN_CODE_ONLY.append("convert")
     cache = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()
     outcome = pipeline.convert(source, target, Path(out_dir),
                                allow_remote_refs=allow_remote_refs, timeout=timeout,
@@ -277,13 +278,20 @@ def convert(source: str, target: str, out_dir: str, allow_remote_refs: bool, tim
     sys.exit(1 if print_diagnostics(outcome.diagnostics) else 0)
 
 
+#: Set by a command that runs only apiscribe's own code (``convert``): its process may end
+#: without the last collection (:func:`apiscribe.collector.process_ends`). ``generate`` and
+#: ``build`` run the user's code, whose objects are finalized as Python finalizes them.
+_OWN_CODE_ONLY: list[str] = []
+
+
 def run() -> None:
     """The ``apiscribe`` command, and ``python -m apiscribe``: :func:`main`, in a process that
-    ends with it (:func:`apiscribe.collector.process_ends`)."""
+    ends with it."""
     try:
         main(prog_name="apiscribe")
     finally:
-        process_ends()
+        if _OWN_CODE_ONLY:
+            process_ends()
 
 
 def default_cache_dir() -> Path:

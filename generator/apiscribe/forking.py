@@ -18,7 +18,7 @@ import pickle
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from typing import Generic, ParamSpec, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -104,3 +104,18 @@ def beside(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Itera
         yield call
     finally:
         call.cancel()
+
+
+@contextlib.contextmanager
+def waited() -> Iterator[list[Beside[Any]]]:
+    """A list for calls under way: each is waited for (``.result()``) when the block ends, or
+    stopped when an exception ends it, so that nothing is called again in the caller."""
+    calls: list[Beside[Any]] = []
+    try:
+        yield calls
+    except BaseException:
+        for call in calls:
+            call.cancel()
+        raise
+    for call in calls:
+        call.result()

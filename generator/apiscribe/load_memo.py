@@ -58,7 +58,7 @@ from .model import ApiModel, Endpoint
 from .redact import nothing_kept, redact_model
 from .sources.openapi import LastRead
 from .views.markdown import Texts, identity, page_parts
-from .writer import encode, write_file_atomic
+from .writer import encode, remove_stale_temporaries, write_file_atomic
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,10 @@ FORMAT = 1
 
 #: The first line of a kept read's file: what it is, and the layout's version.
 READ_MAGIC = b"apiscribe last read 1\n"
+
+#: Whether this platform lets a kept read's owner be checked and its symbolic links refused:
+#: elsewhere no read is kept.
+_CAN_CHECK = all(hasattr(os, name) for name in ("getuid", "O_NOFOLLOW", "O_NONBLOCK"))
 
 #: How many kept reads a cache folder holds (each about the size of its spec): the ones
 #: used last.
@@ -134,14 +138,16 @@ class KeptRead:
         """The read kept at ``path``, if one is there for this ``salt`` (apiscribe and the
         options) and a document whose ``rest`` has this digest; ``None`` when there is none,
         or it cannot be used."""
+        if not _CAN_CHECK:
+            return None  # a file's owner cannot be told here: no pickle is read
         try:
-            # not blocking on a FIFO put there, nor following a symbolic link on POSIX
-            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+            # neither blocking on a FIFO put there, nor following a symbolic link
+            flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW
             with os.fdopen(os.open(path, flags), "rb") as file:
                 found = os.fstat(file.fileno())
                 if not stat.S_ISREG(found.st_mode):
                     return _unusable(path, "not a regular file")
-                if hasattr(os, "getuid") and found.st_uid != os.getuid():
+                if found.st_uid != os.getuid():
                     return _unusable(path, "another user owns it")
                 data = file.read()  # whole: unpickling from the file takes half as long again
             end = data.find(b"\n", len(READ_MAGIC))
@@ -153,13 +159,14 @@ class KeptRead:
                 return None  # another apiscribe's, other options', or another rest's
             with collector_paused():  # a tree of objects without cycles
                 read, texts = pickle.loads(memoryview(data)[end + 1:])
+                if not isinstance(read, LastRead) or not isinstance(texts, list):
+                    return _unusable(path, "it holds something else")
+                return cls(read, {identity(made_of): (made_of, text)
+                                  for made_of, text in texts})
         except FileNotFoundError:
             return None
         except Exception as exc:  # a file cut short, or from classes that have changed
             return _unusable(path, exc)
-        if not isinstance(read, LastRead) or not isinstance(texts, list):
-            return _unusable(path, "it holds something else")
-        return cls(read, {identity(made_of): (made_of, text) for made_of, text in texts})
 
     def same_as(self, other: KeptRead | None) -> bool:
         """Whether this holds the very objects ``other`` holds: nothing to write again."""
@@ -180,12 +187,14 @@ class KeptRead:
             # what the spec says, as the reader read it: before redaction, for its owner only
             write_file_atomic(path, b"".join([READ_MAGIC, header, b"\n", blob]), mode=0o600)
             _prune(path.parent)
-        except (OSError, ApiscribeError, pickle.PicklingError, RecursionError) as exc:
+        except Exception as exc:  # a cache that cannot be written is no cache
             log.debug(f"the read of the spec is not kept at {path}: {exc}")
 
 
 def _prune(folder: Path) -> None:
-    """Keep the :data:`KEPT_READS` reads of ``folder`` used last (a use touches the file)."""
+    """Keep the :data:`KEPT_READS` reads of ``folder`` used last (a use touches the file),
+    and none of the temporary files a killed run left."""
+    remove_stale_temporaries(folder)
     found = []
     for entry in os.scandir(folder):
         if entry.name.endswith(".read") and entry.is_file(follow_symlinks=False):
@@ -247,14 +256,14 @@ class SpecLoad:
             return None
         self._last = KeptRead.load(self._read_path, self._read_salt, self.digests.rest)
         if self._last is not None:
-            with contextlib.suppress(OSError):
-                os.utime(self._read_path)  # used: the last to be pruned
+            with contextlib.suppress(OSError, NotImplementedError):
+                os.utime(self._read_path, follow_symlinks=False)  # used: pruned last
         return self._last
 
     def keep_read(self, read: LastRead | None, texts: Texts) -> None:
         """Keep what this load's reader left (``read``) and the texts of this run's page keys
         for the next run, unless the load cannot serve one, or the file holds them already."""
-        if self.digests is None or not self.usable or read is None:
+        if self.digests is None or not self.usable or read is None or not _CAN_CHECK:
             return
         # only the texts of the read's own objects: what redaction made is made again
         own = {identity(page_parts(ep)) for ep in read.placed.values()}

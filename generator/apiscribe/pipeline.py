@@ -21,7 +21,7 @@ from .config import DEFAULT_TITLE, ENDPOINTS_DIR, OPENAPI_FILE, Config
 from .diagnostics import ApiscribeError, Diagnostic, has_errors, warning
 from .documents.fetch import DEFAULT_TIMEOUT, is_url
 from .documents.specs import spec_version
-from .forking import Beside, beside
+from .forking import Beside, beside, waited
 from .formats.jsondoc import SCHEMA_FILENAME, schema_text
 from .model import ApiModel, Endpoint
 from .redact import redact_model, scan_tree
@@ -319,8 +319,10 @@ def load(source: str, *, allow_remote_refs: bool = False, timeout: float = DEFAU
             memo.read(loaded.spec)
         model = None if read is None else (
             redact_model(read) if memo is None else memo.redact(read))
+        if last is not None:  # kept as they were where this run makes no Markdown
+            texts = last.texts
         if meanwhile is not None and model is not None:
-            texts = meanwhile(model, last.texts if last is not None else {}) or {}
+            texts = meanwhile(model, texts) or texts
         # a spec the reader could not keep (nested too deeply to read) has only its problems
         diagnostics = loaded.diagnostics if loaded.spec is None or (
             loaded.spec.document is None) else with_checks(loaded.diagnostics, checks.result())
@@ -381,9 +383,9 @@ def convert(
         rendered.append(render_target(model, target, kept=pack, texts=texts))
         return pack.texts if pack is not None else None
 
-    pending: list[Beside[None]] = []  # what is kept for the next run, written in a fork
-    # a site build makes cycles for the collector to free
-    with run_once() if target != "site" else contextlib.nullcontext():
+    # a site build makes cycles for the collector to free; what is kept for the next run is
+    # written in a fork meanwhile
+    with run_once() if target != "site" else contextlib.nullcontext(), waited() as pending:
         try:
             model, diagnostics = load(source, allow_remote_refs=allow_remote_refs,
                                       timeout=timeout, cache_dir=cache_dir, pending=pending,
@@ -393,8 +395,6 @@ def convert(
         finally:
             if pack is not None and rendered:  # the pages, and what the scan found of them
                 pack.save()
-            for call in pending:
-                call.result()
 
 
 def _converted(model: ApiModel | None, diagnostics: list[Diagnostic], source: str, target: str,

@@ -89,7 +89,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _remove_stale_temporaries(folder: Path) -> list[str]:
+def remove_stale_temporaries(folder: Path) -> list[str]:
     """Remove the writer's temporary files in ``folder`` that a killed run left behind (those
     of a process that is still running are kept); return their names."""
     removed = []
@@ -193,7 +193,7 @@ def write_tree(
         raise ApiscribeError(problems[0].message, hint=problems[0].hint)
     report = WriteReport()
     for folder in sorted({(out_dir / rel).parent for rel in rel_paths}):
-        _remove_stale_temporaries(folder)
+        remove_stale_temporaries(folder)
     for rel in sorted(rel_paths):
         if write_file_atomic(out_dir / rel, encode(rel_paths[rel])):
             report.written.append(rel)

@@ -65,8 +65,8 @@ def read_input(opened: Opened, *, allow_remote_refs: bool = False,
                timeout: float = DEFAULT_TIMEOUT, digests: SpecDigests | None = None,
                last: LastRead | None = None) -> Loaded:
     """Read an opened input into the model: the second half of :func:`load_input`. A spec
-    with its ``digests`` starts from ``last``, a read of it earlier in this process, where
-    it can (:func:`~.openapi.read_parsed`)."""
+    with its ``digests`` starts from ``last``, an earlier read of it (in this process, or
+    kept by an earlier one), where it can (:func:`~.openapi.read_parsed`)."""
     with collector_paused():
         if opened.spec is not None:
             spec = read_parsed(opened.spec, allow_remote_refs=allow_remote_refs,

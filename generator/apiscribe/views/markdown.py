@@ -285,12 +285,18 @@ def section_link(slug: str, section: SectionPage) -> SectionLink:
 
 #: The texts of parts of a model (``repr``), by the identity of what each is made of:
 #: ``identity(made_of) -> (made_of, text)`` (see :class:`RenderMemo`).
-Texts = dict[tuple[int, ...], tuple[tuple[object, ...], str]]
+Texts = dict[tuple[object, ...], tuple[tuple[object, ...], str]]
+
+#: Values a text's key holds as they are, not by identity: a read rebuilds them (a moved
+#: endpoint's slug) and unpickling makes new objects of them (an int over 256).
+_BY_VALUE = frozenset({str, int, bool, type(None)})
 
 
-def identity(made_of: tuple[object, ...]) -> tuple[int, ...]:
-    """The key of a text in :data:`Texts`: the identities of the objects it is made of."""
-    return tuple(map(id, made_of))
+def identity(made_of: tuple[object, ...]) -> tuple[object, ...]:
+    """The key of a text in :data:`Texts`: what it is made of, each object by its identity
+    but plain values (:data:`_BY_VALUE`), by their type and value."""
+    return tuple((type(part), part) if type(part) in _BY_VALUE else id(part)
+                 for part in made_of)
 
 
 def page_parts(ep: Endpoint) -> tuple[object, ...]:
@@ -340,7 +346,7 @@ class RenderMemo:
         self._rest = ""
         self._keys: dict[str, str] = {}  # path -> key, of the render under way
         self._found: set[str] = set()  # the paths whose text the store had
-        #: ``id(part) -> (part, repr)`` of the last render's endpoints and named schemas.
+        #: The texts of the last render's endpoints and named schemas (see :data:`Texts`).
         self.texts: Texts = texts if texts is not None else {}
         self._last_texts: Texts = {}
 

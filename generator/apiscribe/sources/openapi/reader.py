@@ -4,8 +4,9 @@ Each operation becomes an :class:`Endpoint`; sections come from tags (declared o
 then first use); 3.1 webhooks get a section of their own. The Swagger 2.0 reader
 (``swagger.py``) overrides the parts where 2.0 differs.
 
-A read can start from the last read of the same document in the same process
-(:class:`LastRead`: the rebuilds of ``mkdocs serve`` after an edit). Where the document's
+A read can start from the last read of the same document (:class:`LastRead`: kept in the
+process by the rebuilds of ``mkdocs serve`` after an edit, and in the cache folder by
+``convert``, :class:`~apiscribe.load_memo.KeptRead`). Where the document's
 ``rest`` (everything but its path items, :func:`~apiscribe.documents.specs.spec_digests`) is
 the same, its named schemas are the last read's; an operation of a path item whose digest is
 the same is the last read's endpoint, once its name, section and line are settled as a full
