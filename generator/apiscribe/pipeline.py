@@ -323,16 +323,17 @@ def load(source: str, *, allow_remote_refs: bool = False, timeout: float = DEFAU
             texts = last.texts
         if meanwhile is not None and model is not None:
             texts = meanwhile(model, texts) or texts
+        if memo is not None and model is not None:  # not waiting for the checks
+            kept, load_memo = loaded.spec.kept if loaded.spec is not None else None, memo
+            if pending is None:
+                load_memo.keep_read(kept, texts)
+            else:
+                pending.append(Beside(lambda: load_memo.keep_read(kept, texts)))
         # a spec the reader could not keep (nested too deeply to read) has only its problems
         diagnostics = loaded.diagnostics if loaded.spec is None or (
             loaded.spec.document is None) else with_checks(loaded.diagnostics, checks.result())
     if memo is not None and read is not None and model is not None:
         memo.keep(read, model, checks_found_nothing=not diagnostics)
-        kept, load_memo = loaded.spec.kept if loaded.spec is not None else None, memo
-        if pending is None:
-            load_memo.keep_read(kept, texts)
-        else:
-            pending.append(Beside(lambda: load_memo.keep_read(kept, texts)))
     return model, diagnostics
 
 
