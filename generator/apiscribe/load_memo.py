@@ -58,7 +58,13 @@ from .model import ApiModel, Endpoint
 from .redact import nothing_kept, redact_model
 from .sources.openapi import LastRead
 from .views.markdown import Texts, identity, page_parts
-from .writer import encode, remove_stale_temporaries, write_file_atomic
+from .writer import (
+    encode,
+    headed,
+    header_of,
+    remove_stale_temporaries,
+    write_file_atomic,
+)
 
 log = logging.getLogger(__name__)
 
@@ -150,15 +156,12 @@ class KeptRead:
                 if found.st_uid != os.getuid():
                     return _unusable(path, "another user owns it")
                 data = file.read()  # whole: unpickling from the file takes half as long again
-            end = data.find(b"\n", len(READ_MAGIC))
-            if not data.startswith(READ_MAGIC) or end < 0:
-                return _unusable(path, "not a read kept by this apiscribe")
-            header = json.loads(data[len(READ_MAGIC):end])
+            header, start = header_of(data, READ_MAGIC)
             if not isinstance(header, dict) or header.get("salt") != salt or (
                     header.get("rest") != rest):
                 return None  # another apiscribe's, other options', or another rest's
             with collector_paused():  # a tree of objects without cycles
-                read, texts = pickle.loads(memoryview(data)[end + 1:])
+                read, texts = pickle.loads(memoryview(data)[start:])
                 if not isinstance(read, LastRead) or not isinstance(texts, list):
                     return _unusable(path, "it holds something else")
                 return cls(read, {identity(made_of): (made_of, text)
@@ -179,13 +182,13 @@ class KeptRead:
 
     def write(self, path: Path, salt: str) -> None:
         """Keep this read at ``path`` for ``salt``; one that cannot be written is skipped."""
-        header = json.dumps({"salt": salt, "rest": self.read.digests.rest}).encode("utf-8")
         try:
             blob = pickle.dumps((self.read, list(self.texts.values())),
                                 protocol=pickle.HIGHEST_PROTOCOL)
             path.parent.mkdir(parents=True, exist_ok=True)
             # what the spec says, as the reader read it: before redaction, for its owner only
-            write_file_atomic(path, b"".join([READ_MAGIC, header, b"\n", blob]), mode=0o600)
+            header = {"salt": salt, "rest": self.read.digests.rest}
+            write_file_atomic(path, headed(READ_MAGIC, header, blob), mode=0o600)
             _prune(path.parent)
         except Exception as exc:  # a cache that cannot be written is no cache
             log.debug(f"the read of the spec is not kept at {path}: {exc}")

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,7 +13,7 @@ from .digests import Digest, code_digest
 from .model import ApiModel
 from .redact import scan_kept
 from .views import markdown
-from .writer import write_file_atomic
+from .writer import headed, header_of, write_file_atomic
 
 log = logging.getLogger(__name__)
 
@@ -80,20 +79,16 @@ class MarkdownPack:
             return {}
         except OSError as exc:
             return self._unusable(exc)
-        if not data.startswith(MAGIC):
-            return self._unusable("not a Markdown pack of this apiscribe")
-        end = data.find(b"\n", len(MAGIC))
         try:
-            header = json.loads(data[len(MAGIC):end]) if end >= 0 else None
+            header, start = header_of(data, MAGIC)
         except ValueError as exc:
-            return self._unusable(exc)
+            return self._unusable(f"not a Markdown pack of this apiscribe: {exc}")
         if not isinstance(header, dict) or header.get("salt") != self.salt:
             return {}  # another apiscribe's pages
         pages = header.get("pages")
         if not isinstance(pages, list):
             return self._unusable("it lists no pages")
         found: dict[str, tuple[int, int, bool]] = {}
-        start = end + 1
         for entry in pages:
             if not (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str)
                     and type(entry[1]) is int and entry[1] >= 0 and type(entry[2]) is bool):
@@ -147,8 +142,7 @@ class MarkdownPack:
         header = {"salt": self.salt,
                   "pages": [[key, len(text), key in self._clean] for key, text in zip(
                       keys, texts, strict=True)]}
-        blob = b"".join([MAGIC, json.dumps(header, separators=(",", ":")).encode("utf-8"),
-                         b"\n", *texts])
+        blob = headed(MAGIC, header, *texts)
         try:
             write_file_atomic(self.path, blob)
         except ApiscribeError as exc:  # a cache that cannot be written is no cache

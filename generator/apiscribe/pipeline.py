@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 from collections.abc import Callable, Collection, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -302,7 +303,6 @@ def load(source: str, *, allow_remote_refs: bool = False, timeout: float = DEFAU
         memo = SpecLoad.open(cache_dir, Path(source), parsed.document, parsed.file,
                              versions().decode(), f"allow_remote_refs={allow_remote_refs}")
     known_valid = memo.known_valid() if memo is not None else frozenset()
-    texts: markdown_view.Texts = {}
     checking: AbstractContextManager[Beside[list[Diagnostic]]]
     if memo is not None and memo.checked_before():  # their verdict holds: no fork
         checking = contextlib.nullcontext(Beside(list, fork=False))
@@ -319,16 +319,17 @@ def load(source: str, *, allow_remote_refs: bool = False, timeout: float = DEFAU
             memo.read(loaded.spec)
         model = None if read is None else (
             redact_model(read) if memo is None else memo.redact(read))
-        if last is not None:  # kept as they were where this run makes no Markdown
-            texts = last.texts
+        # the last run's texts, kept as they were where this run makes no Markdown
+        texts = last.texts if last is not None else {}
         if meanwhile is not None and model is not None:
             texts = meanwhile(model, texts) or texts
         if memo is not None and model is not None:  # not waiting for the checks
-            kept, load_memo = loaded.spec.kept if loaded.spec is not None else None, memo
+            keep = functools.partial(memo.keep_read,
+                                     loaded.spec.kept if loaded.spec is not None else None, texts)
             if pending is None:
-                load_memo.keep_read(kept, texts)
+                keep()
             else:
-                pending.append(Beside(lambda: load_memo.keep_read(kept, texts)))
+                pending.append(Beside(keep))
         # a spec the reader could not keep (nested too deeply to read) has only its problems
         diagnostics = loaded.diagnostics if loaded.spec is None or (
             loaded.spec.document is None) else with_checks(loaded.diagnostics, checks.result())

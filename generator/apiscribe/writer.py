@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import filecmp
+import json
 import os
 import re
 import shutil
@@ -25,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from .diagnostics import ApiscribeError, Diagnostic, error
 from .names import file_name_problem, same_file_key
@@ -63,6 +64,23 @@ def safe_relative(path: str) -> PurePosixPath:
 
 def encode(text: str) -> bytes:
     return text.encode("utf-8")
+
+
+def headed(magic: bytes, header: object, *body: bytes) -> bytes:
+    """A cache file of apiscribe's: ``magic`` (a line naming its kind and layout), ``header``
+    as a line of compact JSON, then ``body``. The kept Markdown, the page cache's entries and
+    the kept read of a spec are such files; :func:`header_of` reads one."""
+    return b"".join([magic, json.dumps(header, separators=(",", ":")).encode("ascii"), b"\n",
+                     *body])
+
+
+def header_of(data: bytes, magic: bytes) -> tuple[Any, int]:
+    """The header of a file :func:`headed` made with ``magic``, and where its body starts;
+    ValueError when ``data`` is not one."""
+    if not data.startswith(magic):
+        raise ValueError("not a file of this kind and layout")
+    end = data.index(b"\n", len(magic))
+    return json.loads(data[len(magic):end]), end + 1
 
 
 @contextmanager

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import logging
 import os
 import tempfile
@@ -26,6 +25,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+from ..writer import headed, header_of
 from .workers import Rendered
 
 log = get_plugin_logger(__name__)
@@ -122,11 +122,8 @@ class PageCache:
         path = self._path(key, suffix)
         try:
             data = zlib.decompress(path.read_bytes())
-            if not data.startswith(MAGIC):
-                raise ValueError("not an entry of this apiscribe")
-            end = data.index(b"\n", len(MAGIC))
-            fields = json.loads(data[len(MAGIC):end])
-            text = data[end + 1:].decode("utf-8", "surrogatepass")
+            fields, start = header_of(data, MAGIC)
+            text = data[start:].decode("utf-8", "surrogatepass")
         except FileNotFoundError:
             return None
         except (OSError, ValueError, zlib.error) as exc:
@@ -143,8 +140,7 @@ class PageCache:
             os.utime(self._path(key, suffix))
 
     def _write(self, key: str, suffix: str, fields: Any, text: str) -> None:
-        data = b"".join((MAGIC, json.dumps(fields, separators=(",", ":")).encode("ascii"),
-                         b"\n", text.encode("utf-8", "surrogatepass")))
+        data = headed(MAGIC, fields, text.encode("utf-8", "surrogatepass"))
         if self._writer is None:
             self._store(self._path(key, suffix), data)
         else:

@@ -299,14 +299,14 @@ def identity(made_of: tuple[object, ...]) -> tuple[object, ...]:
                  for part in made_of)
 
 
+#: The fields of an endpoint its page is made of: all but its place in the source.
+_PAGE_FIELDS = tuple(f.name for f in dataclasses.fields(Endpoint) if f.name != "source")
+
+
 def page_parts(ep: Endpoint) -> tuple[object, ...]:
     """What the text of an endpoint in its page's key is made of: its fields but its place
     in the source (see :class:`RenderMemo`)."""
     return tuple(getattr(ep, name) for name in _PAGE_FIELDS)
-
-
-#: The fields of an endpoint its page is made of: all but its place in the source.
-_PAGE_FIELDS = tuple(f.name for f in dataclasses.fields(Endpoint) if f.name != "source")
 
 
 class TextStore(Protocol):
