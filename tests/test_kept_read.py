@@ -193,7 +193,9 @@ def test_a_kept_read_that_cannot_be_used_is_a_full_read_and_is_written_again(
     assert reads[0][0] is not None  # written again, and used by the next run
 
 
-def test_the_kept_read_is_written_only_when_the_read_changed(tmp_path: Path) -> None:
+def test_the_kept_read_is_written_only_when_it_falls_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Redaction makes new objects of the parts that hold a credential, on every run: their
     # texts are not kept, so they do not make a run with nothing changed write the file.
     cache, out = tmp_path / "cache", tmp_path / "out"
@@ -204,13 +206,44 @@ def test_the_kept_read_is_written_only_when_the_read_changed(tmp_path: Path) -> 
         assert not pipeline.convert(str(source), "markdown", out, cache_dir=cache).diagnostics
         assert kept_file(cache).stat().st_ino == before.st_ino
         assert kept_file(cache).read_bytes() == data
+    # one path item edited: its two endpoints, as read and as placed, and their pages' texts
     write(source, edit(with_secrets(spec()), "summary", 3))
+    for _ in range(2):  # a few endpoints behind: kept as it is, and read from again
+        pipeline.convert(str(source), "markdown", out, cache_dir=cache)
+        assert kept_file(cache).read_bytes() == data
+    monkeypatch.setattr(load_memo, "BEHIND", 5)
     pipeline.convert(str(source), "markdown", out, cache_dir=cache)
     assert kept_file(cache).stat().st_ino != before.st_ino  # replaced, atomically
     # it holds the read before redaction, as the spec does: for its owner's eyes only
     assert kept_file(cache).stat().st_mode & 0o777 == 0o600
     assert TOKEN not in (out / "index.md").read_text() + "".join(
         page.read_text() for page in out.rglob("*.md"))
+    data = kept_file(cache).read_bytes()
+    pipeline.convert(str(source), "markdown", out, cache_dir=cache)
+    assert kept_file(cache).read_bytes() == data  # up to date again
+
+
+def test_loads_from_a_kept_read_that_is_behind_give_a_full_reads_model(
+    tmp_path: Path, reads: list[tuple[Any, Any]]
+) -> None:
+    # edits one after the other, none written to the kept read: each load reads again every
+    # path item that differs from the first run's, and gives what a full read gives
+    cache = tmp_path / "cache"
+    source = write(tmp_path / "spec.json", spec())
+    load(source, cache)
+    data = kept_file(cache).read_bytes()
+    document = spec()
+    for number, (kind, seed) in enumerate([("description", 1), ("summary", 3),
+                                          ("parameter", 5), ("description", 1)], start=1):
+        document = edit(document, kind, seed)
+        write(source, document)
+        reads.clear()
+        assert load(source, cache) == load(source, None)
+        edited = sum(1 for path, item in document["paths"].items()
+                     if item != spec()["paths"][path])
+        assert reads[0][1].reused == ENDPOINTS - 2 * edited
+        assert 1 <= edited <= number
+        assert kept_file(cache).read_bytes() == data
 
 
 def test_runs_in_new_processes_give_what_a_run_without_the_cache_gives(

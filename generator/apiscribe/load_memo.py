@@ -32,12 +32,15 @@ left 0.05-0.07 s. A pickle can run code when loaded, like the ``__pycache__`` of
 one is read only from a regular file the user running apiscribe owns, and only when its
 header names this apiscribe, this Python, these options and this document's ``rest``. It
 holds the read before redaction (the next run redacts it as it redacts a full read), that
-is what the spec file says, so it is written readable by its owner only.
+is what the spec file says, so it is written readable by its owner only. A kept read a few
+endpoints behind this run's is not written again (:data:`BEHIND`): the next run reads those
+few again, in less time than the write would take.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -80,6 +83,12 @@ _CAN_CHECK = all(hasattr(os, name) for name in ("getuid", "O_NOFOLLOW", "O_NONBL
 #: How many kept reads a cache folder holds (each about the size of its spec): the ones
 #: used last.
 KEPT_READS = 8
+
+#: How many endpoints (as read, as placed, or with a page key's text) a kept read may be
+#: behind this run's before it is written again. Reading an operation again takes about
+#: 0.3 ms on GitHub's description, so the next run pays about 10 ms at most; writing its
+#: kept read, 0.15-0.2 s of a processor (BENCHMARKS.md, "Issue 13, a tenth pass").
+BEHIND = 32
 
 
 @dataclass(frozen=True)
@@ -171,14 +180,14 @@ class KeptRead:
         except Exception as exc:  # a file cut short, or from classes that have changed
             return _unusable(path, exc)
 
-    def same_as(self, other: KeptRead | None) -> bool:
-        """Whether this holds the very objects ``other`` holds: nothing to write again."""
-        if other is None:
-            return False
+    def behind(self, other: KeptRead) -> int:
+        """How many of this read's endpoints and texts ``other`` does not hold as they are
+        (the very objects): what the next run would make again from ``other``."""
         read, last = self.read, other.read
-        return (read.registered is last.registered and read.digests == last.digests
-                and _same_values(read.read, last.read) and _same_values(read.placed, last.placed)
-                and self.texts.keys() == other.texts.keys())  # the ids of live objects
+        if read.registered is not last.registered or read.digests.rest != last.digests.rest:
+            return sys.maxsize
+        return (_not_held(read.read, last.read) + _not_held(read.placed, last.placed)
+                + len(self.texts.keys() - other.texts.keys()))  # the ids of live objects
 
     def write(self, path: Path, salt: str) -> None:
         """Keep this read at ``path`` for ``salt``; one that cannot be written is skipped."""
@@ -212,9 +221,8 @@ def _unusable(path: Path, why: object) -> KeptRead | None:
     return None
 
 
-def _same_values(one: Mapping[Any, object], other: Mapping[Any, object]) -> bool:
-    return one.keys() == other.keys() and all(
-        value is other[key] for key, value in one.items())
+def _not_held(one: Mapping[Any, object], other: Mapping[Any, object]) -> int:
+    return sum(1 for key, value in one.items() if other.get(key) is not value)
 
 
 @dataclass
@@ -263,17 +271,19 @@ class SpecLoad:
                 os.utime(self._read_path, follow_symlinks=False)  # used: pruned last
         return self._last
 
-    def keep_read(self, read: LastRead | None, texts: Texts) -> None:
-        """Keep what this load's reader left (``read``) and the texts of this run's page keys
-        for the next run, unless the load cannot serve one, or the file holds them already."""
+    def read_to_keep(self, read: LastRead | None, texts: Texts) -> Callable[[], None] | None:
+        """What keeps this load's reader's ``read`` and the texts of this run's page keys for
+        the next run: ``None`` where the load cannot serve one, or where the file holds one
+        at most :data:`BEHIND` endpoints behind."""
         if self.digests is None or not self.usable or read is None or not _CAN_CHECK:
-            return
+            return None
         # only the texts of the read's own objects: what redaction made is made again
         own = {identity(page_parts(ep)) for ep in read.placed.values()}
         own.update(identity((schema,)) for schema in read.registered.schemas.values())
         kept = KeptRead(read, {key: text for key, text in texts.items() if key in own})
-        if not kept.same_as(self._last):
-            kept.write(self._read_path, self._read_salt)
+        if self._last is not None and kept.behind(self._last) <= BEHIND:
+            return None
+        return functools.partial(kept.write, self._read_path, self._read_salt)
 
     @property
     def _read_path(self) -> Path:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 from collections.abc import Callable, Collection, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -30,7 +29,15 @@ from .sources import open_input, read_input
 from .views import jsondocs as jsondocs_view
 from .views import markdown as markdown_view
 from .views import openapi as openapi_view
-from .writer import WriteReport, check_output_folder, merge, writable, write_tree
+from .writer import (
+    PreparedTree,
+    WriteReport,
+    check_output_folder,
+    merge,
+    prepare_tree,
+    writable,
+    write_tree,
+)
 
 if TYPE_CHECKING:
     from .markdown_pack import MarkdownPack
@@ -324,11 +331,10 @@ def load(source: str, *, allow_remote_refs: bool = False, timeout: float = DEFAU
         if meanwhile is not None and model is not None:
             texts = meanwhile(model, texts) or texts
         if memo is not None and model is not None:  # not waiting for the checks
-            keep = functools.partial(memo.keep_read,
-                                     loaded.spec.kept if loaded.spec is not None else None, texts)
-            if pending is None:
+            keep = memo.read_to_keep(loaded.spec.kept if loaded.spec is not None else None, texts)
+            if keep is not None and pending is None:
                 keep()
-            else:
+            elif keep is not None and pending is not None:
                 pending.append(Beside(keep))
         # a spec the reader could not keep (nested too deeply to read) has only its problems
         diagnostics = loaded.diagnostics if loaded.spec is None or (
@@ -379,38 +385,39 @@ def convert(
         from .markdown_pack import MarkdownPack
 
         pack = MarkdownPack.of(cache_dir, out_dir)
-    rendered: list[Mapping[str, str]] = []  # made while the spec checks run
+    # made while the spec checks run: the output, compared with the folder and scanned for
+    # credentials, and the pages kept for the next run
+    rendered: list[tuple[PreparedTree, list[Diagnostic]]] = []
 
     def render(model: ApiModel, texts: markdown_view.Texts) -> markdown_view.Texts | None:
-        rendered.append(render_target(model, target, kept=pack, texts=texts))
+        prepared = prepare_tree(out_dir, render_target(model, target, kept=pack, texts=texts))
+        where = f"{out_dir}/"
+        rendered.append((prepared, scan_tree(prepared.files, where=where) if pack is None
+                         else pack.scan(prepared.files, where=where)))
+        if pack is not None:  # the pages, and what the scan found of them
+            pack.save()
         return pack.texts if pack is not None else None
 
     # a site build makes cycles for the collector to free; what is kept for the next run is
     # written in a fork meanwhile
     with run_once() if target != "site" else contextlib.nullcontext(), waited() as pending:
-        try:
-            model, diagnostics = load(source, allow_remote_refs=allow_remote_refs,
-                                      timeout=timeout, cache_dir=cache_dir, pending=pending,
-                                      meanwhile=render if target != "site" else None)
-            return _converted(model, diagnostics, source, target, out_dir, rendered, pack,
-                              allow_remote_refs=allow_remote_refs, stamp=stamp)
-        finally:
-            if pack is not None and rendered:  # the pages, and what the scan found of them
-                pack.save()
+        model, diagnostics = load(source, allow_remote_refs=allow_remote_refs, timeout=timeout,
+                                  cache_dir=cache_dir, pending=pending,
+                                  meanwhile=render if target != "site" else None)
+        return _converted(model, diagnostics, source, target, out_dir, rendered,
+                          allow_remote_refs=allow_remote_refs, stamp=stamp)
 
 
 def _converted(model: ApiModel | None, diagnostics: list[Diagnostic], source: str, target: str,
-               out_dir: Path, rendered: list[Mapping[str, str]], pack: MarkdownPack | None,
+               out_dir: Path, rendered: list[tuple[PreparedTree, list[Diagnostic]]],
                *, allow_remote_refs: bool, stamp: str) -> Outcome:
     """:func:`convert` once the input is read: the output written, or why not."""
     if model is None:
         return Outcome(ApiModel(title=""), diagnostics)
     if has_errors(diagnostics) and not model.endpoints:
         return Outcome(model, diagnostics)  # nothing was read: a failed run writes nothing
-    tree: Mapping[str, str] = {}
     if target != "site":
-        tree, refused = writable(rendered[0], out_dir)
-        diagnostics += refused
+        diagnostics += rendered[0][0].refused
     if has_errors(diagnostics) and out_dir.is_dir() and any(out_dir.iterdir()):
         diagnostics.append(warning(
             "output-kept", "the input has errors, so nothing in the output folder was changed",
@@ -423,8 +430,7 @@ def _converted(model: ApiModel | None, diagnostics: list[Diagnostic], source: st
         report, site = convert_site(model, source, out_dir, diagnostics,
                                      allow_remote_refs=allow_remote_refs, stamp=stamp)
         return Outcome(model, diagnostics, report, site)
-    where = f"{out_dir}/"
-    leaks = scan_tree(tree, where=where) if pack is None else pack.scan(tree, where=where)
+    prepared, leaks = rendered[0]
     if leaks:  # the last line of defence: publish nothing
         return Outcome(model, diagnostics + leaks)
-    return Outcome(model, diagnostics, write_tree(out_dir, tree))
+    return Outcome(model, diagnostics, prepared.write())

@@ -124,16 +124,23 @@ def remove_stale_temporaries(folder: Path) -> list[str]:
     return removed
 
 
+def _holds(target: Path, data: bytes) -> bool:
+    """Whether ``target`` is a regular file of exactly ``data`` (only a regular file is read:
+    a FIFO put in its place would never answer; one missing or unreadable is written, where
+    a real problem is said)."""
+    try:
+        return target.is_file() and target.read_bytes() == data
+    except OSError:
+        return False
+
+
 def write_file_atomic(target: Path, data: bytes, *, mode: int = 0o644) -> bool:
     """Write ``data`` to ``target`` atomically, with the permissions ``mode``; return False
     when the bytes were unchanged.
 
     A failure raises :class:`ApiscribeError` naming ``target``, which keeps its old bytes."""
-    try:  # only a regular file is read: a FIFO put in its place would never answer
-        if target.is_file() and target.read_bytes() == data:
-            return False
-    except OSError:  # missing or unreadable: written below, where a real problem is said
-        pass
+    if _holds(target, data):
+        return False
     with _writing(target):
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".apiscribe-{os.getpid()}-", suffix=".tmp",
@@ -197,34 +204,68 @@ def writable(tree: Tree, out_dir: Path) -> tuple[dict[str, str], list[Diagnostic
     return kept, problems
 
 
+@dataclass
+class PreparedTree:
+    """A tree split into what can be written under ``out_dir`` (``files``) and an error for
+    each path that cannot (``refused``, :func:`writable`), and compared with the folder: the
+    bytes of the files that differ (``changed``), and the paths of those that are the same.
+    A run prepares its output while it still waits to know whether it may write it, and
+    then writes only what changed (:meth:`write`)."""
+
+    out_dir: Path
+    files: dict[str, str]
+    refused: list[Diagnostic]
+    changed: dict[str, bytes]
+    unchanged: list[str]
+
+    def write(self, *, prune: Iterable[str] = ()) -> WriteReport:
+        """Write the changed files of ``files`` (those ``refused`` are not written).
+
+        ``prune`` lists glob patterns (relative to ``out_dir``) of files this writer owns:
+        those matching files that are not in the tree are removed, so a deleted endpoint's
+        doc goes."""
+        out_dir = self.out_dir
+        report = WriteReport(unchanged=list(self.unchanged))
+        for folder in sorted({(out_dir / rel).parent for rel in self.files}):
+            remove_stale_temporaries(folder)
+        for rel, data in self.changed.items():  # compared again: a file may have changed since
+            (report.written if write_file_atomic(out_dir / rel, data) else report.unchanged
+             ).append(rel)
+        report.unchanged.sort()
+        for pattern in prune:
+            for existing in sorted(out_dir.glob(pattern)):
+                rel = existing.relative_to(out_dir).as_posix()
+                if existing.is_file() and rel not in self.files:
+                    with _writing(existing):
+                        existing.unlink()
+                    report.removed.append(rel)
+        return report
+
+
+def prepare_tree(out_dir: Path, tree: Tree) -> PreparedTree:
+    """``tree`` checked and compared with what ``out_dir`` holds (:class:`PreparedTree`)."""
+    files, refused = writable(tree, out_dir)
+    changed: dict[str, bytes] = {}
+    unchanged: list[str] = []
+    for rel in sorted(files):
+        data = encode(files[rel])
+        if _holds(out_dir / rel, data):
+            unchanged.append(rel)
+        else:
+            changed[rel] = data
+    return PreparedTree(out_dir, files, refused, changed, unchanged)
+
+
 def write_tree(
     out_dir: Path, tree: Tree, *, prune: Iterable[str] = ()
 ) -> WriteReport:
-    """Write ``tree`` under ``out_dir``; a path :func:`writable` refuses raises
-    :class:`ApiscribeError` before anything is written.
-
-    ``prune`` lists glob patterns (relative to ``out_dir``) of files this writer owns: those
-    matching files that are not in ``tree`` are removed, so a deleted endpoint's doc goes.
-    """
-    rel_paths, problems = writable(tree, out_dir)
-    if problems:
-        raise ApiscribeError(problems[0].message, hint=problems[0].hint)
-    report = WriteReport()
-    for folder in sorted({(out_dir / rel).parent for rel in rel_paths}):
-        remove_stale_temporaries(folder)
-    for rel in sorted(rel_paths):
-        if write_file_atomic(out_dir / rel, encode(rel_paths[rel])):
-            report.written.append(rel)
-        else:
-            report.unchanged.append(rel)
-    for pattern in prune:
-        for existing in sorted(out_dir.glob(pattern)):
-            rel = existing.relative_to(out_dir).as_posix()
-            if existing.is_file() and rel not in rel_paths:
-                with _writing(existing):
-                    existing.unlink()
-                report.removed.append(rel)
-    return report
+    """Write ``tree`` under ``out_dir`` (:func:`prepare_tree`, then :meth:`PreparedTree.write`);
+    a path :func:`writable` refuses raises :class:`ApiscribeError` before anything is
+    written."""
+    prepared = prepare_tree(out_dir, tree)
+    if prepared.refused:
+        raise ApiscribeError(prepared.refused[0].message, hint=prepared.refused[0].hint)
+    return prepared.write(prune=prune)
 
 
 def _repository_root(path: Path) -> Path | None:
