@@ -37,16 +37,22 @@ def load(source: Path, cache: Path | None) -> tuple[Any, list[Any]]:
 
 
 @pytest.fixture
-def checked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many path items each spec check reads, in order; the checks run in the caller."""
-    counts: list[int] = []
-    original = spec_checks._checked
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """How many path items each spec check reads, in order: those proved valid on their own
+    ("items N") and the documents checked whole ("whole N"); the checks run in the caller."""
+    counts: list[str] = []
+    whole, alone = spec_checks._checked, spec_checks._items_proven
 
     def counting(document: Any, *args: Any) -> Any:
-        counts.append(len(document["paths"]))
-        return original(document, *args)
+        counts.append(f"whole {len(document['paths'])}")
+        return whole(document, *args)
+
+    def proving(document: Any, *args: Any) -> Any:
+        counts.append(f"items {len(document['paths'])}")
+        return alone(document, *args)
 
     monkeypatch.setattr(spec_checks, "_checked", counting)
+    monkeypatch.setattr(spec_checks, "_items_proven", proving)
     monkeypatch.setattr(forking, "why_not_fork", lambda: "counted here")
     return counts
 
@@ -96,7 +102,7 @@ def test_a_load_after_an_edit_gives_what_a_load_without_the_memo_gives(
 
 
 def test_the_spec_checks_read_only_the_changed_path_items(
-    tmp_path: Path, checked: list[int]
+    tmp_path: Path, checked: list[str]
 ) -> None:
     cache = tmp_path / "cache"
     source = write(tmp_path / "spec.json", spec())
@@ -104,7 +110,8 @@ def test_the_spec_checks_read_only_the_changed_path_items(
     checked.clear()
     write(source, edit(spec(), "description", 2))
     assert load(source, cache)[1] == []
-    assert checked == [1]  # the one changed path item, with the rest of the document
+    # the one changed path item, proved valid on its own: the rest was, by the last checks
+    assert checked == ["items 1"]
 
 
 @pytest.mark.parametrize("problem", ["invalid", "duplicate id", "example"])
@@ -345,7 +352,7 @@ def test_the_spec_checks_start_before_the_model_is_read(
 
 
 def test_the_very_document_the_last_checks_found_clean_is_not_checked_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checked: list[int]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checked: list[str]
 ) -> None:
     cache = tmp_path / "cache"
     source = write(tmp_path / "spec.json", spec())
@@ -364,7 +371,7 @@ def test_the_very_document_the_last_checks_found_clean_is_not_checked_again(
     fewer = spec()
     del fewer["paths"][next(iter(fewer["paths"]))]
     write(source, fewer)
-    assert load(source, cache)[1] == [] and checked == [0] and forks == ["spec_checks"]
+    assert load(source, cache)[1] == [] and checked == ["items 0"] and forks == ["spec_checks"]
     # a document with a problem is checked on every run, and says so every time
     broken = spec()
     next(iter(broken["paths"].values()))["get"]["responses"] = "none"
@@ -372,5 +379,5 @@ def test_the_very_document_the_last_checks_found_clean_is_not_checked_again(
     for _ in range(2):
         checked.clear()
         found = load(source, cache)[1]
-        assert checked and any(d.level == "error" for d in found)
+        assert checked[-1] == "whole 24" and any(d.level == "error" for d in found)
         assert found == load(source, None)[1]

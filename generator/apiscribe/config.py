@@ -9,14 +9,14 @@ rest of apiscribe only sees the resolved :class:`Config`. Keys may be written wi
 from __future__ import annotations
 
 import difflib
+import functools
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from .diagnostics import ApiscribeError
+from .formats.validation import validator_of
 
 #: The docs' title when neither the config nor the app gives one.
 DEFAULT_TITLE = "API Reference"
@@ -110,7 +110,13 @@ TABLE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {name: _KINDS.get(name, (_TEXT, ""))[0] for name in _NAMES},
 }
-_VALIDATOR = Draft202012Validator(TABLE_SCHEMA)
+
+
+@functools.cache
+def _validator() -> Any:
+    return validator_of(TABLE_SCHEMA)
+
+
 _KEY_NAMES = {name.replace("_", "-"): name for name in _NAMES} | {name: name for name in _NAMES}
 
 
@@ -153,7 +159,7 @@ def load_config(root: Path) -> Config:
             hint = f"Did you mean '{close[0]}'?" if close else ""
             raise ApiscribeError(f"{path}: [tool.apiscribe]: unknown key '{key}'", hint=hint)
         values[name], spelled[name] = value, key
-    for err in sorted(_VALIDATOR.iter_errors(values), key=lambda e: list(e.absolute_path)):
+    for err in sorted(_validator().iter_errors(values), key=lambda e: list(e.absolute_path)):
         name = str(err.absolute_path[0])
         expected = _KINDS.get(name, (_TEXT, "a string"))[1]
         raise ApiscribeError(f"{path}: [tool.apiscribe].{spelled[name]}: expected {expected}")

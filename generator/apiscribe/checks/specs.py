@@ -161,10 +161,15 @@ def check_document(document: Any, file: str, lines: LineIndex, *, base_uri: str,
     (:func:`apiscribe.documents.specs.spec_digests`).
     They are left out of the check when that cannot change its verdict: each path item's
     checks read only it and the rest of the document, but for one, the uniqueness of
-    operationIds, which is checked here over the whole document. When the smaller document
-    has a problem, the whole document is checked, so every diagnostic is the full check's."""
+    operationIds, which is checked here over the whole document. The checks that found
+    nothing had proved everything else valid too, so the path items left are first proved
+    valid on their own (:func:`_items_proven`); failing that, the smaller document is checked
+    whole. When it has a problem, the whole document is checked, so every diagnostic is the
+    full check's."""
     smaller = _without(document, known_valid) if known_valid else None
     if smaller is not None:
+        if _items_proven(smaller, file, lines, base_uri, allow_remote):
+            return []
         found = _checked(smaller, file, lines, base_uri, allow_remote)
         if not found:
             return found
@@ -178,6 +183,31 @@ def _checked(document: Any, file: str, lines: LineIndex, base_uri: str, allow_re
     if isinstance(document, dict) and spec_version(document) is not None:
         found += check_openapi_examples(document, file=file, line_of=lines.line_of)
     return sorted(set(found))
+
+
+def _items_proven(smaller: dict[str, Any], file: str, lines: LineIndex, base_uri: str,
+                  allow_remote: bool) -> bool:
+    """Whether the path items of ``smaller`` are proved valid, in a document whose everything
+    else an earlier check found valid: the fast path's walk of those items alone, and the
+    meta-schema on a document of only the members it requires beside them (the meta-schemas
+    of 2.0, 3.0 and 3.1 check each member of a document, and each path item, on its own;
+    ``tests/test_check_items.py`` holds the verdicts equal to the full check's); then their
+    examples, which the example checks read from the operations alone."""
+    version = spec_version(smaller)
+    if version not in ("2.0", "3.0", "3.1"):
+        return False
+    probe = {key: smaller[key] for key in ("swagger", "openapi", "info", *PATH_ITEM_MAPS)
+             if key in smaller}
+    base_uri = base_uri or Path(file).resolve().as_uri()
+    try:
+        if not meta_schema_accepts(probe, version):
+            return False
+        checker = default_checker(smaller, version, base_uri, allow_remote=allow_remote)
+        if not prove_valid(smaller, version, checker, meta_ok=True, paths_only=True)[0]:
+            return False
+    except RecursionError:
+        return False
+    return not check_openapi_examples(smaller, file=file, line_of=lines.line_of)
 
 
 def _without(document: Any, pointers: Collection[str]) -> dict[str, Any] | None:

@@ -16,13 +16,13 @@ document, for the checks that read a document as it is.
 from __future__ import annotations
 
 import dataclasses
+import os
 import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
-from urllib.request import url2pathname
 
 from referencing import Registry, Resource
 from referencing.exceptions import Unretrievable
@@ -34,6 +34,13 @@ from .load import parse_document, read_bytes
 from .pointer import escape_token, fragment_tokens, resolve, tokens
 
 _MAX_HOPS = 64
+
+if os.name == "nt":
+    from nturl2path import url2pathname
+else:
+    def url2pathname(url: str) -> str:
+        """As urllib.request has it here, without importing its HTTP client (17 ms)."""
+        return unquote(url)
 
 
 @dataclass

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import pickle
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Diagnostic, error
+from ..model.routes import METHODS
 from .lines import LineIndex
 from .pointer import join
 
@@ -67,6 +69,15 @@ def undeclared_path_parameter(name: str, method: str, path: str) -> tuple[str, s
 
 #: The top-level maps whose members are path items.
 PATH_ITEM_MAPS = ("paths", "webhooks")
+
+
+def operation_pointers(document: dict[str, Any]) -> Iterator[str]:
+    """The pointer of every operation of the path items written in ``document`` itself."""
+    for name in PATH_ITEM_MAPS:
+        members = document.get(name)
+        for key, item in members.items() if isinstance(members, dict) else ():
+            if isinstance(item, dict):
+                yield from (join(f"/{name}", key, method) for method in METHODS if method in item)
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from ..diagnostics import Diagnostic, Level, error, has_errors, warning
 from ..documents.limits import json_text_problem, problem_code
 from ..documents.lines import LineIndex
@@ -49,7 +47,7 @@ from ..model import (
 )
 from ..model.types import schema_of, short_type
 from . import httptext
-from .validation import problems
+from .validation import problems, validator_of
 
 SCHEMA_FILENAME = "jsondoc.schema.json"
 
@@ -94,7 +92,7 @@ def schema_text() -> str:
 
 @functools.cache
 def _validator() -> Any:
-    return Draft202012Validator(json.loads(schema_text()))
+    return validator_of(json.loads(schema_text()))
 
 
 # -- reading --------------------------------------------------------------------------------

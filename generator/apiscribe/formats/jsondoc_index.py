@@ -7,19 +7,18 @@ diagnostic per problem, with its line and pointer); :func:`render_index` writes 
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from jsonschema import Draft202012Validator
 
 from ..diagnostics import Diagnostic, error
 from ..documents.lines import LineIndex
 from ..documents.load import parse_json, read_text
 from ..model import ApiModel
 from .jsondoc import SAFE_NAME
-from .validation import problems
+from .validation import problems, validator_of
 
 FILENAME = "sections.json"
 
@@ -44,7 +43,11 @@ INDEX_SCHEMA: dict[str, Any] = {
         },
     },
 }
-_VALIDATOR = Draft202012Validator(INDEX_SCHEMA)
+
+
+@functools.cache
+def _validator() -> Any:
+    return validator_of(INDEX_SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ def read_index(path: Path, default: ApiModel) -> tuple[Index | None, list[Diagno
     value, found, lines = parse_json(text, display)
     if value is None:
         return None, found
-    for pointer, code, message, hint in problems(_VALIDATOR, value):
+    for pointer, code, message, hint in problems(_validator(), value):
         found.append(error(code, message, file=display, line=lines.line_of(pointer),
                            pointer=pointer, hint=hint))
     sections: list[IndexSection] = []

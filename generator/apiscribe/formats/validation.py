@@ -24,6 +24,15 @@ _ARTICLES = {"array": "an array", "integer": "an integer", "object": "an object"
 Problem = tuple[str, str, str, str]
 
 
+def validator_of(schema: dict[str, Any]) -> Any:
+    """A JSON Schema 2020-12 validator of a format's ``schema``. jsonschema is imported here,
+    when a file of apiscribe's formats is first read: a ``convert`` of a spec reads none, and
+    leaves the import (50 ms) to the spec checks, which run beside it in a fork."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema)
+
+
 def kind(value: Any) -> str:
     """The JSON type of a value, with its article: ``an integer``, ``a string``, ``null``."""
     return next((name for t, name in _KINDS if isinstance(value, t)), "null")

@@ -210,6 +210,20 @@ class _Walk:
 
     def root(self) -> None:
         spec = self.mapping(self.doc)
+        self.tags(spec)
+        self.paths(spec)
+        if "components" in spec and self.version != "2.0":
+            components = self.mapping(spec["components"])
+            if "schemas" in components:
+                for name, schema in self.mapping(components["schemas"]).items():
+                    self.schema(("components", "schemas", name), schema)
+
+    def paths(self, spec: dict[str, Any]) -> None:
+        if "paths" in spec:
+            for url, item in self.mapping(spec["paths"]).items():
+                self.path(("paths", url), url, item)
+
+    def tags(self, spec: dict[str, Any]) -> None:
         if "tags" in spec:
             seen: set[str] = set()
             for tag in self.sequence(spec["tags"]):
@@ -217,14 +231,6 @@ class _Walk:
                 if name in seen:
                     self.findings.append(f"Duplicate tag name '{name}'")
                 seen.add(name)
-        if "paths" in spec:
-            for url, item in self.mapping(spec["paths"]).items():
-                self.path(("paths", url), url, item)
-        if "components" in spec and self.version != "2.0":
-            components = self.mapping(spec["components"])
-            if "schemas" in components:
-                for name, schema in self.mapping(components["schemas"]).items():
-                    self.schema(("components", "schemas", name), schema)
 
     def path(self, parts: Parts, url: str, item: Any) -> None:
         item = self.mapping(item)
@@ -394,7 +400,7 @@ class _Walk:
 
 def prove_valid(
     document: Any, version: str, default_with_refs: Callable[[Parts, Any], bool],
-    *, meta_ok: bool | None = None,
+    *, meta_ok: bool | None = None, paths_only: bool = False,
 ) -> tuple[bool, list[str]]:
     """(True, []) when openapi-spec-validator would report nothing for ``document``.
 
@@ -402,6 +408,8 @@ def prove_valid(
     value whose schema (reached through ``parts``) holds references, the validator's own way.
     Otherwise the answer is (False, reasons), and only the validator can tell the errors.
     ``meta_ok`` is :func:`meta_schema_accepts`'s answer when the caller already has it.
+    ``paths_only`` walks the path items alone (the tags and the component schemas are known
+    to be valid: :func:`apiscribe.checks.specs.check_document`).
     """
     if version not in ("2.0", "3.0", "3.1"):
         return False, [f"no fast path for version {version}"]
@@ -413,7 +421,7 @@ def prove_valid(
         return False, ["'$schema' or '$id' at the top level"]
     walk = _Walk(document, version, default_with_refs)
     try:
-        walk.root()
+        walk.paths(document) if paths_only else walk.root()
     except _Unproven as exc:
         return False, [str(exc)]
     except Exception as exc:  # whatever the data breaks here, the validator will report

@@ -18,7 +18,7 @@ from ...documents.fetch import DEFAULT_TIMEOUT, FetchError, fetch, is_url
 from ...documents.lines import LineIndex
 from ...documents.load import load_document, parse_document
 from ...documents.refs import Doc, Resolver
-from ...documents.specs import SpecDigests, not_a_spec, spec_version
+from ...documents.specs import SpecDigests, not_a_spec, operation_pointers, spec_version
 from ...model import ApiModel
 from .reader import LastRead, SpecReader
 from .swagger import SwaggerReader
@@ -127,6 +127,7 @@ def _read(document: Any, problems: list[Diagnostic], lines: LineIndex, key: str,
     resolver = Resolver(Doc(key, file, document, lines, _DIALECTS[version]),
                         allow_remote=allow_remote_refs, timeout=timeout, max_bytes=max_bytes)
     reader = (SwaggerReader if version == "2.0" else SpecReader)(resolver, digests, last)
+    lines.expect(operation_pointers(document))  # the reader asks each one's line: one pass
     try:
         model = reader.read()
     except RecursionError:

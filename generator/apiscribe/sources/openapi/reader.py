@@ -114,12 +114,6 @@ class SpecReader(ContentReader):
         tags = self._declared_tags()
         paths = self.data.get("paths")
         webhooks = self.data.get("webhooks")
-        self.root.lines.expect(  # every operation's line is asked for, in one pass
-            f"/{key}/{escape_token(name)}/{method}"
-            for key, items in (("paths", paths), ("webhooks", webhooks))
-            if isinstance(items, dict)
-            for name, item in items.items() if isinstance(item, dict)
-            for method in METHODS if method in item)
         for path, item in paths.items() if isinstance(paths, dict) else ():
             if not path.startswith("x-"):
                 self._path_item(path, item, f"/paths/{escape_token(path)}", webhook=False)
