@@ -62,6 +62,35 @@ def test_a_run_after_an_edit_renders_the_changed_pages_and_writes_the_cold_outpu
     assert warm != first
 
 
+@pytest.mark.parametrize(("kind", "seed"), [
+    ("description", 3), ("summary", 3), ("summary", 11), ("operation", 4), ("schema", 2),
+])
+def test_section_and_home_pages_are_rendered_again_only_when_their_context_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, seed: int
+) -> None:
+    # A section page and the home page are functions of their small contexts alone
+    # (RenderMemo.known_page): kept under a key of the context, rendered when it changes.
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    source = write(tmp_path / "spec.json", spec())
+    convert(source, out, cache)
+    before = markdown.build_pages(pipeline.load(str(source))[0])
+    write(source, edit(spec(), kind, seed))
+    after = markdown.build_pages(pipeline.load(str(source))[0])
+    renders = recorded(monkeypatch, markdown, "render_page", type)
+    contexts = recorded(monkeypatch, markdown.RenderMemo, "known_page",
+                        lambda memo, path, page: path)
+    warm = convert(source, out, cache)
+    changed = sorted(path for path, page in after.items()
+                     if isinstance(page, markdown.SectionPage | markdown.HomePage)
+                     and before.get(path) != page)
+    assert sorted(contexts) == sorted(path for path, page in after.items() if isinstance(
+        page, markdown.SectionPage | markdown.HomePage))
+    assert renders.count(markdown.SectionPage) + renders.count(markdown.HomePage) == len(
+        changed)
+    assert (kind in ("description", "schema")) is (changed == [])
+    assert warm == convert(source, tmp_path / "plain", None)
+
+
 def header(pack: Path) -> tuple[dict[str, Any], bytes]:
     """The pack file's header line, and the pages after it."""
     data = pack.read_bytes()
@@ -101,7 +130,7 @@ def test_a_kept_file_that_cannot_be_used_renders_every_page_again(
     source = write(tmp_path / "spec.json", spec())
     first = convert(source, out, cache)
     [pack] = cache.rglob("*.pack")
-    assert len(kept_pages(pack)) == len(rendered) + 1  # and the schemas page
+    assert len(kept_pages(pack)) == len(first)  # every page, each endpoint's among them
     entries = header(pack)[0]["pages"]
     if isinstance(damage, bytes):
         pack.write_bytes(damage)
@@ -125,7 +154,7 @@ def test_a_kept_file_that_cannot_be_used_renders_every_page_again(
     # every page, or (its bytes cut) the one page whose text cannot be read
     assert len(rendered) == (1 if damage == "a page not UTF-8" else 48)
     kept = kept_pages(pack)  # written again, whole, and scanned again
-    assert len(kept) == 49 and all(clean for _, clean in kept.values())
+    assert len(kept) == len(first) and all(clean for _, clean in kept.values())
 
 
 def test_the_kept_file_is_written_only_when_its_pages_change_and_holds_one_run(
@@ -143,7 +172,7 @@ def test_the_kept_file_is_written_only_when_its_pages_change_and_holds_one_run(
     write(source, edit(spec(), "description", 3))
     convert(source, out, cache)
     after = kept_pages(pack)
-    assert pack.stat().st_mtime > 1 and len(after) == len(before) == 49
+    assert pack.stat().st_mtime > 1 and len(after) == len(before) == len(tree(out))
     assert len(set(before) - set(after)) == 1  # the old page went with the edit
     assert not [p for p in pack.parent.iterdir() if p != pack]  # no temporary left
 
@@ -179,12 +208,12 @@ def test_the_command_line_keeps_pages_in_the_users_cache_unless_told_not_to(
     done = run("convert", str(source), "--to", "markdown", "-o", str(tmp_path / "b"), env=env)
     assert done.returncode == 0, done.stderr
     [pack] = (tmp_path / "xdg" / "apiscribe" / "markdown").iterdir()
-    assert len(kept_pages(pack)) == 49
+    assert len(kept_pages(pack)) == len(tree(tmp_path / "b"))
     done = run("convert", str(source), "--to", "markdown", "-o", str(tmp_path / "c"),
                "--cache-dir", str(tmp_path / "mine"), env=env)
     assert done.returncode == 0, done.stderr
     [pack] = (tmp_path / "mine" / "markdown").iterdir()
-    assert len(kept_pages(pack)) == 49
+    assert len(kept_pages(pack)) == len(tree(tmp_path / "c"))
     assert tree(tmp_path / "a") == tree(tmp_path / "b") == tree(tmp_path / "c")
     assert "--no-cache" in run("convert", "--help", env=env).stdout
 
@@ -225,17 +254,16 @@ def test_the_last_scan_reads_only_the_pages_it_has_not_found_clean(
     convert(source, out, cache)
     [pack] = cache.rglob("*.pack")
     kept = kept_pages(pack)
-    assert len(kept) == 49 and all(clean for _, clean in kept.values())
+    assert len(kept) == len(tree(out)) and all(clean for _, clean in kept.values())
     everything, scanned[:] = list(scanned), []
-    assert len(everything) > 49  # the kept pages, and the section and home pages
+    assert len(everything) == len(kept)  # every page: the endpoints', sections' and home
 
-    convert(source, out, cache)  # nothing changed: the pages not kept are read again
-    assert len(scanned) == len(everything) - 49
-    others, scanned[:] = set(scanned), []
+    convert(source, out, cache)  # nothing changed: none is read again
+    assert scanned == []
 
     write(source, edit(spec(), "description", 3))
     convert(source, out, cache)
-    [changed] = set(scanned) - others  # and the page the edit changed
+    [changed] = scanned  # the page the edit changed
     assert changed.endswith(".md") and changed in everything
 
 
@@ -260,4 +288,5 @@ def test_a_page_with_a_credential_is_scanned_and_refused_on_every_run(
         scanned.clear()
     [pack] = cache.rglob("*.pack")
     verdicts = sorted(clean for _, clean in kept_pages(pack).values())
-    assert verdicts == [False, True]  # the refused page, and the other one
+    # the refused page, and the others: the other endpoint's, the section's and the home page
+    assert verdicts == [False, True, True, True]

@@ -391,6 +391,16 @@ class RenderMemo:
             self._found.add(path)
         return text
 
+    def known_page(self, path: str, page: SectionPage | HomePage) -> str | None:
+        """The stored text of the page at ``path`` made from the context ``page`` (a section
+        page or the home page: small contexts, each page a function of its context alone)."""
+        key = self._keys[path] = hashlib.sha256(f"{path}\n{page!r}".encode(
+            "utf-8", "surrogateescape")).hexdigest()
+        text = self.store.get(key)
+        if text is not None:
+            self._found.add(path)
+        return text
+
     def keep(self, pages: Mapping[str, str]) -> None:
         """Store this render's endpoint pages; a dict store keeps only those."""
         if self._own:
@@ -410,7 +420,12 @@ def render(model: ApiModel, memo: RenderMemo | None = None) -> dict[str, str]:
         known = memo.known
     pages: dict[str, str] = {}
     for path, _, page in _contexts(model, known):  # one at a time: no context is kept
-        pages[path] = page if isinstance(page, str) else render_page(page)
+        if isinstance(page, str):
+            pages[path] = page
+            continue
+        text = memo.known_page(path, page) if memo is not None and isinstance(
+            page, SectionPage | HomePage) else None
+        pages[path] = text if text is not None else render_page(page)
     if memo is not None:
         memo.keep(pages)
     return dict(sorted(pages.items()))
