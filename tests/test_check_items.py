@@ -82,7 +82,7 @@ def test_a_change_to_one_path_item_gets_the_full_checks_diagnostics(
         item = _item(document, pointer)
         known = others(document, pointer)
         if rnd.random() < 0.15:  # the path itself: its template's names
-            name, key = pointer[1:].split("/", 1)
+            name = pointer[1:].split("/", 1)[0]
             members = document[name]
             renamed = next(k for k in members if join(f"/{name}", k) == pointer)
             members[renamed + "/{extra}"] = members.pop(renamed)

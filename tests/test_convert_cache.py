@@ -174,7 +174,7 @@ def test_the_kept_file_is_written_only_when_its_pages_change_and_holds_one_run(
     after = kept_pages(pack)
     assert pack.stat().st_mtime > 1 and len(after) == len(before) == len(tree(out))
     assert len(set(before) - set(after)) == 1  # the old page went with the edit
-    assert not [p for p in pack.parent.iterdir() if p != pack]  # no temporary left
+    assert not [p for p in pack.parent.iterdir() if p.name.startswith(".")]  # no temporary
 
 
 def test_a_cache_that_cannot_be_written_is_no_cache(tmp_path: Path) -> None:
@@ -207,12 +207,12 @@ def test_the_command_line_keeps_pages_in_the_users_cache_unless_told_not_to(
     assert not (tmp_path / "xdg").exists()
     done = run("convert", str(source), "--to", "markdown", "-o", str(tmp_path / "b"), env=env)
     assert done.returncode == 0, done.stderr
-    [pack] = (tmp_path / "xdg" / "apiscribe" / "markdown").iterdir()
+    [pack] = (tmp_path / "xdg" / "apiscribe" / "markdown").glob("*.pack")
     assert len(kept_pages(pack)) == len(tree(tmp_path / "b"))
     done = run("convert", str(source), "--to", "markdown", "-o", str(tmp_path / "c"),
                "--cache-dir", str(tmp_path / "mine"), env=env)
     assert done.returncode == 0, done.stderr
-    [pack] = (tmp_path / "mine" / "markdown").iterdir()
+    [pack] = (tmp_path / "mine" / "markdown").glob("*.pack")
     assert len(kept_pages(pack)) == len(tree(tmp_path / "c"))
     assert tree(tmp_path / "a") == tree(tmp_path / "b") == tree(tmp_path / "c")
     assert "--no-cache" in run("convert", "--help", env=env).stdout
@@ -237,7 +237,7 @@ def test_markdown_runs_import_no_mkdocs(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
     assert list((tmp_path / "cache" / "load").iterdir())  # the memo and the pack were used
-    assert len(list((tmp_path / "cache" / "markdown").iterdir())) == 2
+    assert len(list((tmp_path / "cache" / "markdown").glob("*.pack"))) == 2
 
 
 @pytest.fixture
@@ -290,3 +290,50 @@ def test_a_page_with_a_credential_is_scanned_and_refused_on_every_run(
     verdicts = sorted(clean for _, clean in kept_pages(pack).values())
     # the refused page, and the others: the other endpoint's, the section's and the home page
     assert verdicts == [False, True, True, True]
+
+
+@pytest.mark.parametrize("how", [
+    "", "cut short", "other salt", "not marshal", "another owner", "a symbolic link", "a FIFO",
+])
+def test_the_templates_are_compiled_once_and_kept_for_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    # Each run is a new process: a new Jinja environment, which loads the templates that the
+    # last run compiled (CompiledTemplates), from a file of its user's only.
+    import jinja2
+
+    compiled = recorded(monkeypatch, jinja2.Environment, "_compile",
+                        lambda env, source, filename: Path(filename).name)
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    source = write(tmp_path / "spec.json", spec())
+    markdown.environment.cache_clear()
+    convert(source, out, cache)
+    assert "endpoint.md.j2" in compiled and "macros.md.j2" in compiled
+    code = cache / "markdown" / "templates.code"
+    assert code.stat().st_mode & 0o777 == 0o600
+    data, uid = code.read_bytes(), os.getuid()
+    if how == "cut short":
+        code.write_bytes(data[:-10])
+    elif how == "other salt":
+        code.write_bytes(data.replace(b'"salt":"', b'"salt":"0', 1))
+    elif how == "not marshal":
+        code.write_bytes(data[:data.index(b"\n", len(b"apiscribe")) + 1] + b"not marshal")
+    elif how == "another owner":
+        monkeypatch.setattr(os, "getuid", lambda: uid + 1)
+    elif how == "a symbolic link":  # to a file that would do, but is not the one kept
+        elsewhere = code.with_name("elsewhere")
+        elsewhere.write_bytes(data)
+        code.unlink()
+        code.symlink_to(elsewhere)
+    elif how == "a FIFO":  # opened without waiting for a writer
+        code.unlink()
+        os.mkfifo(code)
+    for edited in (3, 6):  # a file that cannot be used: compiled again, and kept again
+        write(source, edit(spec(), "description", edited))
+        markdown.environment.cache_clear()
+        compiled.clear()
+        warm = convert(source, out, cache)
+        assert compiled == ([] if how == "" or edited == 6 else ["endpoint.md.j2", "macros.md.j2"])
+        monkeypatch.setattr(os, "getuid", lambda: uid)
+        assert warm == convert(source, tmp_path / f"plain{edited}", None)
+    assert code.is_file() and not code.is_symlink()

@@ -45,7 +45,6 @@ import json
 import logging
 import os
 import pickle
-import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
@@ -62,9 +61,11 @@ from .redact import nothing_kept, redact_model
 from .sources.openapi import LastRead
 from .views.markdown import Texts, identity, page_parts
 from .writer import (
+    CAN_CHECK_OWNER,
     encode,
     headed,
     header_of,
+    read_own_file,
     remove_stale_temporaries,
     write_file_atomic,
 )
@@ -75,10 +76,6 @@ FORMAT = 1
 
 #: The first line of a kept read's file: what it is, and the layout's version.
 READ_MAGIC = b"apiscribe last read 1\n"
-
-#: Whether this platform lets a kept read's owner be checked and its symbolic links refused:
-#: elsewhere no read is kept.
-_CAN_CHECK = all(hasattr(os, name) for name in ("getuid", "O_NOFOLLOW", "O_NONBLOCK"))
 
 #: How many kept reads a cache folder holds (each about the size of its spec): the ones
 #: used last.
@@ -153,18 +150,10 @@ class KeptRead:
         """The read kept at ``path``, if one is there for this ``salt`` (apiscribe and the
         options) and a document whose ``rest`` has this digest; ``None`` when there is none,
         or it cannot be used."""
-        if not _CAN_CHECK:
+        if not CAN_CHECK_OWNER:
             return None  # a file's owner cannot be told here: no pickle is read
         try:
-            # neither blocking on a FIFO put there, nor following a symbolic link
-            flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW
-            with os.fdopen(os.open(path, flags), "rb") as file:
-                found = os.fstat(file.fileno())
-                if not stat.S_ISREG(found.st_mode):
-                    return _unusable(path, "not a regular file")
-                if found.st_uid != os.getuid():
-                    return _unusable(path, "another user owns it")
-                data = file.read()  # whole: unpickling from the file takes half as long again
+            data = read_own_file(path)  # whole: unpickling from the file takes half as long again
             header, start = header_of(data, READ_MAGIC)
             if not isinstance(header, dict) or header.get("salt") != salt or (
                     header.get("rest") != rest):
@@ -275,7 +264,7 @@ class SpecLoad:
         """What keeps this load's reader's ``read`` and the texts of this run's page keys for
         the next run: ``None`` where the load cannot serve one, or where the file holds one
         at most :data:`BEHIND` endpoints behind."""
-        if self.digests is None or not self.usable or read is None or not _CAN_CHECK:
+        if self.digests is None or not self.usable or read is None or not CAN_CHECK_OWNER:
             return None
         # only the texts of the read's own objects: what redaction made is made again
         own = {identity(page_parts(ep)) for ep in read.placed.values()}

@@ -1,24 +1,88 @@
 """The one file in which ``convert --to markdown`` keeps an output's pages for its next run
-(:class:`MarkdownPack`). MkDocs' page cache keeps the plugin's pages apart
+(:class:`MarkdownPack`), and the one beside it that keeps the Markdown templates as Jinja
+compiled them (:class:`CompiledTemplates`). MkDocs' page cache keeps the plugin's pages apart
 (:mod:`apiscribe.site.page_cache`)."""
 
 from __future__ import annotations
 
 import logging
+import marshal
+import sys
 from collections.abc import Mapping
 from pathlib import Path
+from types import CodeType
+
+from jinja2.bccache import Bucket, BytecodeCache
 
 from .diagnostics import ApiscribeError, Diagnostic
 from .digests import Digest, code_digest
 from .model import ApiModel
 from .redact import scan_kept
 from .views import markdown
-from .writer import headed, header_of, write_file_atomic
+from .writer import CAN_CHECK_OWNER, headed, header_of, read_own_file, write_file_atomic
 
 log = logging.getLogger(__name__)
 
 #: The first line of a pack file: what it is, and the layout's version.
 MAGIC = b"apiscribe markdown pack 2\n"
+#: The first line of the compiled templates' file.
+CODE_MAGIC = b"apiscribe compiled templates 1\n"
+
+
+class CompiledTemplates(BytecodeCache):
+    """The Markdown view's templates as Jinja compiled them, kept for the next run: compiling
+    the templates of an endpoint page took 0.07 s of a run that renders one, loading them
+    0.005 s (BENCHMARKS.md, "Issue 13, a tenth pass").
+
+    One file for every pack of a cache folder: :data:`CODE_MAGIC`, a line of JSON with the
+    salt (apiscribe's code and templates, so the filters Jinja may call while it compiles;
+    and Python's version, which the code is compiled for), then ``marshal`` of each
+    template's key, source checksum and code; Jinja compiles again a template whose source
+    has another checksum. Loading code can run it, so the file is read only as
+    :func:`~apiscribe.writer.read_own_file` allows, and written for its owner only. A file
+    that cannot be read is no file; one that cannot be written is logged."""
+
+    def __init__(self, path: Path, salt: str) -> None:
+        self.path, self.salt = path, Digest(salt, sys.version).hexdigest()
+        self._codes: dict[str, tuple[str, CodeType]] | None = None  # read when first asked
+        self._changed = False
+
+    def _kept(self) -> dict[str, tuple[str, CodeType]]:
+        if self._codes is None:
+            self._codes = {}
+            try:
+                data = read_own_file(self.path)
+                header, start = header_of(data, CODE_MAGIC)
+                if isinstance(header, dict) and header.get("salt") == self.salt:
+                    codes = marshal.loads(memoryview(data)[start:])
+                    self._codes = {key: (kept[0], kept[1]) for key, kept in codes.items()
+                                   if isinstance(kept[1], CodeType)}
+            except FileNotFoundError:
+                pass
+            except Exception as exc:  # cut short, or not this layout: compiled again
+                log.debug(f"the compiled templates {self.path} cannot be read ({exc})")
+        return self._codes
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        kept = self._kept().get(bucket.key)
+        if kept is not None and kept[0] == bucket.checksum:
+            bucket.code = kept[1]
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        if bucket.code is not None:
+            self._kept()[bucket.key] = (bucket.checksum, bucket.code)
+            self._changed = True
+
+    def save(self) -> None:
+        """Write the templates compiled in this run, with those read, if any was compiled."""
+        if not self._changed or not CAN_CHECK_OWNER:
+            return
+        blob = headed(CODE_MAGIC, {"salt": self.salt}, marshal.dumps(self._kept()))
+        try:
+            write_file_atomic(self.path, blob, mode=0o600)
+            self._changed = False
+        except ApiscribeError as exc:
+            log.info(f"the compiled templates are not kept: {exc.message}")
 
 
 class MarkdownPack:
@@ -41,6 +105,8 @@ class MarkdownPack:
 
     def __init__(self, path: Path, salt: str) -> None:
         self.path, self.salt = path, salt
+        #: the templates as compiled, in a file of the pack's folder (:class:`CompiledTemplates`)
+        self.templates = CompiledTemplates(path.with_name("templates.code"), salt)
         self._data = b""
         #: key -> (start, end, scanned clean) of the pages in the file
         self._found: dict[str, tuple[int, int, bool]] = self._load()
@@ -67,7 +133,12 @@ class MarkdownPack:
         again. The pack learns where each of its pages goes, so that :meth:`scan` skips what
         the last scan found clean, and the texts of this render's keys (``texts``)."""
         memo = markdown.RenderMemo(self, texts)
-        pages = markdown.render(model, memo)
+        env = markdown.environment()
+        env.bytecode_cache = self.templates  # only while it renders: the cache is this pack's
+        try:
+            pages = markdown.render(model, memo)
+        finally:
+            env.bytecode_cache = None
         self.paths = dict(memo.keys)
         self.texts = memo.texts
         return pages
@@ -133,7 +204,9 @@ class MarkdownPack:
         return scan_kept(tree, keys, self._clean, where=where)
 
     def save(self) -> None:
-        """Write this run's pages and verdicts, unless the file already holds exactly those."""
+        """Write this run's pages and verdicts, unless the file already holds exactly those;
+        and the templates, if this run compiled any."""
+        self.templates.save()
         if self._read == self._found.keys() == self.kept.keys() and all(
                 self._found[key][2] == (key in self._clean) for key in self.kept):
             return  # every page read back as it was, and scanned as before

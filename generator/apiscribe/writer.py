@@ -21,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -72,6 +73,29 @@ def headed(magic: bytes, header: object, *body: bytes) -> bytes:
     the kept read of a spec are such files; :func:`header_of` reads one."""
     return b"".join([magic, json.dumps(header, separators=(",", ":")).encode("ascii"), b"\n",
                      *body])
+
+
+#: Whether this platform lets a cache file's owner be checked and its symbolic links refused:
+#: elsewhere no cache file whose loading runs code (a pickle, compiled code) is read.
+CAN_CHECK_OWNER = all(hasattr(os, name) for name in ("getuid", "O_NOFOLLOW", "O_NONBLOCK"))
+
+
+def read_own_file(path: Path) -> bytes:
+    """The bytes of the cache file ``path``, whose loading may run code (as a module's
+    ``__pycache__`` does): read only from a regular file that the user running apiscribe
+    owns, neither through a symbolic link nor from a FIFO (which would block). Raises
+    FileNotFoundError where there is none, ValueError for a file that cannot be trusted or
+    a platform where that cannot be told (:data:`CAN_CHECK_OWNER`), OSError as reading does."""
+    if not CAN_CHECK_OWNER:
+        raise ValueError("a file's owner cannot be told here")
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW
+    with os.fdopen(os.open(path, flags), "rb") as file:
+        found = os.fstat(file.fileno())
+        if not stat.S_ISREG(found.st_mode):
+            raise ValueError("not a regular file")
+        if found.st_uid != os.getuid():
+            raise ValueError("another user owns it")
+        return file.read()
 
 
 def header_of(data: bytes, magic: bytes) -> tuple[Any, int]:
