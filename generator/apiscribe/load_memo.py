@@ -68,6 +68,7 @@ from .writer import (
     read_own_file,
     remove_stale_temporaries,
     write_file_atomic,
+    write_parts_atomic,
 )
 
 log = logging.getLogger(__name__)
@@ -186,7 +187,8 @@ class KeptRead:
             path.parent.mkdir(parents=True, exist_ok=True)
             # what the spec says, as the reader read it: before redaction, for its owner only
             header = {"salt": salt, "rest": self.read.digests.rest}
-            write_file_atomic(path, headed(READ_MAGIC, header, blob), mode=0o600)
+            # written only when it changed: not read to compare
+            write_parts_atomic(path, [headed(READ_MAGIC, header), blob], mode=0o600)
             _prune(path.parent)
         except Exception as exc:  # a cache that cannot be written is no cache
             log.debug(f"the read of the spec is not kept at {path}: {exc}")

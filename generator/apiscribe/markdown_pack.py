@@ -19,7 +19,13 @@ from .digests import Digest, code_digest
 from .model import ApiModel
 from .redact import scan_kept
 from .views import markdown
-from .writer import CAN_CHECK_OWNER, headed, header_of, read_own_file, write_file_atomic
+from .writer import (
+    CAN_CHECK_OWNER,
+    headed,
+    header_of,
+    read_own_file,
+    write_parts_atomic,
+)
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +85,7 @@ class CompiledTemplates(BytecodeCache):
             return
         blob = headed(CODE_MAGIC, {"salt": self.salt}, marshal.dumps(self._kept()))
         try:
-            write_file_atomic(self.path, blob, mode=0o600)
+            write_parts_atomic(self.path, [blob], mode=0o600)
             self._changed = False
         except ApiscribeError as exc:
             log.info(f"the compiled templates are not kept: {exc.message}")
@@ -211,12 +217,13 @@ class MarkdownPack:
                 self._found[key][2] == (key in self._clean) for key in self.kept):
             return  # every page read back as it was, and scanned as before
         keys = sorted(self.kept)
-        texts = [self.kept[key].encode("utf-8", "surrogatepass") for key in keys]
+        data = memoryview(self._data)
+        texts = [data[self._found[key][0]:self._found[key][1]] if key in self._read
+                 else self.kept[key].encode("utf-8", "surrogatepass") for key in keys]
         header = {"salt": self.salt,
                   "pages": [[key, len(text), key in self._clean] for key, text in zip(
                       keys, texts, strict=True)]}
-        blob = headed(MAGIC, header, *texts)
-        try:
-            write_file_atomic(self.path, blob)
+        try:  # the file has changed: written without reading it to compare
+            write_parts_atomic(self.path, [headed(MAGIC, header), *texts])
         except ApiscribeError as exc:  # a cache that cannot be written is no cache
             log.info(f"the Markdown is not kept: {exc.message}")

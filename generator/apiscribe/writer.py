@@ -165,19 +165,28 @@ def write_file_atomic(target: Path, data: bytes, *, mode: int = 0o644) -> bool:
     A failure raises :class:`ApiscribeError` naming ``target``, which keeps its old bytes."""
     if _holds(target, data):
         return False
+    write_parts_atomic(target, [data], mode=mode)
+    return True
+
+
+def write_parts_atomic(target: Path, parts: Iterable[bytes | memoryview], *,
+                       mode: int = 0o644) -> None:
+    """Write ``parts``, one after the other, to ``target`` atomically, with the permissions
+    ``mode``, and without reading the file first: for a cache file that its writer knows has
+    changed (:func:`write_file_atomic` compares). A failure raises :class:`ApiscribeError`
+    naming ``target``, which keeps its old bytes."""
     with _writing(target):
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".apiscribe-{os.getpid()}-", suffix=".tmp",
                                    dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                handle.writelines(parts)  # never joined: a large part is written as it is
             os.chmod(tmp, mode)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    return True
 
 
 def _clashes(paths: Iterable[str]) -> list[list[str]]:
