@@ -142,3 +142,69 @@ def test_a_problem_in_a_path_item_is_never_proved_valid(
     proofs.clear()
     assert full and check(document, tmp_path, others(document, pointer)) == full
     assert True not in proofs  # a duplicate id is not even tried: the whole is checked
+
+
+def _masked(version: str) -> dict[str, Any]:
+    """A document whose schema ``A`` names a property in ``required`` that neither it nor its
+    ``allOf`` define: openapi-spec-validator reports it where it meets ``A`` first as a schema
+    of its own (``/c``), not where it meets it first as a property's (``/a``)."""
+    nested = {"type": "object", "properties": {"x": {"$ref": "#/components/schemas/A"}}}
+    direct = {"$ref": "#/components/schemas/A"}
+    if version == "2.0":
+        nested["properties"]["x"]["$ref"] = direct["$ref"] = "#/definitions/A"
+
+    def operation(schema: dict[str, Any], name: str) -> dict[str, Any]:
+        if version == "2.0":
+            return {"operationId": name, "responses": {"200": {"description": "ok",
+                                                               "schema": schema}}}
+        return {"operationId": name, "responses": {"200": {"description": "ok", "content": {
+            "application/json": {"schema": schema}}}}}
+
+    masked = {"allOf": [{"type": "object"}], "required": ["missing"]}
+    document: dict[str, Any] = {
+        "info": {"title": "Masked", "version": "1"},
+        "paths": {"/a": {"get": operation(nested, "a")}, "/b": {"get": operation(
+            {"type": "string"}, "b")}, "/c": {"get": operation(direct, "c")}},
+    }
+    if version == "2.0":
+        document = {"swagger": "2.0", **document, "definitions": {"A": masked}}
+    else:
+        document = {"openapi": "3.0.3", **document, "components": {"schemas": {"A": masked}}}
+    return document
+
+
+@pytest.mark.parametrize("version", ["2.0", "3.0"])
+@pytest.mark.parametrize("edit", ["drop the reference", "delete the path item"])
+def test_a_verdict_that_hangs_on_the_order_of_the_schemas_is_the_full_checks(
+    tmp_path: Path, proofs: list[bool], version: str, edit: str
+) -> None:
+    # The validator meets each schema once: `A` met first as a property's (in /a) is never
+    # checked as a schema of its own (in /c). An edit of /a changes what the validator finds
+    # where nothing changed (/c, and the named schemas), so the path items left are not
+    # proved on their own, nor is the document without the unchanged ones checked.
+    document = _masked(version)
+    assert check(document, tmp_path) == []
+    if edit == "drop the reference":
+        _item(document, "/paths/~1a")["get"]["responses"]["200"] = {"description": "ok"}
+    else:
+        del document["paths"]["/a"]
+    full = check(document, tmp_path)
+    assert any("Required list has not defined properties" in d.message for d in full)
+    assert check(document, tmp_path, others(document, "/paths/~1a")) == full
+    assert proofs == []
+
+
+def test_a_document_whose_path_items_changed_order_is_checked_again(tmp_path: Path) -> None:
+    # The same path items in another order: the validator meets the schemas in another order.
+    from apiscribe import pipeline
+
+    from .test_page_cache import write
+
+    source, cache = tmp_path / "spec.json", tmp_path / "cache"
+    document = _masked("3.0")
+    write(source, document)
+    assert pipeline.load(str(source), cache_dir=cache)[1] == []
+    document["paths"] = dict(reversed(document["paths"].items()))  # /c first
+    write(source, document)
+    found = pipeline.load(str(source), cache_dir=cache)[1]
+    assert found == pipeline.load(str(source))[1] != []

@@ -73,7 +73,7 @@ from .writer import (
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 
 #: The first line of a kept read's file: what it is, and the layout's version.
 READ_MAGIC = b"apiscribe last read 1\n"
@@ -100,6 +100,8 @@ class LoadMemo:
     clean: frozenset[str] = frozenset()
     parts: frozenset[tuple[str, ...]] = frozenset()
     valid: frozenset[str] = frozenset()
+    #: The digest of the path items' digests in their order, when the checks found nothing.
+    order: str = ""
 
     @classmethod
     def of(cls, folder: Path, source: Path, *options: str) -> LoadMemo:
@@ -120,7 +122,7 @@ class LoadMemo:
                 return empty
             return cls(path, salt, str(data["rest"]), frozenset(map(str, data["clean"])),
                        frozenset(tuple(map(str, part)) for part in data["parts"]),
-                       frozenset(map(str, data["valid"])))
+                       frozenset(map(str, data["valid"])), str(data["order"]))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return empty
 
@@ -128,7 +130,7 @@ class LoadMemo:
         """Keep the memo for the next run; a memo that cannot be written is skipped."""
         text = json.dumps({"format": FORMAT, "salt": self.salt, "rest": self.rest,
                            "clean": sorted(self.clean), "parts": sorted(self.parts),
-                           "valid": sorted(self.valid)}, indent=0)
+                           "valid": sorted(self.valid), "order": self.order}, indent=0)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_file_atomic(self.path, encode(text))
@@ -172,7 +174,8 @@ class KeptRead:
 
     def behind(self, other: KeptRead) -> int:
         """How many of this read's endpoints and texts ``other`` does not hold as they are
-        (the very objects): what the next run would make again from ``other``."""
+        (the very objects, but for endpoints that only moved to other lines): what the next
+        run would make again from ``other``."""
         read, last = self.read, other.read
         if read.registered is not last.registered or read.digests.rest != last.digests.rest:
             return sys.maxsize
@@ -212,8 +215,17 @@ def _unusable(path: Path, why: object) -> KeptRead | None:
     return None
 
 
-def _not_held(one: Mapping[Any, object], other: Mapping[Any, object]) -> int:
-    return sum(1 for key, value in one.items() if other.get(key) is not value)
+def _order(digests: SpecDigests) -> str:
+    """The digest of a document's path items, each by its own digest, in their order."""
+    return Digest(*digests.items.values()).hexdigest()
+
+
+def _not_held(one: Mapping[Any, Endpoint], other: Mapping[Any, Endpoint]) -> int:
+    """How many endpoints of ``one`` ``other`` does not hold: the very object, or one made of
+    the same objects but for its place in the source (:func:`page_parts`), which a read from
+    ``other`` makes again at no cost (an edit that adds a line moves every endpoint below)."""
+    return sum(1 for key, value in one.items() if (held := other.get(key)) is not value and (
+        held is None or identity(page_parts(held)) != identity(page_parts(value))))
 
 
 @dataclass
@@ -328,10 +340,12 @@ class SpecLoad:
 
     def checked_before(self) -> bool:
         """Whether the last checks found no problem in this very document (its ``rest`` and
-        every path item the same): their verdict holds, and nothing is checked again."""
+        every path item the same, in the same order: the validator's verdict can depend on
+        the order in which it meets a schema): their verdict holds, and nothing is checked
+        again."""
         digests = self.digests
         return (digests is not None and digests.rest == self.memo.rest
-                and bool(self.memo.valid) and set(digests.items.values()) == self.memo.valid)
+                and bool(self.memo.valid) and _order(digests) == self.memo.order)
 
     # -- what the next run may skip -------------------------------------------------------
 
@@ -345,7 +359,8 @@ class SpecLoad:
             _endpoints(read), _endpoints(redacted), strict=True) if new is old)
         parts = frozenset(_clean_parts(read, redacted))
         valid = frozenset(digests.items.values()) if checks_found_nothing else frozenset()
-        updated = LoadMemo(self.memo.path, self.memo.salt, digests.rest, clean, parts, valid)
+        updated = LoadMemo(self.memo.path, self.memo.salt, digests.rest, clean, parts, valid,
+                           _order(digests) if checks_found_nothing else "")
         if updated != self.memo:
             updated.write()
 

@@ -35,7 +35,7 @@ from ..documents.specs import (
 )
 from ..model.routes import METHODS
 from . import cache
-from .fast.fastpath import meta_schema_accepts, prove_valid
+from .fast.fastpath import meta_schema_accepts, order_dependent, prove_valid
 from .fast.validator import KIND, PLACE, REF, REFUSED, default_checker, spec_errors
 from .spec_examples import check_openapi_examples
 
@@ -165,8 +165,14 @@ def check_document(document: Any, file: str, lines: LineIndex, *, base_uri: str,
     nothing had proved everything else valid too, so the path items left are first proved
     valid on their own (:func:`_items_proven`); failing that, the smaller document is checked
     whole. When it has a problem, the whole document is checked, so every diagnostic is the
-    full check's."""
+    full check's. A document where the validator's verdict depends on the order in which it
+    meets a schema (:func:`~apiscribe.checks.fast.fastpath.order_dependent`) is checked whole:
+    an edit of one path item can change what it finds elsewhere."""
     smaller = _without(document, known_valid) if known_valid else None
+    version = spec_version(document)
+    if smaller is not None and version in ("2.0", "3.0", "3.1") and order_dependent(
+            document, version):
+        smaller = None  # a verdict that another path item's edit can change: the whole, then
     if smaller is not None:
         if _items_proven(smaller, file, lines, base_uri, allow_remote):
             return []

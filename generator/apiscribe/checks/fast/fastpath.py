@@ -427,3 +427,32 @@ def prove_valid(
     except Exception as exc:  # whatever the data breaks here, the validator will report
         return False, [f"unexpected data: {type(exc).__name__}"]
     return not walk.findings, walk.findings
+
+
+def order_dependent(document: dict[str, Any], version: str) -> bool:
+    """Whether openapi-spec-validator's verdict on ``document`` may depend on the order in
+    which it meets the document's schemas: some schema has an ``allOf`` and ``required``
+    names that neither it nor its ``allOf`` define. The validator reports that only where it
+    meets the schema first as a schema of its own, not as a member of another (it visits each
+    schema once), so whether it does depends on everything that refers to the schema, and in
+    what order. Any doubt (a reference it cannot follow) answers True."""
+    walk = _Walk(document, version, lambda parts, value: True)
+    stack: list[Any] = [document]
+    try:
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                if "allOf" in node and "required" in node:
+                    required = walk.child(node, "required")
+                    defined = set(walk.mapping(node["properties"])) if "properties" in node \
+                        else set()
+                    for inner in walk.sequence(node["allOf"]):
+                        defined |= walk.collect_properties(inner, 0)
+                    if not isinstance(required, list) or set(required) - defined:
+                        return True
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+    except Exception:  # whatever breaks here, the full check decides
+        return True
+    return False
