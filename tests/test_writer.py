@@ -57,3 +57,17 @@ def test_a_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.M
         write_tree(tmp_path, {"doc.md": "new\n"})
     assert (tmp_path / "doc.md").read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["doc.md"]
+
+
+def test_a_prepared_tree_compares_again_a_file_changed_since(tmp_path: Path) -> None:
+    # A run prepares its output while its checks run; a file that was the same then but has
+    # been changed since (another run, an editor) is written again, not reported unchanged.
+    from apiscribe.writer import prepare_tree
+
+    out = tmp_path / "out"
+    write_tree(out, {"a.md": "A\n", "b.md": "B\n", "c.md": "C\n"})
+    prepared = prepare_tree(out, {"a.md": "A\n", "b.md": "B2\n", "c.md": "C\n"})
+    (out / "a.md").write_text("edited meanwhile\n", encoding="utf-8")
+    report = prepared.write()
+    assert report.written == ["a.md", "b.md"] and report.unchanged == ["c.md"]
+    assert (out / "a.md").read_text(encoding="utf-8") == "A\n"

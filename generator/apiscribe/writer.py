@@ -148,14 +148,32 @@ def remove_stale_temporaries(folder: Path) -> list[str]:
     return removed
 
 
-def _holds(target: Path, data: bytes) -> bool:
-    """Whether ``target`` is a regular file of exactly ``data`` (only a regular file is read:
-    a FIFO put in its place would never answer; one missing or unreadable is written, where
-    a real problem is said)."""
+#: What stands for a file's bytes between two looks at it: its size, modification time and
+#: inode (a file written again in between has another, at the least another inode).
+Stamp = tuple[int, int, int]
+
+
+def _stamp(found: os.stat_result) -> Stamp:
+    return found.st_size, found.st_mtime_ns, found.st_ino
+
+
+def _holding(target: Path, data: bytes) -> Stamp | None:
+    """The stamp of ``target`` if it is a regular file of exactly ``data``, else ``None``
+    (only a regular file is read: a FIFO put in its place would never answer; one missing or
+    unreadable is written, where a real problem is said)."""
     try:
-        return target.is_file() and target.read_bytes() == data
+        with os.fdopen(os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as file:
+            found = os.fstat(file.fileno())
+            if not stat.S_ISREG(found.st_mode) or found.st_size != len(data):
+                return None
+            return _stamp(found) if file.read() == data else None
     except OSError:
-        return False
+        return None
+
+
+def _holds(target: Path, data: bytes) -> bool:
+    """Whether ``target`` is a regular file of exactly ``data`` (:func:`_holding`)."""
+    return _holding(target, data) is not None
 
 
 def write_file_atomic(target: Path, data: bytes, *, mode: int = 0o644) -> bool:
@@ -243,13 +261,15 @@ class PreparedTree:
     each path that cannot (``refused``, :func:`writable`), and compared with the folder: the
     bytes of the files that differ (``changed``), and the paths of those that are the same.
     A run prepares its output while it still waits to know whether it may write it, and
-    then writes only what changed (:meth:`write`)."""
+    then writes only what changed (:meth:`write`): a file that was the same but has changed
+    since (another stamp) is compared, and written, then."""
 
     out_dir: Path
     files: dict[str, str]
     refused: list[Diagnostic]
     changed: dict[str, bytes]
-    unchanged: list[str]
+    #: the paths of the files that held the bytes, and their stamps then
+    unchanged: dict[str, Stamp]
 
     def write(self, *, prune: Iterable[str] = ()) -> WriteReport:
         """Write the changed files of ``files`` (those ``refused`` are not written).
@@ -258,12 +278,22 @@ class PreparedTree:
         those matching files that are not in the tree are removed, so a deleted endpoint's
         doc goes."""
         out_dir = self.out_dir
-        report = WriteReport(unchanged=list(self.unchanged))
+        report = WriteReport()
         for folder in sorted({(out_dir / rel).parent for rel in self.files}):
             remove_stale_temporaries(folder)
-        for rel, data in self.changed.items():  # compared again: a file may have changed since
-            (report.written if write_file_atomic(out_dir / rel, data) else report.unchanged
-             ).append(rel)
+        changed = dict(self.changed)
+        for rel, stamp in self.unchanged.items():  # each as it was then, or compared again
+            try:
+                same = _stamp(os.stat(out_dir / rel)) == stamp
+            except OSError:
+                same = False
+            if same:
+                report.unchanged.append(rel)
+            else:
+                changed[rel] = encode(self.files[rel])
+        for rel in sorted(changed):  # compared again: a file may have changed since
+            (report.written if write_file_atomic(out_dir / rel, changed[rel])
+             else report.unchanged).append(rel)
         report.unchanged.sort()
         for pattern in prune:
             for existing in sorted(out_dir.glob(pattern)):
@@ -279,11 +309,12 @@ def prepare_tree(out_dir: Path, tree: Tree) -> PreparedTree:
     """``tree`` checked and compared with what ``out_dir`` holds (:class:`PreparedTree`)."""
     files, refused = writable(tree, out_dir)
     changed: dict[str, bytes] = {}
-    unchanged: list[str] = []
+    unchanged: dict[str, Stamp] = {}
     for rel in sorted(files):
         data = encode(files[rel])
-        if _holds(out_dir / rel, data):
-            unchanged.append(rel)
+        stamp = _holding(out_dir / rel, data)
+        if stamp is not None:
+            unchanged[rel] = stamp
         else:
             changed[rel] = data
     return PreparedTree(out_dir, files, refused, changed, unchanged)
