@@ -32,8 +32,10 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 @pytest.fixture(autouse=True, scope="session")
 def _users_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The commands the tests run keep what they cache (``check``'s verdicts, ``convert``'s
-    Markdown) in a folder of this session, not in the user's cache folder."""
+    Markdown) in a folder of this session, not in the user's cache folder; and the key that
+    signs the cache files that run code in a state folder of this session."""
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("users-cache"))
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("users-state"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -6,6 +6,8 @@ that cannot be used is a full read."""
 from __future__ import annotations
 
 import gc
+import hashlib
+import hmac
 import json
 import os
 import pickle
@@ -16,7 +18,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from apiscribe import cli, collector, load_memo, pipeline
+from apiscribe import cache_files, cli, collector, load_memo, pipeline
 from apiscribe.views import markdown
 
 from .test_convert_cache import tree
@@ -146,8 +148,16 @@ def spoiled(path: Path, how: str) -> None:
         path.write_bytes(data[: len(data) // 2])
     elif how == "not a pickle":
         path.write_bytes(data[:second] + b"not a pickle")
-    elif how == "something else":
+    elif how == "something else":  # unsigned: never unpickled
         path.write_bytes(data[:second] + pickle.dumps((Marker(), [])))
+    elif how in ("something else, signed", "signed with another key"):
+        header = json.loads(data[first:second])
+        body = pickle.dumps((Marker(), [])) if how == "something else, signed" else (
+            data[second:])
+        key = cache_files.signing_key() if how == "something else, signed" else b"k" * 32
+        assert key is not None
+        header["mac"] = hmac.new(key, body, hashlib.sha256).hexdigest()
+        path.write_bytes(data[:first] + json.dumps(header).encode() + b"\n" + body)
     elif how == "other salt":
         header = json.loads(data[first:second])
         header["salt"] = "0" * 64
@@ -166,7 +176,8 @@ def spoiled(path: Path, how: str) -> None:
 
 
 @pytest.mark.parametrize("how", [
-    "cut short", "not a pickle", "something else", "other salt", "another layout",
+    "cut short", "not a pickle", "something else", "something else, signed",
+    "signed with another key", "other salt", "another layout",
     "another owner", "a FIFO", "a symbolic link",
 ])
 def test_a_kept_read_that_cannot_be_used_is_a_full_read_and_is_written_again(
@@ -186,7 +197,8 @@ def test_a_kept_read_that_cannot_be_used_is_a_full_read_and_is_written_again(
     reads.clear()
     assert load(source, cache) == load(source, None)
     assert reads[0][0] is None  # read in full
-    assert Marker.loaded == (["unpickled"] if how == "something else" else [])
+    # only a pickle signed with the user's key is ever loaded
+    assert Marker.loaded == (["unpickled"] if how == "something else, signed" else [])
     monkeypatch.setattr(os, "getuid", lambda: uid)
     reads.clear()
     load(source, cache)
@@ -346,7 +358,30 @@ def test_the_kept_read_names_this_apiscribe_and_python(tmp_path: Path) -> None:
     data = kept_file(cache).read_bytes()
     assert data.startswith(load_memo.READ_MAGIC)
     header = json.loads(data.split(b"\n")[1])
-    assert set(header) == {"salt", "rest"} and len(header["salt"]) == 64
+    assert set(header) == {"salt", "rest", "mac"} and len(header["salt"]) == 64
+    body = data[data.index(b"\n", len(load_memo.READ_MAGIC)) + 1:]
+    key = cache_files.signing_key()
+    assert key is not None and header["mac"] == hmac.new(key, body, hashlib.sha256).hexdigest()
+    # the key: the user's own, outside the cache folder
+    kept = cache_files.key_path()
+    assert not kept.is_relative_to(cache) and kept.stat().st_mode & 0o777 == 0o600
+
+
+def test_without_a_key_nothing_that_runs_code_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A key that cannot be read or made (a state folder that cannot be written): the runs
+    # give what they gave, and keep no read and no compiled templates.
+    monkeypatch.setattr(cache_files, "signing_key", lambda: None)
+    markdown.environment.cache_clear()  # a new process's: the templates are compiled
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    source = write(tmp_path / "spec.json", spec())
+    for seed in (1, 2):
+        write(source, edit(spec(), "description", seed))
+        assert not pipeline.convert(str(source), "markdown", out, cache_dir=cache).diagnostics
+    assert not list(cache.rglob("*.read")) and not list(cache.rglob("templates.code"))
+    pipeline.convert(str(source), "markdown", tmp_path / "plain", cache_dir=None)
+    assert tree(out) == tree(tmp_path / "plain")
 
 
 def test_a_cache_folder_keeps_the_reads_used_last(

@@ -51,6 +51,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from .cache_files import CAN_CHECK_OWNER, headed, header_of, mac, read_own_file, signed_body
 from .collector import collector_paused
 from .diagnostics import ApiscribeError
 from .digests import Digest, code_digest
@@ -61,11 +62,7 @@ from .redact import nothing_kept, redact_model
 from .sources.openapi import LastRead
 from .views.markdown import Texts, identity, page_parts
 from .writer import (
-    CAN_CHECK_OWNER,
     encode,
-    headed,
-    header_of,
-    read_own_file,
     remove_stale_temporaries,
     write_file_atomic,
     write_parts_atomic,
@@ -76,7 +73,7 @@ log = logging.getLogger(__name__)
 FORMAT = 2
 
 #: The first line of a kept read's file: what it is, and the layout's version.
-READ_MAGIC = b"apiscribe last read 1\n"
+READ_MAGIC = b"apiscribe last read 2\n"
 
 #: How many kept reads a cache folder holds (each about the size of its spec): the ones
 #: used last.
@@ -161,8 +158,9 @@ class KeptRead:
             if not isinstance(header, dict) or header.get("salt") != salt or (
                     header.get("rest") != rest):
                 return None  # another apiscribe's, other options', or another rest's
+            body = signed_body(header, data, start)  # made here, by this user
             with collector_paused():  # a tree of objects without cycles
-                read, texts = pickle.loads(memoryview(data)[start:])
+                read, texts = pickle.loads(body)
                 if not isinstance(read, LastRead) or not isinstance(texts, list):
                     return _unusable(path, "it holds something else")
                 return cls(read, {identity(made_of): (made_of, text)
@@ -187,9 +185,12 @@ class KeptRead:
         try:
             blob = pickle.dumps((self.read, list(self.texts.values())),
                                 protocol=pickle.HIGHEST_PROTOCOL)
+            signature = mac(blob)
+            if signature is None:
+                return  # no key of the user's to sign it with: nothing that runs code is kept
             path.parent.mkdir(parents=True, exist_ok=True)
             # what the spec says, as the reader read it: before redaction, for its owner only
-            header = {"salt": salt, "rest": self.read.digests.rest}
+            header = {"salt": salt, "rest": self.read.digests.rest, "mac": signature}
             # written only when it changed: not read to compare
             write_parts_atomic(path, [headed(READ_MAGIC, header), blob], mode=0o600)
             _prune(path.parent)

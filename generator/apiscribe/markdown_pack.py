@@ -14,25 +14,20 @@ from types import CodeType
 
 from jinja2.bccache import Bucket, BytecodeCache
 
+from .cache_files import CAN_CHECK_OWNER, headed, header_of, mac, read_own_file, signed_body
 from .diagnostics import ApiscribeError, Diagnostic
 from .digests import Digest, code_digest
 from .model import ApiModel
 from .redact import scan_kept
 from .views import markdown
-from .writer import (
-    CAN_CHECK_OWNER,
-    headed,
-    header_of,
-    read_own_file,
-    write_parts_atomic,
-)
+from .writer import write_parts_atomic
 
 log = logging.getLogger(__name__)
 
 #: The first line of a pack file: what it is, and the layout's version.
 MAGIC = b"apiscribe markdown pack 2\n"
 #: The first line of the compiled templates' file.
-CODE_MAGIC = b"apiscribe compiled templates 1\n"
+CODE_MAGIC = b"apiscribe compiled templates 2\n"
 
 
 class CompiledTemplates(BytecodeCache):
@@ -44,9 +39,10 @@ class CompiledTemplates(BytecodeCache):
     salt (apiscribe's code and templates, so the filters Jinja may call while it compiles;
     and Python's version, which the code is compiled for), then ``marshal`` of each
     template's key, source checksum and code; Jinja compiles again a template whose source
-    has another checksum. Loading code can run it, so the file is read only as
-    :func:`~apiscribe.writer.read_own_file` allows, and written for its owner only. A file
-    that cannot be read is no file; one that cannot be written is logged."""
+    has another checksum. Loading code can run it, so the file is loaded only as
+    :mod:`apiscribe.cache_files` allows (a file of the user's own, signed with the user's
+    key), and written for its owner only. A file that cannot be read is no file; one that
+    cannot be written is logged."""
 
     def __init__(self, path: Path, salt: str) -> None:
         self.path, self.salt = path, Digest(salt, sys.version).hexdigest()
@@ -60,7 +56,7 @@ class CompiledTemplates(BytecodeCache):
                 data = read_own_file(self.path)
                 header, start = header_of(data, CODE_MAGIC)
                 if isinstance(header, dict) and header.get("salt") == self.salt:
-                    codes = marshal.loads(memoryview(data)[start:])
+                    codes = marshal.loads(signed_body(header, data, start))
                     self._codes = {key: (kept[0], kept[1]) for key, kept in codes.items()
                                    if isinstance(kept[1], CodeType)}
             except FileNotFoundError:
@@ -83,9 +79,14 @@ class CompiledTemplates(BytecodeCache):
         """Write the templates compiled in this run, with those read, if any was compiled."""
         if not self._changed or not CAN_CHECK_OWNER:
             return
-        blob = headed(CODE_MAGIC, {"salt": self.salt}, marshal.dumps(self._kept()))
+        code = marshal.dumps(self._kept())
+        signature = mac(code)
+        if signature is None:
+            return  # no key of the user's to sign it with: nothing that runs code is kept
         try:
-            write_parts_atomic(self.path, [blob], mode=0o600)
+            write_parts_atomic(self.path, [headed(CODE_MAGIC, {"salt": self.salt,
+                                                               "mac": signature}), code],
+                               mode=0o600)
             self._changed = False
         except ApiscribeError as exc:
             log.info(f"the compiled templates are not kept: {exc.message}")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import errno
 import filecmp
-import json
 import os
 import re
 import shutil
@@ -27,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from .diagnostics import ApiscribeError, Diagnostic, error
 from .names import file_name_problem, same_file_key
@@ -65,46 +64,6 @@ def safe_relative(path: str) -> PurePosixPath:
 
 def encode(text: str) -> bytes:
     return text.encode("utf-8")
-
-
-def headed(magic: bytes, header: object, *body: bytes) -> bytes:
-    """A cache file of apiscribe's: ``magic`` (a line naming its kind and layout), ``header``
-    as a line of compact JSON, then ``body``. The kept Markdown, the page cache's entries and
-    the kept read of a spec are such files; :func:`header_of` reads one."""
-    return b"".join([magic, json.dumps(header, separators=(",", ":")).encode("ascii"), b"\n",
-                     *body])
-
-
-#: Whether this platform lets a cache file's owner be checked and its symbolic links refused:
-#: elsewhere no cache file whose loading runs code (a pickle, compiled code) is read.
-CAN_CHECK_OWNER = all(hasattr(os, name) for name in ("getuid", "O_NOFOLLOW", "O_NONBLOCK"))
-
-
-def read_own_file(path: Path) -> bytes:
-    """The bytes of the cache file ``path``, whose loading may run code (as a module's
-    ``__pycache__`` does): read only from a regular file that the user running apiscribe
-    owns, neither through a symbolic link nor from a FIFO (which would block). Raises
-    FileNotFoundError where there is none, ValueError for a file that cannot be trusted or
-    a platform where that cannot be told (:data:`CAN_CHECK_OWNER`), OSError as reading does."""
-    if not CAN_CHECK_OWNER:
-        raise ValueError("a file's owner cannot be told here")
-    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW
-    with os.fdopen(os.open(path, flags), "rb") as file:
-        found = os.fstat(file.fileno())
-        if not stat.S_ISREG(found.st_mode):
-            raise ValueError("not a regular file")
-        if found.st_uid != os.getuid():
-            raise ValueError("another user owns it")
-        return file.read()
-
-
-def header_of(data: bytes, magic: bytes) -> tuple[Any, int]:
-    """The header of a file :func:`headed` made with ``magic``, and where its body starts;
-    ValueError when ``data`` is not one."""
-    if not data.startswith(magic):
-        raise ValueError("not a file of this kind and layout")
-    end = data.index(b"\n", len(magic))
-    return json.loads(data[len(magic):end]), end + 1
 
 
 @contextmanager

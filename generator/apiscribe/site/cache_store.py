@@ -25,7 +25,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from ..writer import headed, header_of
+from ..cache_files import headed, header_of
 from .workers import Rendered
 
 log = get_plugin_logger(__name__)

@@ -116,17 +116,21 @@ def oas31_dialect_check() -> Check | None:
         return None
 
 
-def _has_reference(value: Any) -> bool:
+def _nodes(value: Any) -> Iterator[Any]:
+    """``value`` and every value in it."""
     stack = [value]
     while stack:
         node = stack.pop()
+        yield node
         if isinstance(node, dict):
-            if _REF_KEYWORDS.intersection(node):
-                return True
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
-    return False
+
+
+def _has_reference(value: Any) -> bool:
+    return any(isinstance(node, dict) and _REF_KEYWORDS.intersection(node)
+               for node in _nodes(value))
 
 
 class _Walk:
@@ -321,30 +325,33 @@ class _Walk:
         self.visited.add(id(value))
         if not isinstance(value, dict):
             return
-        nested: set[Any] = set()
         for keyword in ("allOf", "anyOf", "oneOf"):
             if keyword in value:
                 for index, inner in enumerate(self.sequence(value[keyword])):
                     self.schema((*parts, keyword, index), inner, False, True)
-                    if keyword == "allOf":
-                        nested |= self.collect_properties(inner, 0)
         for keyword in ("not", "items"):
             if keyword in value:
                 self.schema((*parts, keyword), value[keyword], False, True)
-        properties: dict[str, Any] = {}
         if "properties" in value:
-            properties = self.mapping(value["properties"])
-            for name, inner in properties.items():
+            for name, inner in self.mapping(value["properties"]).items():
                 self.schema((*parts, "properties", name), inner, False, True)
-        if "allOf" in value and require_properties:
-            required = self.child(value, "required") if "required" in value else []
-            if set(required or []) - set(properties) - nested:
-                self.findings.append("Required list has not defined properties")
+        if "allOf" in value and require_properties and self.required_undefined(value):
+            self.findings.append("Required list has not defined properties")
         if "default" in value:
             default = self.child(value, "default")
             nullable = self.child(value, "nullable") if "nullable" in value else False
             if default is not None or nullable is not True:
                 self.default(parts, value, default)
+
+    def required_undefined(self, value: dict[str, Any]) -> bool:
+        """Whether a schema with an ``allOf`` has ``required`` names that neither it nor its
+        ``allOf`` define (the validator looks where it meets it first as a schema of its
+        own)."""
+        required = self.child(value, "required") if "required" in value else []
+        defined = set(self.mapping(value["properties"])) if "properties" in value else set()
+        for inner in self.sequence(value["allOf"]):
+            defined |= self.collect_properties(inner, 0)
+        return bool(set(required or []) - defined)
 
     def collect_properties(self, node: Any, depth: int) -> set[Any]:
         if depth > 100:
@@ -430,29 +437,13 @@ def prove_valid(
 
 
 def order_dependent(document: dict[str, Any], version: str) -> bool:
-    """Whether openapi-spec-validator's verdict on ``document`` may depend on the order in
-    which it meets the document's schemas: some schema has an ``allOf`` and ``required``
-    names that neither it nor its ``allOf`` define. The validator reports that only where it
-    meets the schema first as a schema of its own, not as a member of another (it visits each
-    schema once), so whether it does depends on everything that refers to the schema, and in
-    what order. Any doubt (a reference it cannot follow) answers True."""
+    """Whether openapi-spec-validator's verdict on ``document`` may depend on the order in which
+    it meets the document's schemas: it meets each once, and some schema has ``required``
+    names it would report only where it meets it first as a schema of its own, not as a
+    member of another (:meth:`_Walk.required_undefined`). Any doubt answers True."""
     walk = _Walk(document, version, lambda parts, value: True)
-    stack: list[Any] = [document]
     try:
-        while stack:
-            node = stack.pop()
-            if isinstance(node, dict):
-                if "allOf" in node and "required" in node:
-                    required = walk.child(node, "required")
-                    defined = set(walk.mapping(node["properties"])) if "properties" in node \
-                        else set()
-                    for inner in walk.sequence(node["allOf"]):
-                        defined |= walk.collect_properties(inner, 0)
-                    if not isinstance(required, list) or set(required) - defined:
-                        return True
-                stack.extend(node.values())
-            elif isinstance(node, list):
-                stack.extend(node)
+        return any(isinstance(node, dict) and "allOf" in node and walk.required_undefined(node)
+                   for node in _nodes(document))
     except Exception:  # whatever breaks here, the full check decides
         return True
-    return False
