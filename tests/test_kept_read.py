@@ -235,22 +235,6 @@ def test_the_kept_read_is_written_only_when_it_falls_behind(
     assert kept_file(cache).read_bytes() == data  # up to date again
 
 
-def test_a_kept_read_is_not_written_again_when_only_lines_moved(
-    tmp_path: Path, reads: list[tuple[Any, Any]]
-) -> None:
-    # An edit that adds a line moves every endpoint below it: each is made again from the
-    # kept one, for its new line, at no cost. They do not put the kept read behind.
-    cache = tmp_path / "cache"
-    source = write(tmp_path / "spec.json", spec())
-    load(source, cache)
-    data = kept_file(cache).read_bytes()
-    moved(source)
-    reads.clear()
-    assert load(source, cache) == load(source, None)
-    assert reads[0][1].reused == ENDPOINTS
-    assert kept_file(cache).read_bytes() == data
-
-
 def test_loads_from_a_kept_read_that_is_behind_give_a_full_reads_model(
     tmp_path: Path, reads: list[tuple[Any, Any]]
 ) -> None:
@@ -272,6 +256,13 @@ def test_loads_from_a_kept_read_that_is_behind_give_a_full_reads_model(
         assert reads[0][1].reused == ENDPOINTS - 2 * edited
         assert 1 <= edited <= number
         assert kept_file(cache).read_bytes() == data
+    # the first run's document with every line moved (an added line moves those below):
+    # each endpoint is made again from the kept one for its new line, and none is behind
+    moved(source)
+    reads.clear()
+    assert load(source, cache) == load(source, None)
+    assert reads[0][1].reused == ENDPOINTS
+    assert kept_file(cache).read_bytes() == data
 
 
 def test_runs_in_new_processes_give_what_a_run_without_the_cache_gives(
