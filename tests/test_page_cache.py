@@ -395,8 +395,12 @@ def test_the_markdown_memo_renders_only_changed_endpoints(
     assert markdown.render(first, memo) == markdown.render(first) and memo.reused == 0
     assert markdown.render(second, memo) == markdown.render(second)
     assert first.schemas and markdown.SCHEMAS_PAGE in markdown.render(first)
+    # the section pages and the home page, where what they list is the same
+    listing = sum(1 for path, page in markdown.build_pages(second).items()
+                  if isinstance(page, markdown.SectionPage | markdown.HomePage)
+                  and markdown.build_pages(first).get(path) == page)
     kept = len(first.endpoints) + 1  # and the schemas page
-    assert memo.reused == {"all but one": kept - 1, "none": 0, "all": kept}[reused]
+    assert memo.reused - listing == {"all but one": kept - 1, "none": 0, "all": kept}[reused]
 
 
 def test_a_quiet_build_does_not_hide_warnings_from_the_next(

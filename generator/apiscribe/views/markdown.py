@@ -398,6 +398,7 @@ class RenderMemo:
             "utf-8", "surrogateescape")).hexdigest()
         text = self.store.get(key)
         if text is not None:
+            self.reused += 1
             self._found.add(path)
         return text
 
