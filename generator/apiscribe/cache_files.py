@@ -11,9 +11,10 @@ both hold:
 - it is a regular file that the user running apiscribe owns, read neither through a
   symbolic link nor from a FIFO (:func:`read_own_file`);
 - its header carries the HMAC-SHA256 of its body under the user's own key
-  (:func:`signed_body`). The key is 32 random bytes made on first use, readable by its owner
-  only, and kept outside every cache folder (:func:`key_path`), so a cache folder restored
-  from elsewhere (a CI cache, an archive, a checkout) makes apiscribe load none of its code.
+  (:func:`write_signed`, :func:`load_signed`). The key is 32 random bytes made on first use,
+  readable by its owner only, and kept outside every cache folder (:func:`key_path`), so a
+  cache folder restored from elsewhere (a CI cache, an archive, a checkout) makes apiscribe
+  load none of its code.
 
 Where either cannot be had (a platform that cannot tell a file's owner, a key that cannot be
 read or made), no such file is written or read.
@@ -30,6 +31,8 @@ import secrets
 import stat
 from pathlib import Path
 from typing import Any
+
+from .writer import write_parts_atomic
 
 #: Whether this platform lets a cache file's owner be checked and its symbolic links refused:
 #: elsewhere no cache file whose loading runs code (a pickle, compiled code) is read.
@@ -107,20 +110,43 @@ def signing_key() -> bytes | None:
     return None
 
 
-def mac(body: bytes | memoryview) -> str | None:
-    """The HMAC-SHA256 of ``body`` under the user's key, for a header; ``None`` without one."""
+def _mac(body: bytes | memoryview) -> str | None:
+    """The HMAC-SHA256 of ``body`` under the user's key; ``None`` without one."""
     key = signing_key()
     return None if key is None else hmac.new(key, body, hashlib.sha256).hexdigest()
 
 
-def signed_body(header: Any, data: bytes, start: int) -> memoryview:
-    """The body of a file read with :func:`read_own_file` (its ``header`` read, its body from
-    ``start``), if the header carries the HMAC of the body under the user's key; ValueError
-    otherwise: a file that is not this user's to load."""
+def write_signed(path: Path, magic: bytes, header: dict[str, Any], body: bytes) -> bool:
+    """Write a cache file whose loading runs code: ``header`` with the HMAC of ``body``
+    under the user's key, then ``body``, readable by its owner only, without reading the
+    old file first (it changed). False where there is no key: nothing is written. Raises
+    :class:`~apiscribe.diagnostics.ApiscribeError` as
+    :func:`~apiscribe.writer.write_parts_atomic` does."""
+    signature = _mac(body)
+    if signature is None:
+        return False
+    write_parts_atomic(path, [headed(magic, {**header, "mac": signature}), body], mode=0o600)
+    return True
+
+
+def load_signed(path: Path, magic: bytes, expected: dict[str, str]) -> memoryview | None:
+    """The body of a file :func:`write_signed` wrote at ``path`` with a header that holds
+    ``expected``; ``None`` where there is none, or it is for something else (another salt),
+    or a file's owner cannot be told here. Raises ValueError for a file that cannot be
+    trusted (not the user's own, not signed with the user's key, not of this layout), and
+    OSError as reading does."""
+    if not CAN_CHECK_OWNER:
+        return None
+    try:
+        data = read_own_file(path)
+    except FileNotFoundError:
+        return None
+    header, start = header_of(data, magic)
+    if not isinstance(header, dict) or any(header.get(k) != v for k, v in expected.items()):
+        return None
     body = memoryview(data)[start:]
-    expected = mac(body)
-    given = header.get("mac") if isinstance(header, dict) else None
-    if expected is None or not isinstance(given, str) or not hmac.compare_digest(
-            given, expected):
+    expected_mac, given = _mac(body), header.get("mac")
+    if expected_mac is None or not isinstance(given, str) or not hmac.compare_digest(
+            given, expected_mac):
         raise ValueError("not signed with this user's key")
     return body

@@ -51,7 +51,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .cache_files import CAN_CHECK_OWNER, headed, header_of, mac, read_own_file, signed_body
+from .cache_files import CAN_CHECK_OWNER, load_signed, write_signed
 from .collector import collector_paused
 from .diagnostics import ApiscribeError
 from .digests import Digest, code_digest
@@ -65,7 +65,6 @@ from .writer import (
     encode,
     remove_stale_temporaries,
     write_file_atomic,
-    write_parts_atomic,
 )
 
 log = logging.getLogger(__name__)
@@ -96,9 +95,8 @@ class LoadMemo:
     rest: str = ""
     clean: frozenset[str] = frozenset()
     parts: frozenset[tuple[str, ...]] = frozenset()
-    valid: frozenset[str] = frozenset()
-    #: The digest of the path items' digests in their order, when the checks found nothing.
-    order: str = ""
+    #: the digests of the path items, in their order, when the checks found nothing
+    valid: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, folder: Path, source: Path, *options: str) -> LoadMemo:
@@ -119,7 +117,7 @@ class LoadMemo:
                 return empty
             return cls(path, salt, str(data["rest"]), frozenset(map(str, data["clean"])),
                        frozenset(tuple(map(str, part)) for part in data["parts"]),
-                       frozenset(map(str, data["valid"])), str(data["order"]))
+                       tuple(map(str, data["valid"])))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return empty
 
@@ -127,7 +125,7 @@ class LoadMemo:
         """Keep the memo for the next run; a memo that cannot be written is skipped."""
         text = json.dumps({"format": FORMAT, "salt": self.salt, "rest": self.rest,
                            "clean": sorted(self.clean), "parts": sorted(self.parts),
-                           "valid": sorted(self.valid), "order": self.order}, indent=0)
+                           "valid": list(self.valid)}, indent=0)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_file_atomic(self.path, encode(text))
@@ -150,23 +148,16 @@ class KeptRead:
         """The read kept at ``path``, if one is there for this ``salt`` (apiscribe and the
         options) and a document whose ``rest`` has this digest; ``None`` when there is none,
         or it cannot be used."""
-        if not CAN_CHECK_OWNER:
-            return None  # a file's owner cannot be told here: no pickle is read
-        try:
-            data = read_own_file(path)  # whole: unpickling from the file takes half as long again
-            header, start = header_of(data, READ_MAGIC)
-            if not isinstance(header, dict) or header.get("salt") != salt or (
-                    header.get("rest") != rest):
-                return None  # another apiscribe's, other options', or another rest's
-            body = signed_body(header, data, start)  # made here, by this user
+        try:  # read whole: unpickling from the file takes half as long again
+            body = load_signed(path, READ_MAGIC, {"salt": salt, "rest": rest})
+            if body is None:
+                return None  # none, or another apiscribe's, other options', another rest's
             with collector_paused():  # a tree of objects without cycles
                 read, texts = pickle.loads(body)
                 if not isinstance(read, LastRead) or not isinstance(texts, list):
                     return _unusable(path, "it holds something else")
                 return cls(read, {identity(made_of): (made_of, text)
                                   for made_of, text in texts})
-        except FileNotFoundError:
-            return None
         except Exception as exc:  # a file cut short, or from classes that have changed
             return _unusable(path, exc)
 
@@ -185,15 +176,10 @@ class KeptRead:
         try:
             blob = pickle.dumps((self.read, list(self.texts.values())),
                                 protocol=pickle.HIGHEST_PROTOCOL)
-            signature = mac(blob)
-            if signature is None:
-                return  # no key of the user's to sign it with: nothing that runs code is kept
-            path.parent.mkdir(parents=True, exist_ok=True)
             # what the spec says, as the reader read it: before redaction, for its owner only
-            header = {"salt": salt, "rest": self.read.digests.rest, "mac": signature}
-            # written only when it changed: not read to compare
-            write_parts_atomic(path, [headed(READ_MAGIC, header), blob], mode=0o600)
-            _prune(path.parent)
+            if write_signed(path, READ_MAGIC, {"salt": salt, "rest": self.read.digests.rest},
+                            blob):
+                _prune(path.parent)
         except Exception as exc:  # a cache that cannot be written is no cache
             log.debug(f"the read of the spec is not kept at {path}: {exc}")
 
@@ -214,11 +200,6 @@ def _unusable(path: Path, why: object) -> KeptRead | None:
     """No kept read, logged: the file at ``path`` cannot serve one."""
     log.debug(f"the kept read {path} cannot be used ({why}); the spec is read in full")
     return None
-
-
-def _order(digests: SpecDigests) -> str:
-    """The digest of a document's path items, each by its own digest, in their order."""
-    return Digest(*digests.items.values()).hexdigest()
 
 
 def _not_held(one: Mapping[Any, Endpoint], other: Mapping[Any, Endpoint]) -> int:
@@ -337,7 +318,8 @@ class SpecLoad:
         digests = self.digests
         if digests is None or digests.rest != self.memo.rest:
             return frozenset()
-        return frozenset(p for p, d in digests.items.items() if d in self.memo.valid)
+        valid = set(self.memo.valid)
+        return frozenset(p for p, d in digests.items.items() if d in valid)
 
     def checked_before(self) -> bool:
         """Whether the last checks found no problem in this very document (its ``rest`` and
@@ -346,7 +328,7 @@ class SpecLoad:
         again."""
         digests = self.digests
         return (digests is not None and digests.rest == self.memo.rest
-                and bool(self.memo.valid) and _order(digests) == self.memo.order)
+                and bool(self.memo.valid) and tuple(digests.items.values()) == self.memo.valid)
 
     # -- what the next run may skip -------------------------------------------------------
 
@@ -359,9 +341,8 @@ class SpecLoad:
         clean = frozenset(self._key(old) for old, new in zip(
             _endpoints(read), _endpoints(redacted), strict=True) if new is old)
         parts = frozenset(_clean_parts(read, redacted))
-        valid = frozenset(digests.items.values()) if checks_found_nothing else frozenset()
-        updated = LoadMemo(self.memo.path, self.memo.salt, digests.rest, clean, parts, valid,
-                           _order(digests) if checks_found_nothing else "")
+        valid = tuple(digests.items.values()) if checks_found_nothing else ()
+        updated = LoadMemo(self.memo.path, self.memo.salt, digests.rest, clean, parts, valid)
         if updated != self.memo:
             updated.write()
 

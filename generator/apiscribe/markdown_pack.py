@@ -14,7 +14,7 @@ from types import CodeType
 
 from jinja2.bccache import Bucket, BytecodeCache
 
-from .cache_files import CAN_CHECK_OWNER, headed, header_of, mac, read_own_file, signed_body
+from .cache_files import headed, header_of, load_signed, write_signed
 from .diagnostics import ApiscribeError, Diagnostic
 from .digests import Digest, code_digest
 from .model import ApiModel
@@ -53,14 +53,11 @@ class CompiledTemplates(BytecodeCache):
         if self._codes is None:
             self._codes = {}
             try:
-                data = read_own_file(self.path)
-                header, start = header_of(data, CODE_MAGIC)
-                if isinstance(header, dict) and header.get("salt") == self.salt:
-                    codes = marshal.loads(signed_body(header, data, start))
+                body = load_signed(self.path, CODE_MAGIC, {"salt": self.salt})
+                if body is not None:
+                    codes = marshal.loads(body)
                     self._codes = {key: (kept[0], kept[1]) for key, kept in codes.items()
                                    if isinstance(kept[1], CodeType)}
-            except FileNotFoundError:
-                pass
             except Exception as exc:  # cut short, or not this layout: compiled again
                 log.debug(f"the compiled templates {self.path} cannot be read ({exc})")
         return self._codes
@@ -77,16 +74,10 @@ class CompiledTemplates(BytecodeCache):
 
     def save(self) -> None:
         """Write the templates compiled in this run, with those read, if any was compiled."""
-        if not self._changed or not CAN_CHECK_OWNER:
+        if not self._changed:
             return
-        code = marshal.dumps(self._kept())
-        signature = mac(code)
-        if signature is None:
-            return  # no key of the user's to sign it with: nothing that runs code is kept
-        try:
-            write_parts_atomic(self.path, [headed(CODE_MAGIC, {"salt": self.salt,
-                                                               "mac": signature}), code],
-                               mode=0o600)
+        try:  # none where there is no key of the user's to sign it with
+            write_signed(self.path, CODE_MAGIC, {"salt": self.salt}, marshal.dumps(self._kept()))
             self._changed = False
         except ApiscribeError as exc:
             log.info(f"the compiled templates are not kept: {exc.message}")

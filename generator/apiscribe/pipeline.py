@@ -332,10 +332,10 @@ def load(source: str, *, allow_remote_refs: bool = False, timeout: float = DEFAU
             texts = meanwhile(model, texts) or texts
         if memo is not None and model is not None:  # not waiting for the checks
             keep = memo.read_to_keep(loaded.spec.kept if loaded.spec is not None else None, texts)
-            if keep is not None and pending is None:
-                keep()
-            elif keep is not None and pending is not None:
+            if keep is not None and pending is not None:
                 pending.append(Beside(keep))
+            elif keep is not None:
+                keep()
         # a spec the reader could not keep (nested too deeply to read) has only its problems
         diagnostics = loaded.diagnostics if loaded.spec is None or (
             loaded.spec.document is None) else with_checks(loaded.diagnostics, checks.result())

@@ -130,17 +130,12 @@ def _holding(target: Path, data: bytes) -> Stamp | None:
         return None
 
 
-def _holds(target: Path, data: bytes) -> bool:
-    """Whether ``target`` is a regular file of exactly ``data`` (:func:`_holding`)."""
-    return _holding(target, data) is not None
-
-
 def write_file_atomic(target: Path, data: bytes, *, mode: int = 0o644) -> bool:
     """Write ``data`` to ``target`` atomically, with the permissions ``mode``; return False
     when the bytes were unchanged.
 
     A failure raises :class:`ApiscribeError` naming ``target``, which keeps its old bytes."""
-    if _holds(target, data):
+    if _holding(target, data) is not None:
         return False
     write_parts_atomic(target, [data], mode=mode)
     return True

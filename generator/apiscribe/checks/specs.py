@@ -174,7 +174,7 @@ def check_document(document: Any, file: str, lines: LineIndex, *, base_uri: str,
             document, version):
         smaller = None  # a verdict that another path item's edit can change: the whole, then
     if smaller is not None:
-        if _items_proven(smaller, file, lines, base_uri, allow_remote):
+        if _items_proven(smaller, version, file, lines, base_uri, allow_remote):
             return []
         found = _checked(smaller, file, lines, base_uri, allow_remote)
         if not found:
@@ -191,15 +191,14 @@ def _checked(document: Any, file: str, lines: LineIndex, base_uri: str, allow_re
     return sorted(set(found))
 
 
-def _items_proven(smaller: dict[str, Any], file: str, lines: LineIndex, base_uri: str,
-                  allow_remote: bool) -> bool:
+def _items_proven(smaller: dict[str, Any], version: str | None, file: str, lines: LineIndex,
+                  base_uri: str, allow_remote: bool) -> bool:
     """Whether the path items of ``smaller`` are proved valid, in a document whose everything
     else an earlier check found valid: the fast path's walk of those items alone, and the
     meta-schema on a document of only the members it requires beside them (the meta-schemas
     of 2.0, 3.0 and 3.1 check each member of a document, and each path item, on its own;
     ``tests/test_check_items.py`` holds the verdicts equal to the full check's); then their
     examples, which the example checks read from the operations alone."""
-    version = spec_version(smaller)
     if version not in ("2.0", "3.0", "3.1"):
         return False
     probe = {key: smaller[key] for key in ("swagger", "openapi", "info", *PATH_ITEM_MAPS)

@@ -384,18 +384,17 @@ class RenderMemo:
 
     def known(self, path: str, ep: Endpoint | None) -> str | None:
         """The stored text of the endpoint's page (or the schemas page), if any."""
-        key = self._keys[path] = self.key(path, ep)
-        text = self.store.get(key)
-        if text is not None:
-            self.reused += 1
-            self._found.add(path)
-        return text
+        return self._stored(path, self.key(path, ep))
 
     def known_page(self, path: str, page: SectionPage | HomePage) -> str | None:
         """The stored text of the page at ``path`` made from the context ``page`` (a section
         page or the home page: small contexts, each page a function of its context alone)."""
-        key = self._keys[path] = hashlib.sha256(f"{path}\n{page!r}".encode(
-            "utf-8", "surrogateescape")).hexdigest()
+        return self._stored(path, hashlib.sha256(f"{path}\n{page!r}".encode(
+            "utf-8", "surrogateescape")).hexdigest())
+
+    def _stored(self, path: str, key: str) -> str | None:
+        """The store's text under ``key``, for the page at ``path`` of the render under way."""
+        self._keys[path] = key
         text = self.store.get(key)
         if text is not None:
             self.reused += 1
@@ -403,7 +402,7 @@ class RenderMemo:
         return text
 
     def keep(self, pages: Mapping[str, str]) -> None:
-        """Store this render's endpoint pages; a dict store keeps only those."""
+        """Store this render's pages under their keys; a dict store keeps only those."""
         if self._own:
             self.store = {key: pages[path] for path, key in self._keys.items()}
             return
@@ -413,8 +412,8 @@ class RenderMemo:
 
 
 def render(model: ApiModel, memo: RenderMemo | None = None) -> dict[str, str]:
-    """The Markdown pages of ``model``: ``{relative path: text}``; with ``memo``, an endpoint
-    page it holds for the same inputs is not rendered again."""
+    """The Markdown pages of ``model``: ``{relative path: text}``; with ``memo``, a page it
+    holds for the same inputs is not rendered again."""
     known = None
     if memo is not None:
         memo.start(model)
