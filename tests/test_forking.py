@@ -3,10 +3,12 @@ caller where a fork is unsafe or fails."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -74,3 +76,74 @@ def test_diagnostics_survive_the_trip() -> None:
     with forking.beside(lambda: made) as call:
         back: list[Diagnostic] = call.result()
     assert back == made and back[0].format() == made[0].format()
+
+
+def _claim_from_back(claims: forking.Claims, number: int, found: Any) -> None:
+    while (index := claims.from_back(number)) is not None:
+        found.put(index)
+        time.sleep(0.0005)
+    found.put(None)
+
+
+def test_every_job_is_claimed_once() -> None:
+    context = multiprocessing.get_context("fork")
+    count = 400
+    claims = forking.Claims(count)
+    found = context.Queue()
+    workers = [context.Process(target=_claim_from_back, args=(claims, n, found))
+               for n in range(2)]
+    for process in workers:
+        process.start()
+    mine, theirs = [], {}
+    for index in range(count):
+        owner = claims.from_front(index)
+        if owner is None:
+            mine.append(index)
+            time.sleep(0.0005)
+        else:
+            theirs[index] = owner
+    taken: list[int] = []
+    ended = 0
+    while ended < len(workers):
+        item = found.get(timeout=60)
+        if item is None:
+            ended += 1
+        else:
+            taken.append(item)
+    for process in workers:
+        process.join(timeout=60)
+    # The caller's jobs are a run from the front, the forks' the rest; none twice.
+    assert mine == list(range(len(mine)))
+    assert sorted(taken) == sorted(theirs) == list(range(len(mine), count))
+    assert set(theirs.values()) <= {0, 1}
+
+
+def test_shared_jobs_give_what_a_plain_map_gives() -> None:
+    jobs = list(range(300))
+
+    def square_where(job: int) -> tuple[int, int]:
+        time.sleep(0.001)
+        return job * job, os.getpid()
+
+    forks = forking.why_not_fork() is None
+    done = forking.shared(jobs, square_where)
+    assert [value for value, _ in done] == [job * job for job in jobs]
+    where_done = [pid for _, pid in done]
+    # The caller did a run from the front, the fork the rest.
+    mine = where_done.count(os.getpid())
+    assert where_done[:mine] == [os.getpid()] * mine
+    assert (0 < mine < len(jobs)) == forks
+    assert forking.shared(jobs[:3], square_where, least=4) == [
+        (job * job, os.getpid()) for job in jobs[:3]]
+
+
+def test_jobs_a_dead_fork_took_are_done_in_the_caller() -> None:
+    caller = os.getpid()
+
+    def die_in_the_fork(job: int) -> int:
+        if os.getpid() != caller and job > 250:
+            os._exit(3)
+        time.sleep(0.001)
+        return -job
+
+    assert forking.shared(list(range(300)), die_in_the_fork) == [-job for job in range(300)]

@@ -11,6 +11,7 @@ import markdown as python_markdown
 import pytest
 from jinja2 import nodes
 
+from apiscribe import forking
 from apiscribe.formats.httptext import format_request, format_response, parse_exchange
 from apiscribe.model import (
     ApiModel,
@@ -21,6 +22,7 @@ from apiscribe.model import (
     HttpResponse,
     Section,
 )
+from apiscribe.pipeline import load
 from apiscribe.views import markdown
 from apiscribe.views.markdown import (
     TEMPLATES,
@@ -34,7 +36,7 @@ from apiscribe.views.markdown import (
     template_dir,
 )
 
-from .conftest import GoldenCompare
+from .conftest import CORPUS, GoldenCompare
 from .seed_model import param, seed_endpoint
 
 SITE_EXTENSIONS = [
@@ -408,3 +410,26 @@ def test_reference_api_pages_keep_no_storage_quirks() -> None:
     page = pages["releases/put-organization-release-details.md"]
     assert '"author_name": "Jane Bloggs",\n' in page
     assert "X-Frame-Options" not in page and "Content-Type: application/json" in page
+
+
+def test_pages_shared_with_a_fork_are_the_pages_rendered_alone(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Sentry's published description: 91 operations, more than a fork is started for.
+    model, _ = load(str(CORPUS / "openapi" / "sentry-2022-05-18-openapi-derefed.json"))
+    assert model is not None
+    alone = markdown.render(model)
+    shares: list[int] = []
+    share = forking.shared
+
+    def counted(jobs: list[object], *args: object, **kwargs: object) -> object:
+        shares.append(len(jobs))
+        return share(jobs, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(markdown, "shared", counted)
+    memo = markdown.RenderMemo()
+    assert markdown.render(model, memo, fork=True) == alone
+    assert shares == [len(model.endpoints) + 1] and shares[0] >= markdown.FORK_PAGES
+    # Rendered again from the memo, nothing is left to share.
+    assert markdown.render(model, memo, fork=True) == alone
+    assert shares[1] == 0

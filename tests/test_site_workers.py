@@ -8,6 +8,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import re
 import signal
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import pytest
 from mkdocs.structure.pages import Page
 
 from apiscribe.diagnostics import ApiscribeError
+from apiscribe.forking import Claims
 from apiscribe.model import ApiModel, Endpoint, Parameter, Section
 from apiscribe.model.types import schema_of
 from apiscribe.site import build_site, write_mkdocs_config
@@ -97,17 +99,44 @@ def debug_log(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
 
 
 def worker_messages(caplog: pytest.LogCaptureFixture) -> list[str]:
-    """What the plugin logged, but for the page cache's figures (see test_page_cache.py)."""
+    """What the plugin logged, but for the page cache's figures (see test_page_cache.py) and
+    the count of pages each worker rendered (:func:`rendered_by_workers`)."""
     return [
         r.getMessage() for r in caplog.records
         if r.name.startswith("mkdocs.plugins.apiscribe") and "page cache" not in r.getMessage()
+        and not RENDERED.fullmatch(r.getMessage())
     ]
+
+
+RENDERED = re.compile(r"apiscribe: a worker rendered (\d+) pages")
+
+
+def rendered_by_workers(caplog: pytest.LogCaptureFixture) -> list[int]:
+    """How many pages each worker rendered, as the plugin logged it."""
+    return [int(m[1]) for r in caplog.records if (m := RENDERED.fullmatch(r.getMessage()))]
+
+
+@pytest.fixture
+def workers_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build process starts on its pages once the workers have taken half of them from
+    the back. Which process renders a page is otherwise decided by who gets there first
+    (apiscribe.forking.Claims), and a test about a worker's page must know it is one."""
+    claim = Claims.from_front
+
+    def from_front(self: Claims, index: int) -> int | None:
+        count = len(self._owners)
+        deadline = time.monotonic() + 60
+        while self._ends[1] > count - count // 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return claim(self, index)
+
+    monkeypatch.setattr(Claims, "from_front", from_front)
 
 
 @pytest.mark.parametrize("batch", [site_workers.BATCH, 4])
 def test_workers_build_the_same_site(
     tmp_path: Path, debug_log: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,
-    batch: int
+    batch: int, workers_first: None
 ) -> None:
     # With 4 pages a message, every pipe carries many batches (the forks inherit the setting).
     monkeypatch.setattr(site_workers, "BATCH", batch)
@@ -119,9 +148,10 @@ def test_workers_build_the_same_site(
     debug_log.clear()
     build_site(project(tmp_path / "three", workers=3, pages=UNICODE_PAGE))
     assert worker_messages(debug_log) == [
-        "apiscribe: 2 worker(s) render 42 of 64 pages",
+        "apiscribe: 2 worker(s) share 64 pages with the build",
         "apiscribe: a worker builds the search index",
     ]
+    assert 32 <= sum(rendered_by_workers(debug_log)) <= 64
     assert same_tree(tmp_path / "one" / "site", tmp_path / "three" / "site")
     index = json.loads((tmp_path / "three/site/search/search_index.json").read_text("utf-8"))
     titles = {d["location"]: d["title"] for d in index["docs"]}
@@ -133,7 +163,7 @@ def test_workers_build_the_same_site(
 
 
 def test_workers_render_the_plugins_own_pages(
-    tmp_path: Path, debug_log: pytest.LogCaptureFixture
+    tmp_path: Path, debug_log: pytest.LogCaptureFixture, workers_first: None
 ) -> None:
     # JSON docs rendered by the plugin on each build (generated files, not docs_dir ones).
     endpoints = tuple(
@@ -162,13 +192,14 @@ def test_workers_render_the_plugins_own_pages(
         )
         build_site(config)
         sites.append(root / "site")
-    assert "apiscribe: 1 worker(s) render 31 of 62 pages" in worker_messages(debug_log)
+    assert "apiscribe: 1 worker(s) share 62 pages with the build" in worker_messages(debug_log)
+    assert 31 <= sum(rendered_by_workers(debug_log)) <= 62
     assert same_tree(*sites)
     assert "Item number 59." in (sites[1] / "items/get-item-59/index.html").read_text("utf-8")
 
 
 def test_a_workers_warning_fails_a_strict_build(
-    tmp_path: Path, debug_log: pytest.LogCaptureFixture
+    tmp_path: Path, debug_log: pytest.LogCaptureFixture, workers_first: None
 ) -> None:
     # The last page is a worker's; its broken link is reported by the build all the same.
     broken = {f"page-{PAGES - 1:02d}.md": "# Broken\n\nSee [nothing](nowhere.md).\n"}
@@ -176,9 +207,10 @@ def test_a_workers_warning_fails_a_strict_build(
     with pytest.raises(ApiscribeError) as caught:
         build_site(config)
     assert worker_messages(debug_log) == [
-        "apiscribe: 1 worker(s) render 31 of 63 pages",
+        "apiscribe: 1 worker(s) share 63 pages with the build",
         "apiscribe: a worker builds the search index",
     ]
+    assert 31 <= sum(rendered_by_workers(debug_log)) <= 63
     warning = "Doc file 'page-59.md' contains a link 'nowhere.md', but the target is not found"
     assert str(caught.value).count(warning) == 1
     assert caught.value.hint == "strict mode fails on any warning"
@@ -220,7 +252,7 @@ def test_a_search_index_the_worker_did_not_send_is_built_here(
 
 
 def test_other_plugins_see_the_whole_page_in_on_page_context(
-    tmp_path: Path, debug_log: pytest.LogCaptureFixture
+    tmp_path: Path, debug_log: pytest.LogCaptureFixture, workers_first: None
 ) -> None:
     # A hook that reads and changes pages in on_page_context: it sees the code blocks the
     # search index leaves out, its change stays, and the index is built in the build process.
@@ -240,7 +272,7 @@ def test_other_plugins_see_the_whole_page_in_on_page_context(
             handle.write(f"hooks:\n  - {hook}\n")
         build_site(config)
         sites.append(tmp_path / str(workers) / "site")
-    assert worker_messages(debug_log)[-1] == "apiscribe: 1 worker(s) render 31 of 63 pages"
+    assert worker_messages(debug_log)[-1] == "apiscribe: 1 worker(s) share 63 pages with the build"
     assert same_tree(*sites)
     assert "<p>Banner</p>" in (sites[1] / "page-59" / "index.html").read_text("utf-8")
 
@@ -351,3 +383,23 @@ def test_page_state_leaves_no_utf8_copy_in_the_pages_text(tmp_path: Path) -> Non
                  loaded)
     state.put_in_place(other)
     assert (other.markdown, other.content, other.title) == (text, text, "Caf\u00e9")
+
+
+def test_a_slow_worker_leaves_more_pages_to_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, debug_log: pytest.LogCaptureFixture
+) -> None:
+    # Pages are shared as the build goes, not split in even runs up front: a worker that
+    # renders slowly takes fewer pages, and the site is the same.
+    build_site(project(tmp_path / "one", workers=1))
+    build_process, render = os.getpid(), Page.render
+
+    def slow_render(self: Page, *args: Any, **kwargs: Any) -> None:
+        if os.getpid() != build_process:
+            time.sleep(0.2)
+        render(self, *args, **kwargs)
+
+    monkeypatch.setattr(Page, "render", slow_render)  # the fork inherits it
+    build_site(project(tmp_path / "two", workers=2))
+    (rendered,) = rendered_by_workers(debug_log)
+    assert 0 <= rendered < 62 // 4
+    assert same_tree(tmp_path / "one" / "site", tmp_path / "two" / "site")

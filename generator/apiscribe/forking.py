@@ -7,6 +7,9 @@ result, sent through a pipe. Where a fork is not safe (:func:`why_not_fork`: a p
 without a safe ``fork``, or other threads running, whose locks a fork would copy held), or
 when the child fails in any way, the function runs in the caller instead, so the result,
 or the exception, is always the one a plain call gives.
+
+Where the work is a list of like jobs (pages to render), :class:`Claims` shares it between
+the caller and its forks as they go (:func:`shared`, and the site's page workers).
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ import os
 import pickle
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, ParamSpec, TypeVar
 
 T = TypeVar("T")
+J = TypeVar("J")
 P = ParamSpec("P")
 
 
@@ -95,6 +99,40 @@ class Beside(Generic[T]):
             self._pid = 0
 
 
+class Claims:
+    """Who does each of a list of jobs, decided as they go, in memory the forks share.
+
+    The caller claims the job it has reached (:meth:`from_front`, in order); fork number
+    ``n`` claims the last job nobody has (:meth:`from_back`). So the caller and its forks
+    meet wherever their speeds take them, and none waits on a share fixed up front. One lock
+    makes each claim whole, so every job is claimed once. Made before the forks start."""
+
+    def __init__(self, count: int) -> None:
+        context = multiprocessing.get_context("fork")
+        self._lock = context.Lock()
+        self._ends = context.RawArray("i", [0, count])  # next from the front; last from the back
+        self._owners = context.RawArray("b", count)  # a fork's number + 1; 0: the caller's
+
+    def from_front(self, index: int) -> int | None:
+        """Job ``index`` for the caller (``None``), or the number of the fork that took it."""
+        with self._lock:
+            if index < self._ends[1]:
+                self._ends[0] = index + 1
+                return None
+        return int(self._owners[index]) - 1
+
+    def from_back(self, fork: int) -> int | None:
+        """The index of the job fork number ``fork`` is to do next (``None``: every job is
+        taken)."""
+        with self._lock:
+            front, back = self._ends
+            if back - 1 < front:
+                return None
+            self._ends[1] = back - 1
+            self._owners[back - 1] = fork + 1
+            return int(back) - 1
+
+
 @contextlib.contextmanager
 def beside(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Iterator[Beside[T]]:
     """``function(*args, **kwargs)`` started in a fork, for ``.result()`` inside the block; a
@@ -119,3 +157,28 @@ def waited() -> Iterator[list[Beside[Any]]]:
         raise
     for call in calls:
         call.result()
+
+
+def shared(jobs: Sequence[J], do: Callable[[J], T], *, least: int = 2) -> list[T]:
+    """``[do(job) for job in jobs]``, with the jobs shared between the caller, from the front,
+    and a fork, from the back, until the two meet (:class:`Claims`). A job the fork did not
+    give back is done here. In the caller alone where a fork is unsafe, or for fewer than
+    ``least`` jobs."""
+    if len(jobs) < least or why_not_fork() is not None:
+        return [do(job) for job in jobs]
+    claims = Claims(len(jobs))
+
+    def from_back() -> dict[int, T]:
+        done = {}
+        while (index := claims.from_back(0)) is not None:
+            done[index] = do(jobs[index])
+        return done
+
+    done: dict[int, T] = {}
+    with beside(from_back) as fork:
+        for index, job in enumerate(jobs):
+            if claims.from_front(index) is not None:
+                break  # the fork's from here on
+            done[index] = do(job)
+        done.update(fork.result())
+    return [done[index] if index in done else do(job) for index, job in enumerate(jobs)]

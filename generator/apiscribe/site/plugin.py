@@ -211,10 +211,10 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         if self.config.openapi_json:  # made in a fork meanwhile, where one is safe
             with beside(machine_files.openapi_json, model,
                         self._openapi if serving else None) as openapi:
-                self.pages = markdown.render(model, memo)
+                self.pages = markdown.render(model, memo, fork=True)
                 self.machine[machine_files.OPENAPI_JSON] = openapi.result()
         else:
-            self.pages = markdown.render(model, memo)
+            self.pages = markdown.render(model, memo, fork=True)
         self._markdown, self._texts = store.kept, memo.texts if serving else {}
         if memo.reused:
             log.debug(f"the Markdown of {memo.reused} pages is the last build's")

@@ -3,11 +3,17 @@
 MkDocs converts every page's Markdown in one process, one page after another; on a large API
 reference that is a third of the build. The ``apiscribe`` plugin starts workers once the
 navigation is known (``on_nav``): each worker is a fork of the build, so it has the same
-configuration, files and extensions, and renders a contiguous run of the pages exactly as
-MkDocs would (``Page.read_source`` and ``Page.render``), sending back what rendering sets on a
-page. Meanwhile MkDocs renders the first run itself; when it reaches a page a worker rendered,
-the plugin (``on_page_markdown``) has MkDocs' render of that page put the worker's HTML, table
-of contents, title and anchors in place instead (:func:`put_in_place`).
+configuration, files and extensions, and renders pages exactly as MkDocs would
+(``Page.read_source`` and ``Page.render``), sending back what rendering sets on a page.
+
+Which process renders a page is decided as the build goes (:class:`Claims`): MkDocs renders
+pages from the front, in its own order, while the workers take pages from the back, one at a
+time, until the two meet. So every process stays busy to the end, however the pages' sizes
+or the processes' speeds differ (an even split by page count left a worker idle for a
+third of the conversion on GitHub's description: BENCHMARKS.md, "Issue 13, an eleventh
+pass"). When MkDocs reaches a page a worker rendered, the plugin (``on_page_markdown``) has
+MkDocs' render of that page put the worker's HTML, table of contents, title and anchors in
+place instead (:func:`put_in_place`).
 
 Workers run only where that gives the same site: a build that MkDocs announces as one
 (``mkdocs build``, ``gh-deploy``, the first build of ``mkdocs serve --clean``; not ``serve``,
@@ -49,7 +55,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from ..forking import why_not_fork
+from ..forking import Claims, why_not_fork
 
 log = get_plugin_logger(__name__)
 
@@ -137,34 +143,38 @@ class _Recorder(logging.Handler):
 
 
 def _work(connection: Connection, inherited: Sequence[Connection], pages: Sequence[Page],
-          config: MkDocsConfig, files: Files, follow_up: FollowUp | None) -> None:
+          claims: Claims, number: int, config: MkDocsConfig, files: Files,
+          follow_up: FollowUp | None) -> None:
     """A worker: render ``pages`` in order and send the list of results, one per page; then
     run ``follow_up`` if there is one (see the module docstring).
 
-    The results are sent at the end, so that the worker never waits for the build process
-    to read from the pipe while it renders. The build's ends of the pipes, inherited by the
-    fork, are closed first: if the build dies, this worker's next read or write fails and it
-    ends.
+    The worker takes its pages from ``claims`` one at a time, as long as there are some the
+    build process has not reached. The results are sent at the end, so that the worker never
+    waits for the build process to read from the pipe while it renders. The build's ends of
+    the pipes, inherited by the fork, are closed first: if the build dies, this worker's
+    next read or write fails and it ends.
     """
     for end in inherited:
         end.close()
     try:
-        _render_and_follow(connection, pages, config, files, follow_up)
+        _render_and_follow(connection, pages, claims, number, config, files, follow_up)
     except (EOFError, OSError):  # the build is gone
         pass
     finally:
         connection.close()
 
 
-def _render_and_follow(connection: Connection, pages: Sequence[Page], config: MkDocsConfig,
-                       files: Files, follow_up: FollowUp | None) -> None:
+def _render_and_follow(connection: Connection, pages: Sequence[Page], claims: Claims,
+                       number: int, config: MkDocsConfig, files: Files,
+                       follow_up: FollowUp | None) -> None:
     recorder = _Recorder()
     for name in ("mkdocs", ""):  # records go back to the build, not to this process's output
         logger = logging.getLogger(name)
         logger.handlers = [recorder]
         logger.propagate = False
     results: list[Rendered] = []  # a page missing here is left to the build process
-    for page in pages:
+    while (index := claims.from_back(number)) is not None:
+        page = pages[index]
         recorder.records = []
         try:
             config._current_page = page
@@ -252,7 +262,9 @@ class PageWorkers:
     """The workers of one build, and the pages they render (see the module docstring)."""
 
     def __init__(self) -> None:
-        self._owner: dict[str, Connection] = {}
+        # src_uri -> index in the claims, for the pages the build has not reached yet
+        self._index: dict[str, int] = {}
+        self._claims: Claims | None = None
         self._received: set[Connection] = set()
         self._results: dict[str, Rendered] = {}
         self._processes: list[tuple[Connection, multiprocessing.process.BaseProcess]] = []
@@ -279,56 +291,64 @@ class PageWorkers:
 
     def start(self, config: MkDocsConfig, files: Files, workers: int,
               follow_up: FollowUp | None = None, skip: Collection[str] = ()) -> None:
-        """Fork ``workers`` processes, each with a contiguous run of the later pages (but
-        those of ``skip``); the first one keeps ``follow_up`` for later."""
+        """Fork ``workers`` processes to share the pages (but those of ``skip``) with the
+        build process; the first one keeps ``follow_up`` for later."""
         pages = [f.page for f in files.documentation_pages()
                  if f.page is not None and f.src_uri not in skip]
-        share = len(pages) // (workers + 1)
         context = multiprocessing.get_context("fork")
-        for index in range(workers):
-            first = len(pages) - (workers - index) * share
-            run = pages[first:first + share]
+        self._claims = Claims(len(pages))
+        self._index = {page.file.src_uri: index for index, page in enumerate(pages)}
+        for number in range(workers):
             here, there = context.Pipe()
-            job = follow_up if index == 0 else None
+            job = follow_up if number == 0 else None
             inherited = [end for end, _ in self._processes] + [here]
             process = context.Process(
-                target=_work, args=(there, inherited, run, config, files, job), daemon=True,
-                name=f"apiscribe-pages-{index + 1}",
+                target=_work, args=(there, inherited, pages, self._claims, number, config, files,
+                                    job),
+                daemon=True, name=f"apiscribe-pages-{number + 1}",
             )
             process.start()
             there.close()
             self._processes.append((here, process))
             if job is not None:
                 self._follower = here
-            for page in run:
-                self._owner[page.file.src_uri] = here
-        log.debug(f"{workers} worker(s) render {len(self._owner)} of "
-                  f"{len(pages)} pages")
+        log.debug(f"{workers} worker(s) share {len(pages)} pages with the build")
 
     def take(self, src_uri: str) -> Rendered | None:
         """What a worker rendered of the page (``None``: render it here): waits for the
         worker's results if need be, and replays its log records for the page."""
-        connection = self._owner.pop(src_uri, None)
-        if connection is None:
+        index = self._index.pop(src_uri, None)
+        if index is None or self._claims is None:
             return None
-        if connection not in self._received:
-            self._received.add(connection)
-            results: list[Rendered] = []
-            with contextlib.suppress(EOFError, OSError):  # a dead worker's pages fall back
-                results.extend(receive_batches(connection))
-            self._results.update((result.src_uri, result) for result in results)
-            if connection is self._follower:  # the pages the follow-up job has already
-                self._follower_pages = {result.src_uri for result in results}
+        worker = self._claims.from_front(index)
+        if worker is None:
+            return None
+        self._receive(self._processes[worker][0])
         result = self._results.pop(src_uri, None)
         if result is not None:
             result.replay()
         return result
 
+    def _receive(self, connection: Connection) -> None:
+        """A worker's results, once: they come when it finds no page left to take."""
+        if connection in self._received:
+            return
+        self._received.add(connection)
+        results: list[Rendered] = []
+        with contextlib.suppress(EOFError, OSError):  # a dead worker's pages fall back
+            results.extend(receive_batches(connection))
+        self._results.update((result.src_uri, result) for result in results)
+        if connection is self._follower:  # the pages the follow-up job has already
+            self._follower_pages = {result.src_uri for result in results}
+        log.debug(f"a worker rendered {len(results)} pages")
+
     def follow_up(self, pages: Sequence[Page]) -> bool:
         """Start the follow-up job over ``pages`` (all of them, rendered, in build order);
         False when there is no worker to run it."""
+        if self._follower is not None:  # a worker that found no page to take sends nothing
+            self._receive(self._follower)
         connection, self._follower = self._follower, None
-        if connection is None or connection not in self._received:
+        if connection is None:
             return False
         states = (PageState.of(page) for page in pages
                   if page.file.src_uri not in self._follower_pages)
@@ -357,7 +377,7 @@ class PageWorkers:
             with contextlib.suppress(OSError, ValueError):
                 self._follower.send(None)  # no follow-up after all
         for connection, process in self._processes:
-            process.join(timeout=0 if self._owner or self._following else 5)
+            process.join(timeout=0 if self._index or self._following else 5)
             if process.is_alive():
                 process.kill()
                 process.join()
@@ -366,5 +386,6 @@ class PageWorkers:
         self._follower, self._following = None, False
         self._follower_pages.clear()
         self._received.clear()
-        self._owner.clear()
+        self._index.clear()
+        self._claims = None
         self._results.clear()

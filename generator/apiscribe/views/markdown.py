@@ -29,6 +29,7 @@ from urllib.parse import quote
 
 import jinja2
 
+from ..forking import shared
 from ..formats.httptext import format_response
 from ..model import ApiModel, Endpoint, Section
 from ..names import file_name, unique
@@ -69,6 +70,10 @@ __all__ = [
 ]
 
 Page = HomePage | SectionPage | EndpointPage | SchemasPage
+#: The call that makes a page's context, where the rendering is shared (:func:`render`).
+Deferred = functools.partial[EndpointPage] | functools.partial[SchemasPage]
+#: Below this many pages to render, sharing them with a fork costs more than it saves.
+FORK_PAGES = 64
 
 TEMPLATES: dict[type[Page], str] = {
     HomePage: "index.md.j2",
@@ -232,11 +237,12 @@ def schemas_page(model: ApiModel) -> SchemasPage:
 
 
 def _contexts(model: ApiModel,
-              known: Callable[[str, Endpoint | None], str | None] | None = None
-              ) -> Iterator[tuple[str, Endpoint | None, Page | str]]:
+              known: Callable[[str, Endpoint | None], str | None] | None = None, *,
+              defer: bool = False) -> Iterator[tuple[str, Endpoint | None, Page | str | Deferred]]:
     """Each page's path, endpoint (``None`` for the other pages) and context, one at a time
     (the home page last); an endpoint page or schemas page ``known`` has the text of comes as
-    that text instead of a context."""
+    that text instead of a context, and with ``defer`` the others as the call that makes
+    their context."""
     layout = page_paths(model)
     tables = _tables(model, 1)
     links = []
@@ -247,11 +253,14 @@ def _contexts(model: ApiModel,
         for stem, ep in entries:
             path = f"{slug}/{stem}.md"
             text = known(path, ep) if known is not None else None
-            yield path, ep, text if text is not None else endpoint_page(model, ep, tables=tables)
+            make = functools.partial(endpoint_page, model, ep, tables=tables)
+            yield path, ep, text if text is not None else make if defer else make()
     schemas_href = ""
     if has_schemas_page(model):
         text = known(SCHEMAS_PAGE, None) if known is not None else None
-        yield SCHEMAS_PAGE, None, text if text is not None else schemas_page(model)
+        make_schemas = functools.partial(schemas_page, model)
+        yield SCHEMAS_PAGE, None, (text if text is not None
+                                   else make_schemas if defer else make_schemas())
         schemas_href = quote(SCHEMAS_PAGE)
     yield "index.md", None, HomePage(
         model.title or "API Reference", model.description, tuple(links), schemas_href,
@@ -262,7 +271,7 @@ def _contexts(model: ApiModel,
 def build_pages(model: ApiModel) -> dict[str, Page]:
     """Every page's context, keyed by its path: the mapping :func:`render` renders."""
     return {path: page for path, _, page in sorted(_contexts(model), key=lambda c: c[0])
-            if not isinstance(page, str)}
+            if not isinstance(page, str | functools.partial)}
 
 
 #: How many of a section's endpoints the home page lists where the section has no description
@@ -411,21 +420,30 @@ class RenderMemo:
                 self.store[key] = pages[path]
 
 
-def render(model: ApiModel, memo: RenderMemo | None = None) -> dict[str, str]:
+def render(model: ApiModel, memo: RenderMemo | None = None, *,
+           fork: bool = False) -> dict[str, str]:
     """The Markdown pages of ``model``: ``{relative path: text}``; with ``memo``, a page it
-    holds for the same inputs is not rendered again."""
+    holds for the same inputs is not rendered again; with ``fork``, the endpoint pages and
+    the schemas page to render are shared with a fork of the process where that is safe and
+    worth it (:func:`~apiscribe.forking.shared`)."""
     known = None
     if memo is not None:
         memo.start(model)
         known = memo.known
     pages: dict[str, str] = {}
-    for path, _, page in _contexts(model, known):  # one at a time: no context is kept
+    later: list[tuple[str, Deferred]] = []
+    for path, _, page in _contexts(model, known, defer=fork):  # one at a time: none is kept
         if isinstance(page, str):
             pages[path] = page
-            continue
-        text = memo.known_page(path, page) if memo is not None and isinstance(
-            page, SectionPage | HomePage) else None
-        pages[path] = text if text is not None else render_page(page)
+        elif isinstance(page, functools.partial):
+            later.append((path, page))
+        else:
+            text = memo.known_page(path, page) if memo is not None and isinstance(
+                page, SectionPage | HomePage) else None
+            pages[path] = text if text is not None else render_page(page)
+    pages.update(zip((path for path, _ in later),
+                     shared(later, lambda job: render_page(job[1]()), least=FORK_PAGES),
+                     strict=True))
     if memo is not None:
         memo.keep(pages)
     return dict(sorted(pages.items()))
