@@ -147,3 +147,12 @@ def test_jobs_a_dead_fork_took_are_done_in_the_caller() -> None:
         return -job
 
     assert forking.shared(list(range(300)), die_in_the_fork) == [-job for job in range(300)]
+
+
+def test_a_job_the_caller_reaches_late_does_not_reopen_its_front() -> None:
+    claims = forking.Claims(10)
+    assert claims.from_front(5) is None
+    assert [claims.from_back(0) for _ in range(5)] == [9, 8, 7, 6, None]
+    assert claims.from_front(2) is None  # behind its front: still the caller's
+    assert claims.from_back(0) is None  # and no fork takes what lies before job 5
+    assert [claims.from_front(index) for index in (6, 9)] == [0, 0]

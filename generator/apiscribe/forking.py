@@ -117,7 +117,7 @@ class Claims:
         """Job ``index`` for the caller (``None``), or the number of the fork that took it."""
         with self._lock:
             if index < self._ends[1]:
-                self._ends[0] = index + 1
+                self._ends[0] = max(self._ends[0], index + 1)
                 return None
         return int(self._owners[index]) - 1
 
