@@ -118,35 +118,71 @@ def test_every_job_is_claimed_once() -> None:
     assert set(theirs.values()) <= {0, 1}
 
 
+def _fork_first(do: Callable[[int], Any]) -> tuple[Callable[[int], Any], Any]:
+    """``do``, made to wait in the caller until the fork has done a job, so that the fork takes
+    part however busy the machine is; and the event it waits for."""
+    caller, started = os.getpid(), multiprocessing.get_context("fork").Event()
+
+    def waiting(job: int) -> Any:
+        if os.getpid() == caller:
+            started.wait(timeout=60)
+        else:
+            started.set()
+        return do(job)
+
+    return waiting, started
+
+
 def test_shared_jobs_give_what_a_plain_map_gives() -> None:
+    if forking.why_not_fork() is not None:
+        pytest.skip(f"no fork here: {forking.why_not_fork()}")
     jobs = list(range(300))
-
-    def square_where(job: int) -> tuple[int, int]:
-        time.sleep(0.001)
-        return job * job, os.getpid()
-
-    forks = forking.why_not_fork() is None
+    square_where, started = _fork_first(lambda job: (job * job, os.getpid()))
     done = forking.shared(jobs, square_where)
+    assert started.is_set()
     assert [value for value, _ in done] == [job * job for job in jobs]
     where_done = [pid for _, pid in done]
     # The caller did a run from the front, the fork the rest.
     mine = where_done.count(os.getpid())
     assert where_done[:mine] == [os.getpid()] * mine
-    assert (0 < mine < len(jobs)) == forks
-    assert forking.shared(jobs[:3], square_where, least=4) == [
-        (job * job, os.getpid()) for job in jobs[:3]]
+    assert mine < len(jobs)  # the fork did some
+    assert forking.shared(jobs[:3], lambda job: (job, os.getpid()), least=4) == [
+        (job, os.getpid()) for job in jobs[:3]]
 
 
 def test_jobs_a_dead_fork_took_are_done_in_the_caller() -> None:
     caller = os.getpid()
 
     def die_in_the_fork(job: int) -> int:
-        if os.getpid() != caller and job > 250:
+        if os.getpid() != caller and job < 290:  # after ten jobs of its own
             os._exit(3)
-        time.sleep(0.001)
         return -job
 
-    assert forking.shared(list(range(300)), die_in_the_fork) == [-job for job in range(300)]
+    negate, _ = _fork_first(die_in_the_fork)
+    assert forking.shared(list(range(300)), negate) == [-job for job in range(300)]
+
+
+def test_a_job_that_fails_raises_as_in_a_plain_map() -> None:
+    def fails(job: int) -> int:
+        if job in (3, 280):
+            raise ValueError(f"job {job}")
+        return job
+
+    with pytest.raises(ValueError, match="job 3"):
+        forking.shared(list(range(300)), fails)
+
+
+def test_a_fork_that_cannot_start_leaves_the_jobs_to_the_caller(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    descriptors = len(os.listdir("/proc/self/fd"))
+    assert forking.shared(list(range(100)), lambda job: (job, os.getpid())) == [
+        (job, os.getpid()) for job in range(100)]
+    assert len(os.listdir("/proc/self/fd")) == descriptors  # the pipe closed
 
 
 def test_a_job_the_caller_reaches_late_does_not_reopen_its_front() -> None:

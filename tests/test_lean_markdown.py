@@ -194,3 +194,19 @@ def test_the_parsed_page_goes_when_the_conversion_ends() -> None:
     finally:
         if collecting:
             gc.enable()
+
+
+def test_it_steps_aside_when_the_inline_step_is_not_python_markdowns(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class OtherInline(python_markdown.treeprocessors.InlineProcessor):
+        pass
+
+    class Replacing(python_markdown.extensions.Extension):
+        def extendMarkdown(self, md: python_markdown.Markdown) -> None:
+            md.treeprocessors.register(OtherInline(md), "inline", 20)
+
+    counting = Counting(monkeypatch)
+    text = "| Name | Type |\n| --- | --- |\n| `id` | plain text |\n"
+    assert same_both_ways(text, [*EXTENSIONS, Replacing()])
+    assert counting.marked == 0

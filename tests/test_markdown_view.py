@@ -427,9 +427,19 @@ def test_pages_shared_with_a_fork_are_the_pages_rendered_alone(
         return share(jobs, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(markdown, "shared", counted)
+    forks: list[int] = []
+    start = forking.Beside._start
+
+    def started(self: forking.Beside[object]) -> None:
+        forks.append(1)
+        start(self)
+
+    monkeypatch.setattr(forking.Beside, "_start", started)
     memo = markdown.RenderMemo()
+    can_fork = forking.why_not_fork() is None
     assert markdown.render(model, memo, fork=True) == alone
     assert shares == [len(model.endpoints) + 1] and shares[0] >= markdown.FORK_PAGES
+    assert forks == ([1] if can_fork else [])
     # Rendered again from the memo, nothing is left to share.
     assert markdown.render(model, memo, fork=True) == alone
     assert shares[1] == 0

@@ -25,6 +25,8 @@ from typing import Any, Generic, ParamSpec, TypeVar
 
 T = TypeVar("T")
 J = TypeVar("J")
+#: Seconds a claim waits for the lock; only a fork killed while holding it makes one wait.
+LOCK_WAIT = 10.0
 P = ParamSpec("P")
 
 
@@ -48,10 +50,18 @@ class Beside(Generic[T]):
             self._start()
 
     def _start(self) -> None:
-        read, write = os.pipe()
+        try:
+            read, write = os.pipe()
+        except OSError:  # no descriptors left: the call is made here
+            return
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process or memory for one: the call is made here
+            os.close(read)
+            os.close(write)
+            return
         if pid == 0:  # the child: answer, then leave without running the parent's exit code
             status = 0
             try:
@@ -105,7 +115,11 @@ class Claims:
     The caller claims the job it has reached (:meth:`from_front`, in order); fork number
     ``n`` claims the last job nobody has (:meth:`from_back`). So the caller and its forks
     meet wherever their speeds take them, and none waits on a share fixed up front. One lock
-    makes each claim whole, so every job is claimed once. Made before the forks start."""
+    makes each claim whole, so every job is claimed once. Made before the forks start.
+
+    A fork killed while it holds the lock never gives it back: after :data:`LOCK_WAIT`
+    seconds the caller takes the job itself (one done twice at worst) and forks take no
+    more."""
 
     def __init__(self, count: int) -> None:
         context = multiprocessing.get_context("fork")
@@ -115,22 +129,30 @@ class Claims:
 
     def from_front(self, index: int) -> int | None:
         """Job ``index`` for the caller (``None``), or the number of the fork that took it."""
-        with self._lock:
+        if not self._lock.acquire(timeout=LOCK_WAIT):
+            return None
+        try:
             if index < self._ends[1]:
                 self._ends[0] = max(self._ends[0], index + 1)
                 return None
+        finally:
+            self._lock.release()
         return int(self._owners[index]) - 1
 
     def from_back(self, fork: int) -> int | None:
         """The index of the job fork number ``fork`` is to do next (``None``: every job is
         taken)."""
-        with self._lock:
+        if not self._lock.acquire(timeout=LOCK_WAIT):
+            return None
+        try:
             front, back = self._ends
             if back - 1 < front:
                 return None
             self._ends[1] = back - 1
             self._owners[back - 1] = fork + 1
             return int(back) - 1
+        finally:
+            self._lock.release()
 
 
 @contextlib.contextmanager

@@ -37,7 +37,7 @@ import xml.etree.ElementTree as etree
 from markdown import Markdown, inlinepatterns
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import STX, AtomicString
 
 #: Python-Markdown's default inline patterns (its release 3.11), by name, class and regular
@@ -105,7 +105,7 @@ class _Shield(Treeprocessor):
         ):
             return False
         order = self.md.treeprocessors
-        if "inline" not in order:
+        if "inline" not in order or type(order["inline"]) is not InlineProcessor:
             return False
         here = order.get_index_for_name(SHIELD)
         return (order.get_index_for_name("inline"), order.get_index_for_name(UNSHIELD)) == (
@@ -139,6 +139,9 @@ class _Release(Postprocessor):
 
 
 class LeanMarkdownExtension(Extension):
+    """Inert text passed by the inline step, and the parsed page let go (the module's
+    docstring)."""
+
     def extendMarkdown(self, md: Markdown) -> None:
         shield = _Shield(md)
         # Python-Markdown's inline step has priority 20; nothing else sits this close to it.

@@ -145,8 +145,8 @@ class _Recorder(logging.Handler):
 def _work(connection: Connection, inherited: Sequence[Connection], pages: Sequence[Page],
           claims: Claims, number: int, config: MkDocsConfig, files: Files,
           follow_up: FollowUp | None) -> None:
-    """A worker: render ``pages`` in order and send the list of results, one per page; then
-    run ``follow_up`` if there is one (see the module docstring).
+    """A worker: render the pages of ``pages`` it claims, from the back, and send the list of
+    results, one per page; then run ``follow_up`` if there is one (see the module docstring).
 
     The worker takes its pages from ``claims`` one at a time, as long as there are some the
     build process has not reached. The results are sent at the end, so that the worker never
@@ -345,7 +345,7 @@ class PageWorkers:
     def follow_up(self, pages: Sequence[Page]) -> bool:
         """Start the follow-up job over ``pages`` (all of them, rendered, in build order);
         False when there is no worker to run it."""
-        if self._follower is not None:  # a worker that found no page to take sends nothing
+        if self._follower is not None:  # unread if the build took none of its pages
             self._receive(self._follower)
         connection, self._follower = self._follower, None
         if connection is None:

@@ -271,7 +271,7 @@ def _contexts(model: ApiModel,
 def build_pages(model: ApiModel) -> dict[str, Page]:
     """Every page's context, keyed by its path: the mapping :func:`render` renders."""
     return {path: page for path, _, page in sorted(_contexts(model), key=lambda c: c[0])
-            if not isinstance(page, str | functools.partial)}
+            if not isinstance(page, str | functools.partial)}  # (no call comes without defer)
 
 
 #: How many of a section's endpoints the home page lists where the section has no description
@@ -432,7 +432,8 @@ def render(model: ApiModel, memo: RenderMemo | None = None, *,
         known = memo.known
     pages: dict[str, str] = {}
     later: list[tuple[str, Deferred]] = []
-    for path, _, page in _contexts(model, known, defer=fork):  # one at a time: none is kept
+    # one context at a time: none is kept (where the pages are shared, the calls that make them)
+    for path, _, page in _contexts(model, known, defer=fork):
         if isinstance(page, str):
             pages[path] = page
         elif isinstance(page, functools.partial):
