@@ -21,6 +21,7 @@ from apiscribe.site.plugin import LEAN_MARKDOWN
 from apiscribe.views import markdown
 
 from .conftest import CORPUS
+from .test_convert_specs import needs_corpus
 from .test_large_spec import GITHUB
 from .test_site_workers import project, same_tree
 
@@ -75,6 +76,7 @@ def pages_of(spec: Path) -> dict[str, str]:
     return markdown.render(model)
 
 
+@needs_corpus
 @pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.name)
 def test_every_corpus_page_converts_the_same(
     spec: Path, monkeypatch: pytest.MonkeyPatch
