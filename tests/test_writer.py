@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from apiscribe.diagnostics import ApiscribeError
-from apiscribe.writer import write_tree
+from apiscribe.writer import prepare_tree, write_tree
 
 
 def test_writes_new_files_and_skips_unchanged_ones(tmp_path: Path) -> None:
@@ -62,8 +62,6 @@ def test_a_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.M
 def test_a_prepared_tree_compares_again_a_file_changed_since(tmp_path: Path) -> None:
     # A run prepares its output while its checks run; a file that was the same then but has
     # been changed since (another run, an editor) is written again, not reported unchanged.
-    from apiscribe.writer import prepare_tree
-
     out = tmp_path / "out"
     write_tree(out, {"a.md": "A\n", "b.md": "B\n", "c.md": "C\n"})
     prepared = prepare_tree(out, {"a.md": "A\n", "b.md": "B2\n", "c.md": "C\n"})

@@ -25,9 +25,10 @@ from typing import Any, Generic, ParamSpec, TypeVar
 
 T = TypeVar("T")
 J = TypeVar("J")
+P = ParamSpec("P")
+
 #: Seconds a claim waits for the lock; only a fork killed while holding it makes one wait.
 LOCK_WAIT = 10.0
-P = ParamSpec("P")
 
 
 def why_not_fork() -> str | None:

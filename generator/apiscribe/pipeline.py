@@ -332,7 +332,7 @@ def load(source: str, *, allow_remote_refs: bool = False, timeout: float = DEFAU
             texts = meanwhile(model, texts) or texts
         if memo is not None and model is not None:  # not waiting for the checks
             keep = memo.read_to_keep(loaded.spec.kept if loaded.spec is not None else None, texts)
-            if keep is not None and pending is not None:
+            if keep is not None and pending is not None:  # None: the file holds it, or nearly
                 pending.append(Beside(keep))
             elif keep is not None:
                 keep()

@@ -35,7 +35,7 @@ from ..documents.specs import (
 )
 from ..model.routes import METHODS
 from . import cache
-from .fast.fastpath import meta_schema_accepts, order_dependent, prove_valid
+from .fast.fastpath import FAST_VERSIONS, meta_schema_accepts, order_dependent, prove_valid
 from .fast.validator import KIND, PLACE, REF, REFUSED, default_checker, spec_errors
 from .spec_examples import check_openapi_examples
 
@@ -129,7 +129,7 @@ def validate_document(
     base_uri = base_uri or path.resolve().as_uri()
     meta_ok: bool | None = None
     try:
-        if version in ("2.0", "3.0", "3.1"):  # compiled: cheap to answer before anything
+        if version in FAST_VERSIONS:  # compiled: cheap to answer before anything
             meta_ok = meta_schema_accepts(document, version)
         if version != "3.2":
             proven, _ = prove_valid(
@@ -170,7 +170,7 @@ def check_document(document: Any, file: str, lines: LineIndex, *, base_uri: str,
     an edit of one path item can change what it finds elsewhere."""
     smaller = _without(document, known_valid) if known_valid else None
     version = spec_version(document)
-    if smaller is not None and version in ("2.0", "3.0", "3.1") and order_dependent(
+    if smaller is not None and version in FAST_VERSIONS and order_dependent(
             document, version):
         smaller = None  # a verdict that another path item's edit can change: the whole, then
     if smaller is not None:
@@ -199,7 +199,7 @@ def _items_proven(smaller: dict[str, Any], version: str | None, file: str, lines
     of 2.0, 3.0 and 3.1 check each member of a document, and each path item, on its own;
     ``tests/test_check_items.py`` holds the verdicts equal to the full check's); then their
     examples, which the example checks read from the operations alone."""
-    if version not in ("2.0", "3.0", "3.1"):
+    if version not in FAST_VERSIONS:
         return False
     probe = {key: smaller[key] for key in ("swagger", "openapi", "info", *PATH_ITEM_MAPS)
              if key in smaller}

@@ -60,6 +60,10 @@ SCHEMA_VALIDATORS: dict[str, Any] = {
 }
 
 
+#: The versions the fast path decides (:func:`prove_valid`); any other goes to the validator.
+FAST_VERSIONS = ("2.0", "3.0", "3.1")
+
+
 class _Unproven(Exception):
     """The walk met something it does not decide; the validator must."""
 
@@ -126,11 +130,6 @@ def _nodes(value: Any) -> Iterator[Any]:
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
-
-
-def _has_reference(value: Any) -> bool:
-    return any(isinstance(node, dict) and _REF_KEYWORDS.intersection(node)
-               for node in _nodes(value))
 
 
 class _Walk:
@@ -395,7 +394,8 @@ class _Walk:
         return True
 
     def default(self, parts: Parts, schema: Any, value: Any) -> None:
-        if _has_reference(schema):
+        if any(isinstance(node, dict) and _REF_KEYWORDS.intersection(node)
+               for node in _nodes(schema)):  # the schema holds references
             ok = self.default_with_refs(parts, value)
         elif self.version == "3.1":
             ok = OAS31Validator(schema, format_checker=oas31_format_checker).is_valid(value)
@@ -418,7 +418,7 @@ def prove_valid(
     ``paths_only`` walks the path items alone (the tags and the component schemas are known
     to be valid: :func:`apiscribe.checks.specs.check_document`).
     """
-    if version not in ("2.0", "3.0", "3.1"):
+    if version not in FAST_VERSIONS:
         return False, [f"no fast path for version {version}"]
     if meta_ok is None:
         meta_ok = isinstance(document, dict) and meta_schema_accepts(document, version)

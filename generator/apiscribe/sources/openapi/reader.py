@@ -113,10 +113,10 @@ class SpecReader(ContentReader):
                 self._registered = self.components.registered()
         tags = self._declared_tags()
         paths = self.data.get("paths")
-        webhooks = self.data.get("webhooks")
         for path, item in paths.items() if isinstance(paths, dict) else ():
             if not path.startswith("x-"):
                 self._path_item(path, item, f"/paths/{escape_token(path)}", webhook=False)
+        webhooks = self.data.get("webhooks")
         for name, item in webhooks.items() if isinstance(webhooks, dict) else ():
             self._path_item(name, item, f"/webhooks/{escape_token(name)}", webhook=True)
         self.resolver.endpoint = ""
