@@ -192,3 +192,14 @@ def test_a_job_the_caller_reaches_late_does_not_reopen_its_front() -> None:
     assert claims.from_front(2) is None  # behind its front: still the caller's
     assert claims.from_back(0) is None  # and no fork takes what lies before job 5
     assert [claims.from_front(index) for index in (6, 9)] == [0, 0]
+
+
+def test_claims_shortened_before_any_claim_hold_only_the_first_jobs() -> None:
+    # The follow-up job's pages are known after the forks start, and are no more than they.
+    claims = forking.Claims(10)
+    claims.shorten(4)
+    claims.shorten(6)  # never longer than it was
+    assert [claims.from_back(0) for _ in range(3)] == [3, 2, 1]
+    assert claims.from_front(0) is None
+    assert claims.from_back(0) is None
+    assert claims.from_front(1) == 0

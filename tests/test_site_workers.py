@@ -104,11 +104,19 @@ def worker_messages(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [
         r.getMessage() for r in caplog.records
         if r.name.startswith("mkdocs.plugins.apiscribe") and "page cache" not in r.getMessage()
-        and not RENDERED.fullmatch(r.getMessage())
+        and not RENDERED.fullmatch(r.getMessage()) and not FOLLOWED.fullmatch(r.getMessage())
     ]
 
 
 RENDERED = re.compile(r"apiscribe: a worker rendered (\d+) pages")
+FOLLOWED = re.compile(r"apiscribe: the follow-up job: (\d+) pages here, (\d+) in a worker")
+
+
+def followed_up(caplog: pytest.LogCaptureFixture) -> list[tuple[int, int]]:
+    """The pages of the follow-up job (the search index) done in the build process and in
+    the worker, for each build."""
+    return [(int(m[1]), int(m[2])) for r in caplog.records
+            if (m := FOLLOWED.fullmatch(r.getMessage()))]
 
 
 def rendered_by_workers(caplog: pytest.LogCaptureFixture) -> list[int]:
@@ -244,10 +252,33 @@ def test_a_search_index_the_worker_did_not_send_is_built_here(
 
     monkeypatch.setattr(SearchFilter, "entries", index_or_die)
     build_site(project(tmp_path / "two", workers=2))
-    assert worker_messages(debug_log)[-2:] == [
-        "apiscribe: a worker builds the search index",
-        "apiscribe: the worker did not build the search index; indexing here",
-    ]
+    assert worker_messages(debug_log)[-1] == "apiscribe: a worker builds the search index"
+    assert followed_up(debug_log) == [(63, 0)]
+    assert same_tree(tmp_path / "one" / "site", tmp_path / "two" / "site")
+
+
+def test_the_build_shares_the_search_index_with_a_slow_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, debug_log: pytest.LogCaptureFixture
+) -> None:
+    # Once MkDocs has written the pages, the build process indexes pages from the smallest
+    # up while the worker goes on from the largest down; each page is indexed once.
+    build_site(project(tmp_path / "one", workers=1))
+    build_process, index_pages = os.getpid(), SearchFilter.entries
+    indexed: list[tuple[int, str]] = []
+
+    def slow_index(self: SearchFilter, search: Any, pages: list[Page]) -> list[Any]:
+        if os.getpid() != build_process:
+            time.sleep(0.5)
+        else:
+            indexed.extend((len(page.content or ""), page.file.src_uri) for page in pages)
+        return index_pages(self, search, pages)
+
+    monkeypatch.setattr(SearchFilter, "entries", slow_index)
+    build_site(project(tmp_path / "two", workers=2))
+    ((here, there),) = followed_up(debug_log)
+    assert here + there == 63 and here > there
+    assert len(indexed) == len({uri for _, uri in indexed}) == here
+    assert [size for size, _ in indexed] == sorted(size for size, _ in indexed)
     assert same_tree(tmp_path / "one" / "site", tmp_path / "two" / "site")
 
 

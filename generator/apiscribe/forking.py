@@ -128,6 +128,11 @@ class Claims:
         self._ends = context.RawArray("i", [0, count])  # next from the front; last from the back
         self._owners = context.RawArray("b", count)  # a fork's number + 1; 0: the caller's
 
+    def shorten(self, count: int) -> None:
+        """Leave only the first ``count`` jobs to claim; called before any is claimed."""
+        with self._lock:
+            self._ends[1] = min(self._ends[1], count)
+
     def from_front(self, index: int) -> int | None:
         """Job ``index`` for the caller (``None``), or the number of the fork that took it."""
         if not self._lock.acquire(timeout=LOCK_WAIT):

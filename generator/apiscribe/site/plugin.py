@@ -58,6 +58,7 @@ from .api_docs import ApiDocs
 from .cache_store import Conversion, MarkdownStore, PageCache
 from .compact import compact_templates
 from .mkdocs_yml import DEFAULT_API_DOCS, site_nav
+from .nav_memo import NavMemo
 from .page_cache import CACHE_DIR, CachedBuild, Capture, Unstable, serve_stored_output
 from .page_cache import why_not as cache_off
 from .search import Entry, SearchFilter, material_search
@@ -284,7 +285,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
             # The index can be built elsewhere when nothing else reads pages before it.
             alone = search is not None and not other_handlers(config, "page_context",
                                                               {self, search})
-            job = functools.partial(self.search_filter.entries, search) if alone else None
+            job = functools.partial(self.search_filter.entries_of, search) if alone else None
             self._workers.start(config, files, workers, job, skip=hits)
         else:
             log.debug(f"every page is rendered in the build process: {reason}")
@@ -349,6 +350,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
     ) -> Environment | None:
         if self._cache is not None:  # the workers have forked: entries are written aside
             self._cache.write_behind()
+        NavMemo().install(env)  # first: it knows Material's templates by their own sources
         if self.config.compact_html:
             compact_templates(env)
         self._templates.install(env)
@@ -385,9 +387,9 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         search, self._search = self._search, None
         cached = self.cached
         if search is not None:
-            made = self._workers.answer()
-            if made is None:  # the worker failed: the build indexes the pages itself
-                log.debug("the worker did not build the search index; indexing here")
+            made = self._workers.answer(
+                self._indexing, functools.partial(self.search_filter.entries_of, search))
+            if made is None:
                 made = self.search_filter.entries(search, self._indexing)
             found = dict(zip((p.file.src_uri for p in self._indexing), made, strict=True))
             entries: list[Entry] = []

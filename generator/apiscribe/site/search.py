@@ -89,6 +89,11 @@ class SearchFilter:
         add_searchable_entry.apiscribe = True  # type: ignore[attr-defined]
         index.add_entry_from_context = add_searchable_entry
 
+    def entries_of(self, search: Any, page: Page) -> list[Entry]:
+        """The search entries of ``page`` (:meth:`entries`): the follow-up job the first
+        worker and the build process share."""
+        return self.entries(search, [page])[0]
+
     def entries(self, search: Any, pages: list[Page]) -> list[list[Entry]]:
         """The search entries of each of ``pages``, as Material's search plugin makes them one
         page at a time in ``on_page_context`` (the follow-up job of the first worker)."""

@@ -32,9 +32,11 @@ every page.
 The first worker can also take a follow-up job once every page is rendered (the plugin gives
 it the search index, when no plugin but Material's search reads pages in
 ``on_page_context``): the build process sends it the pages it does not have yet
-(:meth:`PageWorkers.follow_up`), the worker runs the job over all pages in build order while
-MkDocs writes the pages, and the build collects the answer at the end
-(:meth:`PageWorkers.answer`); ``None`` there means the build must do the job itself.
+(:meth:`PageWorkers.follow_up`), and the worker does the job for one page after another,
+from the back, while MkDocs writes the pages. Once MkDocs has written them, the build process
+does the job too, from the front, until the two meet (the same :class:`Claims`), and collects
+the worker's answers (:meth:`PageWorkers.answer`). A page the worker did not answer for is
+done in the build process.
 """
 
 from __future__ import annotations
@@ -124,8 +126,8 @@ def _text(data: bytes | None) -> str | None:
     return None if data is None else data.decode("utf-8", "surrogatepass")
 
 
-#: A follow-up job: all pages in build order -> a list of picklable answers.
-FollowUp = Callable[[list[Page]], Sequence[Any]]
+#: A follow-up job: one page -> a picklable answer.
+FollowUp = Callable[[Page], Any]
 
 
 class _Recorder(logging.Handler):
@@ -144,7 +146,7 @@ class _Recorder(logging.Handler):
 
 def _work(connection: Connection, inherited: Sequence[Connection], pages: Sequence[Page],
           claims: Claims, number: int, config: MkDocsConfig, files: Files,
-          follow_up: FollowUp | None) -> None:
+          follow_up: tuple[FollowUp, Claims] | None) -> None:
     """A worker: render the pages of ``pages`` it claims, from the back, and send the list of
     results, one per page; then run ``follow_up`` if there is one (see the module docstring).
 
@@ -166,7 +168,7 @@ def _work(connection: Connection, inherited: Sequence[Connection], pages: Sequen
 
 def _render_and_follow(connection: Connection, pages: Sequence[Page], claims: Claims,
                        number: int, config: MkDocsConfig, files: Files,
-                       follow_up: FollowUp | None) -> None:
+                       follow_up: tuple[FollowUp, Claims] | None) -> None:
     recorder = _Recorder()
     for name in ("mkdocs", ""):  # records go back to the build, not to this process's output
         logger = logging.getLogger(name)
@@ -197,10 +199,12 @@ def _render_and_follow(connection: Connection, pages: Sequence[Page], claims: Cl
             config._current_page = None
     send_batches(connection, results)
     if follow_up is not None:
-        _follow_up(connection, files, follow_up)
+        _follow_up(connection, files, *follow_up)
 
 
-def _follow_up(connection: Connection, files: Files, job: FollowUp) -> None:
+def _follow_up(connection: Connection, files: Files, job: FollowUp, claims: Claims) -> None:
+    """The follow-up job for the pages this worker claims from the back of ``order`` (the
+    build's order of the job); the answers go back as (position in order, answer) pairs."""
     order: list[str] | None = connection.recv()
     if order is None:
         return
@@ -208,7 +212,11 @@ def _follow_up(connection: Connection, files: Files, job: FollowUp) -> None:
     for state in receive_batches(connection):
         if (page := pages.get(state.src_uri)) is not None:
             state.put_in_place(page)
-    send_batches(connection, job([pages[uri] for uri in order if uri in pages]))
+    answers = []
+    while (index := claims.from_back(0)) is not None:
+        if (page := pages.get(order[index])) is not None:
+            answers.append((index, job(page)))
+    send_batches(connection, answers)
 
 
 def send_batches(connection: Connection, items: Iterable[Any]) -> None:
@@ -271,6 +279,8 @@ class PageWorkers:
         self._follower: Connection | None = None
         self._follower_pages: set[str] = set()
         self._following = False
+        self._follow_claims: Claims | None = None  # the follow-up job's, over its pages
+        self._follow_order: list[int] = []  # the job's pages, by index, in the claims' order
 
     def why_not(self, config: MkDocsConfig, files: Files, owner: object,
                 workers: int, skip: Collection[str] = ()) -> str | None:
@@ -298,9 +308,13 @@ class PageWorkers:
         context = multiprocessing.get_context("fork")
         self._claims = Claims(len(pages))
         self._index = {page.file.src_uri: index for index, page in enumerate(pages)}
+        if follow_up is not None:  # the job's pages are known later, and no more than these
+            self._follow_claims = Claims(sum(1 for _ in files.documentation_pages()))
         for number in range(workers):
             here, there = context.Pipe()
-            job = follow_up if number == 0 else None
+            job = None
+            if number == 0 and follow_up is not None and self._follow_claims is not None:
+                job = (follow_up, self._follow_claims)
             inherited = [end for end, _ in self._processes] + [here]
             process = context.Process(
                 target=_work, args=(there, inherited, pages, self._claims, number, config, files,
@@ -348,28 +362,48 @@ class PageWorkers:
         if self._follower is not None:  # unread if the build took none of its pages
             self._receive(self._follower)
         connection, self._follower = self._follower, None
-        if connection is None:
+        claims = self._follow_claims
+        if connection is None or claims is None:
             return False
+        claims.shorten(len(pages))
+        # The largest pages last, so that the worker does them first and the two processes
+        # meet among small ones (the schemas page, second in build order, took the worker
+        # 2.8 s while the build waited: BENCHMARKS.md, "Issue 13, a twelfth pass").
+        self._follow_order = sorted(range(len(pages)), key=lambda i: len(pages[i].content or ""))
         states = (PageState.of(page) for page in pages
                   if page.file.src_uri not in self._follower_pages)
         try:
-            connection.send([page.file.src_uri for page in pages])
+            connection.send([pages[index].file.src_uri for index in self._follow_order])
             send_batches(connection, states)
         except (OSError, ValueError):  # the worker is gone
             return False
         self._follower, self._following = connection, True
         return True
 
-    def answer(self) -> list[Any] | None:
-        """The follow-up job's answer (``None`` if it was not started or the worker failed)."""
+    def answer(self, pages: Sequence[Page], job: FollowUp) -> list[Any] | None:
+        """The follow-up job's answer for each of ``pages`` (those given to
+        :meth:`follow_up`), done here from the front until the worker's share is reached, and
+        for any page the worker did not answer for; ``None`` if the job was not started."""
         connection, self._follower = self._follower, None
-        if connection is None or not self._following:
+        claims = self._follow_claims
+        if connection is None or claims is None or not self._following:
             return None
         self._following = False
-        try:
-            return list(receive_batches(connection))
-        except (EOFError, OSError):  # all of it or none
-            return None
+        order = self._follow_order
+        answers: dict[int, Any] = {}  # by position in order
+        for position, index in enumerate(order):
+            if claims.from_front(position) is not None:  # the worker's, and so are the rest
+                break
+            answers[position] = job(pages[index])
+        here = len(answers)
+        with contextlib.suppress(EOFError, OSError):  # a dead worker's pages are done here
+            answers.update(receive_batches(connection))
+        there = len(answers) - here
+        found: list[Any] = [None] * len(pages)
+        for position, index in enumerate(order):
+            found[index] = answers[position] if position in answers else job(pages[index])
+        log.debug(f"the follow-up job: {len(pages) - there} pages here, {there} in a worker")
+        return found
 
     def stop(self) -> None:
         """End the workers (all of them have finished after a whole build)."""
@@ -383,7 +417,8 @@ class PageWorkers:
                 process.join()
             connection.close()
         self._processes.clear()
-        self._follower, self._following = None, False
+        self._follower, self._following, self._follow_claims = None, False, None
+        self._follow_order = []
         self._follower_pages.clear()
         self._received.clear()
         self._index.clear()

@@ -1,0 +1,253 @@
+"""Material's navigation items rendered once per build and place (apiscribe.site.nav_memo):
+the site is the same, byte for byte, with the memo as without it."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import material
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jinja2 import DictLoader, Environment
+from mkdocs.utils import get_relative_url, normalize_url
+
+from apiscribe.site import build_site, nav_memo, write_mkdocs_config
+from apiscribe.site.nav_memo import CALLS, KNOWN, NavLoader, NavMemo, page_folder, url_base
+
+from .test_site_workers import same_tree
+
+MATERIAL = Path(material.__file__).parent / "templates"
+
+
+def installed_is_known() -> bool:
+    return all(
+        hashlib.sha256((MATERIAL / name).read_bytes()).hexdigest() in KNOWN for name in CALLS)
+
+
+needs_known_material = pytest.mark.skipif(
+    not installed_is_known(),
+    reason=f"Material {material.__version__ if hasattr(material, '__version__') else ''}'s "
+    "navigation templates are not the ones the memo was checked against (nav_memo.KNOWN)",
+)
+
+# Folders, pages and links that the navigation does not follow: sections that hold pages of
+# several folders, a page beside its section's folder, pages deeper than their section, links
+# relative, absolute and to other hosts, and sections with and without index pages.
+DOCS = {
+    "index.md": "# Home\n\nWelcome.\n",
+    "guide/index.md": "# Guide\n\n## Start\n\nText.\n",
+    "guide/install.md": "# Install\n\n## Steps\n\n## More\n",
+    "guide/deep/config.md": "# Config\n\nText.\n",
+    "guide/deep/more/options.md": "# Options\n\nText.\n",
+    "api/index.md": "# API\n\nText.\n",
+    "api/users/list.md": "# List users\n\n## Request\n\n## Response\n",
+    "api/users/get.md": "# Get a user\n\n## Request\n",
+    "api/users/index.md": "# Users\n\nText.\n",
+    "api/teams.md": "# Teams\n\nText.\n",
+    "api/teams/members.md": "# Members\n\nText.\n",
+    "about.md": "# About\n\nText.\n",
+    "misc/notes.v2.md": "# Notes\n\nText.\n",
+}
+NAV = [
+    {"Home": "index.md"},
+    {"Guide": ["guide/index.md", "guide/install.md",
+               {"Deep": ["guide/deep/config.md", "guide/deep/more/options.md",
+                         {"Elsewhere": "api/teams.md"}]}]},
+    {"API": ["api/index.md",
+             {"Users": ["api/users/index.md", "api/users/list.md", "api/users/get.md",
+                        {"Up": "../about/"}]},
+             {"Teams": ["api/teams/members.md", "about.md"]},
+             {"Empty first": [{"Nested": ["misc/notes.v2.md"]}, {"Site": "/guide/"}]}]},
+    {"Links": [{"Example": "https://example.com/docs/"}, {"Root": "/api/users/"}]},
+]
+
+
+def project(root: Path, features: list[str], directory_urls: bool) -> Path:
+    for name, text in DOCS.items():
+        path = root / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    config = yaml.safe_load(write_mkdocs_config(title="Navigation", api_docs=""))
+    config["theme"]["features"] = features
+    config["nav"] = NAV
+    config["use_directory_urls"] = directory_urls
+    path = root / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+class Served:
+    """Counts the memo's calls and renders in this process."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls = 0
+        self.memos: list[NavMemo] = []
+        init, render = NavMemo.__init__, NavMemo.render
+
+        def counting_init(memo: NavMemo) -> None:
+            init(memo)
+            self.memos.append(memo)
+
+        def counting_render(memo: NavMemo, *arguments: Any) -> Any:
+            self.calls += 1
+            return render(memo, *arguments)
+
+        monkeypatch.setattr(NavMemo, "__init__", counting_init)
+        monkeypatch.setattr(NavMemo, "render", counting_render)
+
+    @property
+    def rendered(self) -> int:
+        return sum(memo.rendered for memo in self.memos)
+
+
+FEATURES = [
+    ["navigation.indexes", "navigation.prune"],  # what apiscribe writes
+    [],
+    ["navigation.sections", "navigation.expand"],
+    ["navigation.tabs", "navigation.sections", "navigation.indexes"],
+    ["navigation.tabs", "navigation.prune", "toc.integrate"],
+]
+
+
+@needs_known_material
+@pytest.mark.parametrize("directory_urls", [True, False])
+@pytest.mark.parametrize("features", FEATURES, ids=lambda f: "+".join(f) or "none")
+def test_the_site_is_the_same_without_the_memo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, features: list[str], directory_urls: bool
+) -> None:
+    served = Served(monkeypatch)
+    build_site(project(tmp_path / "with", features, directory_urls), strict=False)
+    assert served.calls > served.rendered > 0  # the memo served items
+    monkeypatch.setattr(NavMemo, "install", lambda memo, env: None)
+    build_site(project(tmp_path / "without", features, directory_urls), strict=False)
+    assert same_tree(tmp_path / "with" / "site", tmp_path / "without" / "site")
+
+
+@needs_known_material
+def test_an_api_sites_navigation_is_rendered_a_few_times_per_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The plugin's own pages: 60 pages of one section, each holding the same siblings.
+    from .test_site_workers import project as worker_project
+
+    served = Served(monkeypatch)
+    build_site(worker_project(tmp_path / "with", workers=1))
+    assert served.rendered * 10 < served.calls
+    monkeypatch.setattr(NavMemo, "install", lambda memo, env: None)
+    build_site(worker_project(tmp_path / "without", workers=1))
+    assert same_tree(tmp_path / "with" / "site", tmp_path / "without" / "site")
+
+
+def test_a_theme_override_of_the_navigation_is_rendered_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    served = Served(monkeypatch)
+    config = project(tmp_path, ["navigation.prune"], True)
+    overrides = tmp_path / "overrides" / "partials"
+    overrides.mkdir(parents=True)
+    item = (MATERIAL / "partials" / "nav-item.html").read_text(encoding="utf-8")
+    (overrides / "nav-item.html").write_text(
+        item.replace('<span class="md-ellipsis">', '<span class="md-ellipsis custom">'),
+        encoding="utf-8")
+    (overrides / "nav.html").write_text(
+        (MATERIAL / "partials" / "nav.html").read_text(encoding="utf-8"), encoding="utf-8")
+    settings_ = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings_["theme"]["custom_dir"] = "overrides"
+    config.write_text(yaml.safe_dump(settings_), encoding="utf-8")
+    build_site(config, strict=False)
+    assert served.calls == 0
+    assert "md-ellipsis custom" in (tmp_path / "site" / "about" / "index.html").read_text()
+
+
+def test_only_materials_known_templates_are_routed(tmp_path: Path) -> None:
+    call, routed = CALLS["partials/nav-item.html"]
+    shipped = (MATERIAL / "partials" / "nav-item.html").read_text(encoding="utf-8")
+    env = Environment(loader=DictLoader({"partials/nav-item.html": shipped}))
+    NavMemo().install(env)
+    source, _, _ = env.loader.get_source(env, "partials/nav-item.html")  # type: ignore[union-attr]
+    assert call in source  # not Material's file: a DictLoader names no file
+    assert isinstance(env.loader, NavLoader) and not env.loader.routed
+
+    class Shipped(DictLoader):
+        def get_source(self, environment: Environment, template: str) -> Any:
+            source, _, uptodate = super().get_source(environment, template)
+            return source, str(MATERIAL / template), uptodate
+
+    for text, expected in ((shipped, installed_is_known()), (shipped + "\n", False)):
+        env = Environment(loader=Shipped({"partials/nav-item.html": text}))
+        NavMemo().install(env)
+        source, _, _ = env.loader.get_source(env, "partials/nav-item.html")  # type: ignore
+        assert (routed in source and call not in source) is expected
+
+
+class Item:
+    """A navigation item as the memo sees it."""
+
+    def __init__(self, url: str = "", children: list[Item] | None = None,
+                 pages: list[Any] | None = None, active: bool = False) -> None:
+        self.url, self.children, self.active = url, children, active
+        if pages is not None:
+            self.pages = pages
+
+
+class Page:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
+def test_an_item_holding_a_list_of_pages_is_always_rendered() -> None:
+    # Material's blog views list their posts; the macro renders such a view as the page
+    # being written when the page is one of them.
+    memo = NavMemo()
+    view = Item("blog/", pages=[Page("blog/post/")])
+    calls: list[Any] = []
+
+    def render(*arguments: Any) -> str:
+        calls.append(arguments)
+        return "<li>blog</li>"
+
+    for item in (view, Item(children=[Item("a/"), view])):
+        for _ in range(2):
+            memo.render({"page": Page("blog/post/")}, render, item, "__nav_1", 1)  # type: ignore
+    assert len(calls) == 4 and memo.rendered == 0
+    plain = Item("a/")
+    for url in ("x/one/", "x/two/"):
+        memo.render({"page": Page(url)}, render, plain, "__nav_1", 1)  # type: ignore
+    assert len(calls) == 5 and memo.rendered == 1
+    memo.render({"page": None}, render, plain, "__nav_1", 1)  # type: ignore
+    assert len(calls) == 6
+
+
+SEGMENT = st.sampled_from(["a", "b", "c", "d.html", "..", "."])
+PATH = st.lists(SEGMENT, max_size=4).map("/".join)
+URL = st.tuples(st.sampled_from(["", "/", "../", "../../"]), PATH,
+                st.sampled_from(["", "/"])).map("".join)
+PAGE_URL = st.tuples(PATH, st.sampled_from(["", "/"])).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(links=st.lists(URL | st.sampled_from(["https://example.com/a/", "#x", "/a/b/"]),
+                      min_size=1, max_size=4),
+       first=PAGE_URL, second=PAGE_URL)
+def test_pages_of_one_base_get_the_same_relative_urls(
+    links: list[str], first: str, second: str) -> None:
+    # What the memo's key stands for: two pages it gives the same base see every link of
+    # the item at the same relative URL, as MkDocs' url filter makes it.
+    prefixes = nav_memo.prefixes_of(links)
+    if url_base(page_folder(first), prefixes) != url_base(page_folder(second), prefixes):
+        return
+    for link in links:
+        assert normalize_url(link, page=Page(first)) == normalize_url(  # type: ignore[arg-type]
+            link, page=Page(second))  # type: ignore[arg-type]
+
+
+@settings(max_examples=200, deadline=None)
+@given(url=PAGE_URL, link=PATH)
+def test_the_page_folder_is_the_one_mkdocs_links_from(url: str, link: str) -> None:
+    # A link to the folder itself climbs nothing; one to its parent climbs one step.
+    folder = page_folder(url)
+    assert get_relative_url("/".join(folder) + "/", url) == "./"
+    if folder:
+        assert get_relative_url("/".join(folder[:-1]) + "/x/", url) == "../x/"
