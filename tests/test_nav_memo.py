@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 from jinja2 import DictLoader, Environment
 from mkdocs.utils import get_relative_url, normalize_url
 
+from apiscribe.pipeline import load
 from apiscribe.site import build_site, nav_memo, write_mkdocs_config
 from apiscribe.site.nav_memo import CALLS, KNOWN, NavLoader, NavMemo, page_folder, url_base
 
+from .test_large_spec import GITHUB
 from .test_site_workers import same_tree
 
 MATERIAL = Path(material.__file__).parent / "templates"
@@ -251,3 +253,28 @@ def test_the_page_folder_is_the_one_mkdocs_links_from(url: str, link: str) -> No
     assert get_relative_url("/".join(folder) + "/", url) == "./"
     if folder:
         assert get_relative_url("/".join(folder[:-1]) + "/x/", url) == "../x/"
+
+
+@pytest.mark.slow
+@needs_known_material
+def test_githubs_site_is_the_same_without_the_memo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 1,272 pages in 47 sections, some split in subsections: the memo serves most items.
+    if not GITHUB.is_file():
+        pytest.skip(f"GitHub's REST description is not at {GITHUB} (.ci/run downloads it and "
+                    "sets APISCRIBE_GITHUB_SPEC)")
+    model, _ = load(str(GITHUB))
+    assert model is not None
+    served = Served(monkeypatch)
+    sites = []
+    for name in ("with", "without"):
+        if name == "without":
+            monkeypatch.setattr(NavMemo, "install", lambda memo, env: None)
+        root = tmp_path / name
+        root.mkdir()
+        (root / "mkdocs.yml").write_text(
+            write_mkdocs_config(title=model.title, api_docs=""), encoding="utf-8")
+        build_site(root / "mkdocs.yml", site_dir=root / "site", model=model)
+        sites.append(root / "site")
+    assert served.rendered * 20 < served.calls
+    assert same_tree(*sites)
