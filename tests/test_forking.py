@@ -203,3 +203,17 @@ def test_claims_shortened_before_any_claim_hold_only_the_first_jobs() -> None:
     assert claims.from_front(0) is None
     assert claims.from_back(0) is None
     assert claims.from_front(1) == 0
+
+
+def test_claims_whose_lock_a_dead_fork_holds_wait_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forking, "LOCK_WAIT", 0.2)
+    claims = forking.Claims(10)
+    assert not claims.shorten(11)  # more jobs than the claims were made for: none to claim
+    claims = forking.Claims(10)
+    claims._lock.acquire()  # as a fork killed while it held the lock leaves it
+    started = time.monotonic()
+    assert claims.from_front(0) is None  # the caller's, after LOCK_WAIT
+    assert claims.stuck
+    assert [claims.from_front(index) for index in range(1, 10)] == [None] * 9
+    assert claims.from_back(0) is None and not claims.shorten(5)
+    assert time.monotonic() - started < 0.2 + 0.15  # one wait, not one per claim

@@ -4,6 +4,7 @@ LeanParser): the same sections, and so the same search index, from any HTML."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -98,17 +99,21 @@ def test_the_site_and_its_search_index_are_the_same_with_materials_parser(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # In the build process (one process) and in the worker that shares the index with it.
-    parsed: list[int] = []
+    parsers = tmp_path / "parsers.txt"  # the processes that parsed a page, one line a page
     feed = LeanParser.feed
 
     def counted(parser: LeanParser, data: str) -> None:
-        parsed.append(len(data))
+        with parsers.open("a", encoding="utf-8") as found:
+            found.write(f"{os.getpid()}\n")
         feed(parser, data)
 
-    monkeypatch.setattr(LeanParser, "feed", counted)
+    monkeypatch.setattr(LeanParser, "feed", counted)  # the worker, a fork, inherits it
     build_site(project(tmp_path / "one", workers=1))
+    assert parsers.read_text("utf-8").split() == [str(os.getpid())] * 63
+    parsers.unlink()
     build_site(project(tmp_path / "two", workers=2))
-    assert len(parsed) >= 63  # every page of the first build at least
+    processes = parsers.read_text("utf-8").split()
+    assert len(processes) == 63 and set(processes) - {str(os.getpid())}  # a worker's too
     monkeypatch.setattr(search, "_LEAN", False)
     build_site(project(tmp_path / "material", workers=1))
     index = json.loads((tmp_path / "material/site/search/search_index.json").read_text("utf-8"))
@@ -126,3 +131,10 @@ def test_an_index_of_another_kind_keeps_its_own_entries() -> None:
     adder = search.entry_adder(index)
     adder(None)
     assert index.entries == [{"location": "other"}]
+
+
+def test_an_index_whose_own_adder_was_replaced_keeps_it() -> None:
+    index = search._SearchIndex()
+    index.add_entry_from_context = lambda page: index.entries.append({"location": "hook"})
+    search.entry_adder(index)(None)
+    assert index.entries == [{"location": "hook"}]

@@ -4,6 +4,7 @@ the site is the same, byte for byte, with the memo as without it."""
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2 import DictLoader, Environment
 from mkdocs.utils import get_relative_url, normalize_url
+from mkdocs.utils.templates import url_filter
 
 from apiscribe.pipeline import load
 from apiscribe.site import build_site, nav_memo, write_mkdocs_config
-from apiscribe.site.nav_memo import CALLS, KNOWN, NavLoader, NavMemo, page_folder, url_base
+from apiscribe.site.nav_memo import (
+    CALLS,
+    GLOBAL,
+    KNOWN,
+    NavLoader,
+    NavMemo,
+    page_folder,
+    url_base,
+)
 
 from .test_large_spec import GITHUB
 from .test_site_workers import same_tree
@@ -68,15 +78,19 @@ NAV = [
 ]
 
 
-def project(root: Path, features: list[str], directory_urls: bool) -> Path:
-    for name, text in DOCS.items():
+def project(root: Path, features: list[str], directory_urls: bool,
+            docs: dict[str, str] = DOCS, nav: list[Any] = NAV, hook: str = "") -> Path:
+    for name, text in docs.items():
         path = root / "docs" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     config = yaml.safe_load(write_mkdocs_config(title="Navigation", api_docs=""))
     config["theme"]["features"] = features
-    config["nav"] = NAV
+    config["nav"] = nav
     config["use_directory_urls"] = directory_urls
+    if hook:
+        (root / "hook.py").write_text(hook, encoding="utf-8")
+        config["hooks"] = ["hook.py"]
     path = root / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     return path
@@ -115,18 +129,59 @@ FEATURES = [
 ]
 
 
+def with_and_without(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *args: Any,
+                     **kwargs: Any) -> Served:
+    """Build the project with the memo and without it; the two sites are the same."""
+    served = Served(monkeypatch)
+    build_site(project(tmp_path / "with", *args, **kwargs), strict=False)
+    with monkeypatch.context() as patched:
+        patched.setattr(NavMemo, "install", lambda memo, env: None)
+        build_site(project(tmp_path / "without", *args, **kwargs), strict=False)
+    assert same_tree(tmp_path / "with" / "site", tmp_path / "without" / "site")
+    return served
+
+
 @needs_known_material
 @pytest.mark.parametrize("directory_urls", [True, False])
 @pytest.mark.parametrize("features", FEATURES, ids=lambda f: "+".join(f) or "none")
 def test_the_site_is_the_same_without_the_memo(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, features: list[str], directory_urls: bool
 ) -> None:
-    served = Served(monkeypatch)
-    build_site(project(tmp_path / "with", features, directory_urls), strict=False)
+    served = with_and_without(tmp_path, monkeypatch, features, directory_urls)
     assert served.calls > served.rendered > 0  # the memo served items
-    monkeypatch.setattr(NavMemo, "install", lambda memo, env: None)
-    build_site(project(tmp_path / "without", features, directory_urls), strict=False)
-    assert same_tree(tmp_path / "with" / "site", tmp_path / "without" / "site")
+
+
+SMALL = {"index.md": "# Home\n", "x.md": "# X\n\n## Sub\n", "y.md": "# Y\n", "z.md": "# Z\n",
+         "sub/p.md": "# P\n", "sub/x.md": "# X\n"}
+
+
+@needs_known_material
+@pytest.mark.parametrize("features", [[], ["navigation.prune"]], ids=["none", "prune"])
+def test_a_page_listed_twice_is_shown_where_it_is_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, features: list[str]) -> None:
+    # MkDocs makes one page of it, active where it was listed last: the other section holds
+    # it though it is not active, and shows it as the page being written.
+    nav = [{"Home": "index.md"}, {"A": ["x.md", "y.md"]}, {"B": ["x.md", "z.md"]}]
+    served = with_and_without(tmp_path, monkeypatch, features, False, docs=SMALL, nav=nav)
+    assert served.calls > served.rendered > 0
+
+
+@needs_known_material
+def test_a_link_with_a_backslash_is_read_as_mkdocs_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    nav = ["index.md", {"S": ["sub/p.md", "sub/x.md"]}, "y.md", {"L": [{"Back": "sub\\x.html"}]}]
+    served = with_and_without(tmp_path, monkeypatch, [], False, docs=SMALL, nav=nav)
+    assert served.calls > served.rendered > 0
+
+
+@needs_known_material
+def test_a_hook_that_changes_pages_while_they_are_written_turns_the_memo_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hook = ("def on_page_context(context, page, config, nav):\n"
+            "    page.meta['status'] = 'new'\n    return context\n")
+    served = with_and_without(tmp_path, monkeypatch, [], False, docs=SMALL, hook=hook)
+    assert served.calls == 0
+    assert "md-status--new" in (tmp_path / "with" / "site" / "z.html").read_text("utf-8")
 
 
 @needs_known_material
@@ -145,31 +200,34 @@ def test_an_api_sites_navigation_is_rendered_a_few_times_per_place(
 
 def test_a_theme_override_of_the_navigation_is_rendered_as_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # nav-item.html alone: Material's nav.html calls the theme's macro, so neither is routed.
     served = Served(monkeypatch)
     config = project(tmp_path, ["navigation.prune"], True)
     overrides = tmp_path / "overrides" / "partials"
     overrides.mkdir(parents=True)
     item = (MATERIAL / "partials" / "nav-item.html").read_text(encoding="utf-8")
     (overrides / "nav-item.html").write_text(
-        item.replace('<span class="md-ellipsis">', '<span class="md-ellipsis custom">'),
+        item.replace('<li class="{{ class }}">',
+                     '<li class="{{ class }}" data-on="{{ page.title }}">'),
         encoding="utf-8")
-    (overrides / "nav.html").write_text(
-        (MATERIAL / "partials" / "nav.html").read_text(encoding="utf-8"), encoding="utf-8")
     settings_ = yaml.safe_load(config.read_text(encoding="utf-8"))
     settings_["theme"]["custom_dir"] = "overrides"
     config.write_text(yaml.safe_dump(settings_), encoding="utf-8")
     build_site(config, strict=False)
     assert served.calls == 0
-    assert "md-ellipsis custom" in (tmp_path / "site" / "about" / "index.html").read_text()
+    html = (tmp_path / "site" / "about" / "index.html").read_text("utf-8")
+    assert re.findall(r'data-on="([^"]*)"', html) == ["About"] * html.count("data-on=")
+    assert html.count('data-on="About"') > 3
 
 
 def test_only_materials_known_templates_are_routed(tmp_path: Path) -> None:
-    call, routed = CALLS["partials/nav-item.html"]
-    shipped = (MATERIAL / "partials" / "nav-item.html").read_text(encoding="utf-8")
-    env = Environment(loader=DictLoader({"partials/nav-item.html": shipped}))
+    shipped = {name: (MATERIAL / name).read_text(encoding="utf-8") for name in CALLS}
+    env = Environment(loader=DictLoader(shipped))
+    env.filters["url"] = url_filter
     NavMemo().install(env)
-    source, _, _ = env.loader.get_source(env, "partials/nav-item.html")  # type: ignore[union-attr]
-    assert call in source  # not Material's file: a DictLoader names no file
+    for name, (call, _) in CALLS.items():
+        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        assert call in source  # not Material's files: a DictLoader names no file
     assert isinstance(env.loader, NavLoader) and not env.loader.routed
 
     class Shipped(DictLoader):
@@ -177,11 +235,24 @@ def test_only_materials_known_templates_are_routed(tmp_path: Path) -> None:
             source, _, uptodate = super().get_source(environment, template)
             return source, str(MATERIAL / template), uptodate
 
-    for text, expected in ((shipped, installed_is_known()), (shipped + "\n", False)):
-        env = Environment(loader=Shipped({"partials/nav-item.html": text}))
+    item = "partials/nav-item.html"
+    for texts, expected in ((shipped, installed_is_known()),
+                            ({**shipped, item: shipped[item] + "\n"}, False),
+                            ({item: shipped[item]}, False)):
+        env = Environment(loader=Shipped(texts))
+        env.filters["url"] = url_filter
         NavMemo().install(env)
-        source, _, _ = env.loader.get_source(env, "partials/nav-item.html")  # type: ignore
-        assert (routed in source and call not in source) is expected
+        for name in texts:  # both routed, or neither
+            call, routed = CALLS[name]
+            source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+            assert (routed in source and call not in source) is expected
+
+
+def test_another_url_filter_turns_the_memo_off() -> None:
+    env = Environment(loader=DictLoader({}))
+    env.filters["url"] = lambda value: value
+    NavMemo().install(env)
+    assert GLOBAL not in env.globals and not isinstance(env.loader, NavLoader)
 
 
 class Item:

@@ -261,8 +261,11 @@ def test_the_build_shares_the_search_index_with_a_slow_worker(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, debug_log: pytest.LogCaptureFixture
 ) -> None:
     # Once MkDocs has written the pages, the build process indexes pages from the smallest
-    # up while the worker goes on from the largest down; each page is indexed once.
-    build_site(project(tmp_path / "one", workers=1))
+    # up while the worker goes on from the largest down; each page is indexed once. It reads
+    # them as they were before Material's search plugin took their data-search attributes
+    # out (it does so for every page it is shown, though a worker builds the index).
+    excluded = {"aa-exclude.md": '# Small\n\n<div data-search-exclude="yes">\nSecret\n</div>\n'}
+    build_site(project(tmp_path / "one", workers=1, pages=excluded))
     build_process, index_pages = os.getpid(), SearchFilter.entries
     indexed: list[tuple[int, str]] = []
 
@@ -274,9 +277,12 @@ def test_the_build_shares_the_search_index_with_a_slow_worker(
         return index_pages(self, search, pages)
 
     monkeypatch.setattr(SearchFilter, "entries", slow_index)
-    build_site(project(tmp_path / "two", workers=2))
+    build_site(project(tmp_path / "two", workers=2, pages=excluded))
     ((here, there),) = followed_up(debug_log)
-    assert here + there == 63 and here > there
+    assert here + there == 64 and here > there
+    assert "aa-exclude.md" in {uri for _, uri in indexed}
+    index = (tmp_path / "two" / "site" / "search" / "search_index.json").read_text("utf-8")
+    assert "Small" in index and "Secret" not in index
     assert len(indexed) == len({uri for _, uri in indexed}) == here
     assert [size for size, _ in indexed] == sorted(size for size, _ in indexed)
     assert same_tree(tmp_path / "one" / "site", tmp_path / "two" / "site")

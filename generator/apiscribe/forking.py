@@ -119,23 +119,36 @@ class Claims:
     makes each claim whole, so every job is claimed once. Made before the forks start.
 
     A fork killed while it holds the lock never gives it back: after :data:`LOCK_WAIT`
-    seconds the caller takes the job itself (one done twice at worst) and forks take no
-    more."""
+    seconds the caller takes the job itself (one done twice at worst), and from then on every
+    job it reaches, without waiting again (:attr:`stuck`); forks take no more."""
 
     def __init__(self, count: int) -> None:
         context = multiprocessing.get_context("fork")
         self._lock = context.Lock()
         self._ends = context.RawArray("i", [0, count])  # next from the front; last from the back
         self._owners = context.RawArray("b", count)  # a fork's number + 1; 0: the caller's
+        self.stuck = False  # in this process, a claim waited LOCK_WAIT for the lock
 
-    def shorten(self, count: int) -> None:
-        """Leave only the first ``count`` jobs to claim; called before any is claimed."""
-        with self._lock:
-            self._ends[1] = min(self._ends[1], count)
+    def _acquire(self) -> bool:
+        if not self.stuck and not self._lock.acquire(timeout=LOCK_WAIT):
+            self.stuck = True
+        return not self.stuck
+
+    def shorten(self, count: int) -> bool:
+        """Leave only the first ``count`` jobs to claim; called before any is claimed. False
+        (and nothing to claim) when ``count`` is more jobs than these claims were made for."""
+        if not self._acquire():
+            return False
+        try:
+            fits = count <= len(self._owners)
+            self._ends[1] = min(self._ends[1], count) if fits else 0
+            return fits
+        finally:
+            self._lock.release()
 
     def from_front(self, index: int) -> int | None:
         """Job ``index`` for the caller (``None``), or the number of the fork that took it."""
-        if not self._lock.acquire(timeout=LOCK_WAIT):
+        if not self._acquire():
             return None
         try:
             if index < self._ends[1]:
@@ -148,7 +161,7 @@ class Claims:
     def from_back(self, fork: int) -> int | None:
         """The index of the job fork number ``fork`` is to do next (``None``: every job is
         taken)."""
-        if not self._lock.acquire(timeout=LOCK_WAIT):
+        if not self._acquire():
             return None
         try:
             front, back = self._ends

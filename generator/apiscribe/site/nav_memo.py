@@ -16,11 +16,14 @@ else only its parent folder. The ``active`` item, and any item whose HTML could 
 page in another way, is rendered by the macro as before.
 
 The memo is used only with the very templates it was written for: the two calls of the macro
-are routed through it (:data:`CALLS`) in the copies of ``partials/nav.html`` and
-``partials/nav-item.html`` that Material ships, when their sources are the ones of the
+are routed through it (:data:`CALLS`) when the theme's ``partials/nav.html`` and
+``partials/nav-item.html`` are both the copies Material ships, with the sources of the
 versions in :data:`KNOWN`. A theme that overrides either template, or another version of
-Material, renders its navigation as written. The navigation is taken as settled once pages
-are written (plugins change it in ``on_nav``), and a new memo starts with each build.
+Material, renders its navigation as written. The navigation is taken as settled once pages are
+written: the memo stays off when another plugin or hook handles an event in which it could
+change an item then (:data:`EVENTS`), or when MkDocs' ``url`` filter is not its own. An item
+that holds the page being written under another entry of the navigation (a page listed
+twice) is rendered by the macro. A new memo starts with each build.
 """
 
 from __future__ import annotations
@@ -33,8 +36,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BaseLoader, Environment, pass_context
+from jinja2 import BaseLoader, Environment, TemplateNotFound, pass_context
 from jinja2.runtime import Context
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.utils.templates import url_filter
+
+from .workers import other_handlers
 
 #: The name of the memo's function in the templates' globals.
 GLOBAL = "apiscribe_nav_item"
@@ -77,8 +84,9 @@ def page_folder(url: str) -> tuple[str, ...]:
 
 
 def prefixes_of(urls: Iterable[str]) -> frozenset[tuple[str, ...]]:
-    """Every start (whole ones included) of the segments of the paths of ``urls``."""
-    paths = [_parts(url) for url in urls]
+    """Every start (whole ones included) of the segments of the paths of ``urls`` (links:
+    MkDocs reads a backslash in them as a slash)."""
+    paths = [_parts(url.replace("\\", "/")) for url in urls]
     return frozenset(path[:end] for path in paths for end in range(len(path) + 1))
 
 
@@ -116,21 +124,52 @@ def _plain(nodes: list[Any]) -> bool:
     return not any(getattr(node, "pages", None) for node in nodes)
 
 
+def _file(node: Any) -> Any:
+    file = getattr(node, "file", None)
+    return getattr(file, "src_uri", None)
+
+
+class _Shape:
+    """What the memo knows of an item: its subtree's pages (by source file) and the segment
+    prefixes of its links' paths (``None`` where the memo does not serve it)."""
+
+    def __init__(self, item: Any) -> None:
+        self.item = item  # kept alive, so that no other item takes its id in this build
+        nodes = _subtree(item)
+        self.files = {found for node in nodes if (found := _file(node)) is not None}
+        # Jinja gives "" for an item without a URL (a section), and str() of the rest.
+        urls = (str(getattr(node, "url", "")) for node in nodes)
+        self.prefixes = prefixes_of(urls) if _plain(nodes) else None
+
+
+#: Events in which a plugin could change a navigation item while the pages are written.
+EVENTS = ("page_context", "post_page")
+
+
+def install(env: Environment, config: MkDocsConfig, owners: set[object]) -> NavMemo | None:
+    """A new memo, for one build, installed in ``env``; none when a plugin or hook other
+    than ``owners`` handles one of :data:`EVENTS`."""
+    if any(other_handlers(config, event, owners) for event in EVENTS):
+        return None
+    memo = NavMemo()
+    memo.install(env)
+    return memo
+
+
 class NavMemo:
     """The navigation items' HTML of one build (see the module's docstring)."""
 
     def __init__(self) -> None:
         self.items: dict[tuple[Any, ...], Any] = {}
-        # id(item) -> (the item, kept alive so that no other takes its id; the segment
-        # prefixes of its links' paths, or None where the memo does not serve the item)
-        self._shapes: dict[int, tuple[Any, frozenset[tuple[str, ...]] | None]] = {}
+        self._shapes: dict[int, _Shape] = {}  # by id(item)
         self._folders: dict[str, tuple[str, ...]] = {}
         self.rendered = 0
 
     def install(self, env: Environment) -> None:
         """Route the navigation macro's calls in ``env``'s copies of Material's templates
-        through this memo (the templates are read through :class:`NavLoader`)."""
-        if env.loader is None:
+        through this memo (the templates are read through :class:`NavLoader`), where ``env``
+        has MkDocs' own ``url`` filter."""
+        if env.loader is None or env.filters.get("url") is not url_filter:
             return
         if not isinstance(env.loader, NavLoader):
             env.loader = NavLoader(env.loader)
@@ -141,15 +180,11 @@ class NavMemo:
 
         env.globals[GLOBAL] = render
 
-    def _prefixes(self, item: Any) -> frozenset[tuple[str, ...]] | None:
+    def _shape(self, item: Any) -> _Shape:
         shape = self._shapes.get(id(item))
-        if shape is None or shape[0] is not item:
-            nodes = _subtree(item)
-            # Jinja gives "" for an item without a URL (a section), and str() of the rest.
-            urls = (str(getattr(node, "url", "")) for node in nodes)
-            shape = (item, prefixes_of(urls) if _plain(nodes) else None)
-            self._shapes[id(item)] = shape
-        return shape[1]
+        if shape is None or shape.item is not item:
+            shape = self._shapes[id(item)] = _Shape(item)
+        return shape
 
     def render(self, context: Context, render: Callable[..., Any], item: Any, path: Any,
                level: Any, parent: Any = _MISSING) -> Any:
@@ -159,14 +194,16 @@ class NavMemo:
         url = getattr(page, "url", None)
         if getattr(item, "active", False) or not isinstance(url, str):
             return render(*arguments)
-        prefixes = self._prefixes(item)
-        if prefixes is None:
+        shape = self._shape(item)
+        # A page listed twice in the navigation is active only where it was listed last:
+        # an item that holds it elsewhere shows it as the page being written.
+        if shape.prefixes is None or _file(page) in shape.files:
             return render(*arguments)
         folder = self._folders.get(url)
         if folder is None:
             folder = self._folders[url] = page_folder(url)
         parent_active = None if parent is _MISSING else bool(getattr(parent, "active", False))
-        key = (id(item), path, level, parent_active, url_base(folder, prefixes))
+        key = (id(item), path, level, parent_active, url_base(folder, shape.prefixes))
         found = self.items.get(key)
         if found is None:
             found = self.items[key] = render(*arguments)
@@ -196,16 +233,33 @@ class NavLoader(BaseLoader):
     def __init__(self, loader: BaseLoader) -> None:
         self.loader = loader
         self.routed: set[str] = set()
+        self._material: bool | None = None  # whether both templates are Material's own
 
     def get_source(self, environment: Environment, template: str
                    ) -> tuple[str, str | None, Callable[[], bool] | None]:
         source, filename, uptodate = self.loader.get_source(environment, template)
         call = CALLS.get(template)
-        if call is not None and filename is not None and _is_material(filename, template) \
-                and known(source) and source.count(call[0]) == 1:
+        if call is not None and self._both_materials(environment):
             source = source.replace(*call)
             self.routed.add(template)
         return source, filename, uptodate
+
+    def _both_materials(self, environment: Environment) -> bool:
+        """Whether the loader gives Material's own copy of each template of :data:`CALLS`,
+        as the memo knows it: the macro and its callers go together (a theme that overrides
+        ``nav-item.html`` alone still has Material's ``nav.html`` call it)."""
+        if self._material is None:
+            self._material = True
+            for template, (call, _) in CALLS.items():
+                try:
+                    source, filename, _ = self.loader.get_source(environment, template)
+                except TemplateNotFound:
+                    self._material = False
+                    break
+                if filename is None or not _is_material(filename, template) \
+                        or not known(source) or source.count(call) != 1:
+                    self._material = False
+        return self._material
 
     def list_templates(self) -> list[str]:
         return self.loader.list_templates()

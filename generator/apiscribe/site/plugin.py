@@ -53,12 +53,11 @@ from ..model import ApiModel
 from ..redact import scan_kept
 from ..views import markdown
 from ..views.openapi import OpenApiMemo
-from . import machine_files
+from . import machine_files, nav_memo
 from .api_docs import ApiDocs
 from .cache_store import Conversion, MarkdownStore, PageCache
 from .compact import compact_templates
 from .mkdocs_yml import DEFAULT_API_DOCS, site_nav
-from .nav_memo import NavMemo
 from .page_cache import CACHE_DIR, CachedBuild, Capture, Unstable, serve_stored_output
 from .page_cache import why_not as cache_off
 from .search import Entry, SearchFilter, material_search
@@ -350,7 +349,8 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
     ) -> Environment | None:
         if self._cache is not None:  # the workers have forked: entries are written aside
             self._cache.write_behind()
-        NavMemo().install(env)  # first: it knows Material's templates by their own sources
+        # First: it knows Material's templates by their own sources.
+        nav_memo.install(env, config, {self, config.plugins.get("material/search")})
         if self.config.compact_html:
             compact_templates(env)
         self._templates.install(env)
@@ -371,6 +371,8 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
     @event_priority(100)  # first: before Material's search reads the page
     def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> Any:
+        if self._search is not None:  # a worker builds the index; this process joins it later
+            self.search_filter.keep(page)
         if self.cached is not None:
             self.cached.hide(page)
         return context
@@ -387,10 +389,9 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         search, self._search = self._search, None
         cached = self.cached
         if search is not None:
-            made = self._workers.answer(
-                self._indexing, functools.partial(self.search_filter.entries_of, search))
-            if made is None:
-                made = self.search_filter.entries(search, self._indexing)
+            job = functools.partial(self.search_filter.entries_of, search)
+            made = self._workers.answer(self._indexing, job) or [job(p) for p in self._indexing]
+            self.search_filter.forget()
             found = dict(zip((p.file.src_uri for p in self._indexing), made, strict=True))
             entries: list[Entry] = []
             for page in self._pages:
@@ -421,6 +422,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         if self._cache is not None:
             self._cache.flush()
         self._search, self.cached = None, None
+        self.search_filter.forget()
         self._capture.stop()
         self._workers.stop()
 

@@ -61,8 +61,8 @@ _LEAN: bool | None = None
 def entry_adder(index: Any) -> Callable[[Page], None]:
     """``index.add_entry_from_context``: with :class:`LeanParser` where it is known to give
     the same sections, else Material's own."""
-    if not lean() or getattr(type(index), "add_entry_from_context", None) is not (
-            _SearchIndex.add_entry_from_context):
+    if not lean() or "add_entry_from_context" in vars(index) or getattr(
+            type(index), "add_entry_from_context", None) is not _SearchIndex.add_entry_from_context:
         return index.add_entry_from_context  # type: ignore[no-any-return]
 
     def add(page: Page) -> None:  # Material's add_entry_from_context, with the lean parser
@@ -104,16 +104,31 @@ class SearchFilter:
                  made: Callable[[Page, list[Entry]], None] = lambda page, entries: None,
                  ) -> None:
         self.index_code = False
+        # src_uri -> a page's HTML before Material's search plugin took its data-search
+        # attributes out, in on_page_context (:meth:`keep`)
+        self._kept: dict[str, str] = {}
         self._is_api_page = is_api_page
         self._paused = paused
         self._stored = stored
         self._made = made
 
+    def keep(self, page: Page) -> None:
+        """Keep the page's HTML as the index is to read it: Material's search plugin takes the
+        ``data-search-*`` attributes out of it once it has indexed the page, while a worker
+        builds the index and the build process indexes some of the pages later."""
+        if page.content is not None:
+            self._kept[page.file.src_uri] = page.content
+
+    def forget(self) -> None:
+        """Let go of what :meth:`keep` kept (the build is done)."""
+        self._kept = {}
+
     def searchable(self, page: Page) -> str | None:
         """The page's content as the search index reads it."""
-        if self.index_code or page.content is None or not self._is_api_page(page):
-            return page.content
-        return _CODE_BLOCK.sub("", page.content)
+        content = self._kept.get(page.file.src_uri, page.content)
+        if self.index_code or content is None or not self._is_api_page(page):
+            return content
+        return _CODE_BLOCK.sub("", content)
 
     def add(self, add_entry: Callable[[Page], None], page: Page) -> None:
         """``add_entry(page)`` with the page's content as :meth:`searchable` gives it."""
@@ -153,7 +168,7 @@ class SearchFilter:
 
     def entries(self, search: Any, pages: list[Page]) -> list[list[Entry]]:
         """The search entries of each of ``pages``, as Material's search plugin makes them one
-        page at a time in ``on_page_context`` (the follow-up job of the first worker)."""
+        page at a time in ``on_page_context``."""
         index = type(search.search_index)(**search.search_index.config)
         found, add_entry = [], entry_adder(index)
         for page in pages:

@@ -363,9 +363,9 @@ class PageWorkers:
             self._receive(self._follower)
         connection, self._follower = self._follower, None
         claims = self._follow_claims
-        if connection is None or claims is None:
+        if connection is None or claims is None or not claims.shorten(len(pages)):
+            self._follower = connection  # stopped with the others, the job not started
             return False
-        claims.shorten(len(pages))
         # The largest pages last, so that the worker does them first and the two processes
         # meet among small ones (the schemas page, second in build order, took the worker
         # 2.8 s while the build waited: BENCHMARKS.md, "Issue 13, a twelfth pass").
