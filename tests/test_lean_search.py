@@ -114,7 +114,7 @@ def test_the_site_and_its_search_index_are_the_same_with_materials_parser(
     build_site(project(tmp_path / "two", workers=2))
     processes = parsers.read_text("utf-8").split()
     assert len(processes) == 63 and set(processes) - {str(os.getpid())}  # a worker's too
-    monkeypatch.setattr(search, "_LEAN", False)
+    monkeypatch.setattr(search, "lean", lambda: False)
     build_site(project(tmp_path / "material", workers=1))
     index = json.loads((tmp_path / "material/site/search/search_index.json").read_text("utf-8"))
     assert len(index["docs"]) > 63

@@ -158,6 +158,16 @@ class Claims:
             self._lock.release()
         return int(self._owners[index]) - 1
 
+    def front(self, jobs: Sequence[J], do: Callable[[J], T]) -> dict[int, T]:
+        """``do`` each of ``jobs`` in order, as the caller, until it reaches one a fork took:
+        ``{index: answer}`` of those it did."""
+        done: dict[int, T] = {}
+        for index, job in enumerate(jobs):
+            if self.from_front(index) is not None:
+                break  # the fork's from here on
+            done[index] = do(job)
+        return done
+
     def from_back(self, fork: int) -> int | None:
         """The index of the job fork number ``fork`` is to do next (``None``: every job is
         taken)."""
@@ -215,11 +225,7 @@ def shared(jobs: Sequence[J], do: Callable[[J], T], *, least: int = 2) -> list[T
             done[index] = do(jobs[index])
         return done
 
-    done: dict[int, T] = {}
     with beside(from_back) as fork:
-        for index, job in enumerate(jobs):
-            if claims.from_front(index) is not None:
-                break  # the fork's from here on
-            done[index] = do(job)
+        done = claims.front(jobs, do)
         done.update(fork.result())
     return [done[index] if index in done else do(job) for index, job in enumerate(jobs)]

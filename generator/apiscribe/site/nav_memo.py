@@ -225,6 +225,10 @@ def _material_templates() -> Path | None:
     return Path(spec.origin).parent.resolve() / "templates"
 
 
+#: What a Jinja loader gives for a template: its source, file name and up-to-date check.
+_Source = tuple[str, str | None, Callable[[], bool] | None]
+
+
 class NavLoader(BaseLoader):
     """A Jinja loader that gives Material's own ``partials/nav.html`` and
     ``partials/nav-item.html`` with the macro's calls routed through the memo
@@ -233,32 +237,37 @@ class NavLoader(BaseLoader):
     def __init__(self, loader: BaseLoader) -> None:
         self.loader = loader
         self.routed: set[str] = set()
-        self._material: bool | None = None  # whether both templates are Material's own
+        # Material's own copies of the templates of CALLS, as the loader gave them; empty
+        # when either is not; None until the first of them is asked for
+        self._material: dict[str, _Source] | None = None
 
-    def get_source(self, environment: Environment, template: str
-                   ) -> tuple[str, str | None, Callable[[], bool] | None]:
-        source, filename, uptodate = self.loader.get_source(environment, template)
+    def get_source(self, environment: Environment, template: str) -> _Source:
         call = CALLS.get(template)
-        if call is not None and self._both_materials(environment):
-            source = source.replace(*call)
-            self.routed.add(template)
-        return source, filename, uptodate
+        material = self._materials(environment) if call is not None else {}
+        if call is None or template not in material:
+            return self.loader.get_source(environment, template)
+        source, filename, uptodate = material[template]
+        self.routed.add(template)
+        return source.replace(*call), filename, uptodate
 
-    def _both_materials(self, environment: Environment) -> bool:
-        """Whether the loader gives Material's own copy of each template of :data:`CALLS`,
-        as the memo knows it: the macro and its callers go together (a theme that overrides
-        ``nav-item.html`` alone still has Material's ``nav.html`` call it)."""
+    def _materials(self, environment: Environment) -> dict[str, _Source]:
+        """Each template of :data:`CALLS` as the loader gives it, when all of them are
+        Material's own copies as the memo knows them, else none: the macro and its callers
+        go together (a theme that overrides ``nav-item.html`` alone still has Material's
+        ``nav.html`` call it)."""
         if self._material is None:
-            self._material = True
+            found: dict[str, _Source] = {}
             for template, (call, _) in CALLS.items():
                 try:
-                    source, filename, _ = self.loader.get_source(environment, template)
+                    given = self.loader.get_source(environment, template)
                 except TemplateNotFound:
-                    self._material = False
                     break
+                source, filename, _ = given
                 if filename is None or not _is_material(filename, template) \
                         or not known(source) or source.count(call) != 1:
-                    self._material = False
+                    break
+                found[template] = given
+            self._material = found if len(found) == len(CALLS) else {}
         return self._material
 
     def list_templates(self) -> list[str]:

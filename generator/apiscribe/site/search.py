@@ -12,6 +12,7 @@ where Material's parser is the one it was checked against; the entries are the s
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import re
@@ -44,18 +45,13 @@ def _search_source() -> str:
     return "".join(inspect.getsource(part) for part in parts)
 
 
+@functools.cache
 def lean() -> bool:
     """Whether Material's search parser is the one :class:`LeanParser` was checked against."""
-    global _LEAN
-    if _LEAN is None:
-        try:
-            _LEAN = hashlib.sha256(_search_source().encode()).hexdigest() == KNOWN_SEARCH
-        except (OSError, TypeError):  # no source to read
-            _LEAN = False
-    return _LEAN
-
-
-_LEAN: bool | None = None
+    try:
+        return hashlib.sha256(_search_source().encode()).hexdigest() == KNOWN_SEARCH
+    except (OSError, TypeError):  # no source to read
+        return False
 
 
 def entry_adder(index: Any) -> Callable[[Page], None]:

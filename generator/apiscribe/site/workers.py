@@ -389,19 +389,15 @@ class PageWorkers:
         if connection is None or claims is None or not self._following:
             return None
         self._following = False
-        order = self._follow_order
-        answers: dict[int, Any] = {}  # by position in order
-        for position, index in enumerate(order):
-            if claims.from_front(position) is not None:  # the worker's, and so are the rest
-                break
-            answers[position] = job(pages[index])
+        ordered = [pages[index] for index in self._follow_order]
+        answers = claims.front(ordered, job)  # by position in the claims' order
         here = len(answers)
         with contextlib.suppress(EOFError, OSError):  # a dead worker's pages are done here
             answers.update(receive_batches(connection))
         there = len(answers) - here
         found: list[Any] = [None] * len(pages)
-        for position, index in enumerate(order):
-            found[index] = answers[position] if position in answers else job(pages[index])
+        for position, (index, page) in enumerate(zip(self._follow_order, ordered, strict=True)):
+            found[index] = answers[position] if position in answers else job(page)
         log.debug(f"the follow-up job: {len(pages) - there} pages here, {there} in a worker")
         return found
 
