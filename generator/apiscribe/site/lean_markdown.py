@@ -25,18 +25,36 @@ refer to one another, so all of it waits for Python's cyclic collector: 68 MiB f
 schemas page of GitHub's description. The extension's last postprocessor drops both, so
 the tree goes as soon as ``convert`` returns.
 
+**A code block met before is highlighted once.** ``pymdownx.superfences`` has each fenced
+block highlighted by ``pymdownx.highlight``, which makes a Pygments formatter (0.15 ms, more
+than lexing and formatting a small block) and highlights the code. An API's pages repeat
+many blocks: of the 10,706 on GitHub's pages, 3,173 are repeats (the same error body 1,497
+times). The extension gives the fenced-code preprocessor a highlighter that keeps what each
+block became, by the highlighter's settings and everything the block passes it, and gives a
+block met again the same string (:class:`CodeMemo`, a bounded memo in each process). It does
+so only when the highlighter is ``pymdownx.highlight``'s own, with the sources it was checked
+against (:data:`KNOWN_HIGHLIGHT`), and never for a block whose title is stashed HTML.
+
 The ``apiscribe`` MkDocs plugin adds it to the site's ``markdown_extensions``
 (``apiscribe.site.lean_markdown``).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import inspect
 import re
+import types
 import xml.etree.ElementTree as etree
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
 from markdown import Markdown, inlinepatterns
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import STX, AtomicString
 
@@ -70,6 +88,12 @@ TRIGGERS = re.compile("[`\\\\\\[<&*_" + STX + "]|  \n")
 
 SHIELD, UNSHIELD = "apiscribe_inert_text", "apiscribe_inert_text_end"
 RELEASE = "apiscribe_release"
+CODE_MEMO = "apiscribe_code_memo"
+
+#: The sha256 of ``pymdownx/highlight.py`` (pymdown-extensions 13.1.2) that the code memo was
+#: checked against: its ``Highlight.highlight`` makes the HTML of a block from its settings
+#: and arguments alone, but for a title in HTML, which it stashes.
+KNOWN_HIGHLIGHT = "dd32d197c1ce187dfa8907c8f87db3c52bb3a5fc7721551d9687ed6484b104a6"
 
 
 class _Shield(Treeprocessor):
@@ -138,9 +162,131 @@ class _Release(Postprocessor):
         return text
 
 
+class CodeMemo:
+    """What highlighted code blocks became, by what made them, in one process: the most
+    recently used first kept, up to :attr:`capacity` characters of HTML."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.held: OrderedDict[tuple[object, ...], str] = OrderedDict()
+        self.size = 0
+        self.hits = self.misses = 0
+
+    def get(self, key: tuple[object, ...], make: Callable[[], str]) -> str:
+        held = self.held.get(key)
+        if held is not None:
+            self.held.move_to_end(key)
+            self.hits += 1
+            return held
+        self.misses += 1
+        made = make()
+        if len(made) <= self.capacity // 8:
+            self.held[key] = made
+            self.size += len(made)
+            while self.size > self.capacity:
+                self.size -= len(self.held.popitem(last=False)[1])
+        return made
+
+    def clear(self) -> None:
+        self.held.clear()
+        self.size = 0
+
+
+#: 8 million characters of highlighted HTML at most, per process (a block's HTML is about
+#: five times its code). GitHub's pages hold 4.4 MB of distinct code.
+CODE = CodeMemo(8_000_000)
+
+
+def forget_code() -> None:
+    """Lets go of the code memo's HTML (the plugin calls it once the pages are converted)."""
+    CODE.clear()
+
+
+@functools.cache
+def memo_highlighter() -> type | None:
+    """``pymdownx.highlight.Highlight`` with its blocks' HTML kept in :data:`CODE` and its
+    Pygments formatters made once for each set of options, or None when pymdownx is missing
+    or its sources are not the ones checked."""
+    try:
+        from pymdownx import highlight
+    except ImportError:  # pragma: no cover - Material needs pymdown-extensions
+        return None
+    with open(highlight.__file__, "rb") as source:
+        if hashlib.sha256(source.read()).hexdigest() != KNOWN_HIGHLIGHT:
+            return None
+    Highlight: Any = highlight.Highlight
+    arguments = inspect.signature(Highlight.highlight)
+    # Highlight.highlight's own code, reading its formatter classes from a namespace of its
+    # module's where each makes one formatter per set of options (a Pygments formatter keeps
+    # nothing of what it formats but a cache of its spans' tags).
+    namespace = dict(vars(highlight))
+    namespace["BlockHtmlFormatter"] = _shared(highlight.BlockHtmlFormatter)
+    namespace["InlineHtmlFormatter"] = _shared(highlight.InlineHtmlFormatter)
+    original = Highlight.highlight
+    highlight_with_shared = types.FunctionType(
+        original.__code__, namespace, original.__name__, original.__defaults__)
+
+    class MemoHighlight(Highlight):  # type: ignore[misc]
+        def highlight(self, *args: Any, **kwargs: Any) -> Any:
+            bound = arguments.bind(self, *args, **kwargs)
+            bound.apply_defaults()
+            given = bound.arguments
+            del given["self"]
+            if given["inline"] or self.title_mode == "html" or any(
+                isinstance(value, dict) for value in self.auto_title_map.values()
+            ):  # an element comes back, or a title is stashed: nothing to keep
+                return highlight_with_shared(self, *args, **kwargs)
+            if not (self.line_spans or self.line_anchors):
+                given["code_block_count"] = None  # only line ids read it
+            settings = tuple((name, repr(value)) for name, value in vars(self).items()
+                             if name != "md")
+            key = (settings, *(_frozen(value) for value in given.values()))
+            return CODE.get(key, lambda: highlight_with_shared(self, *args, **kwargs))
+
+    return MemoHighlight
+
+
+def _shared(formatter: type) -> Callable[..., Any]:
+    """Makes ``formatter`` once for each set of options (up to 64 sets at a time)."""
+    made: dict[tuple[object, ...], Any] = {}
+
+    def make(**options: Any) -> Any:
+        key = tuple((name, _frozen(value)) for name, value in options.items())
+        shared = made.get(key)
+        if shared is None:
+            if len(made) >= 64:
+                made.clear()
+            shared = made[key] = formatter(**options)
+        return shared
+    return make
+
+
+def _frozen(value: object) -> object:
+    if isinstance(value, list):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, dict):
+        return tuple((name, _frozen(item)) for name, item in value.items())
+    return value
+
+
+class _MemoCode(Preprocessor):
+    """Gives the fenced-code preprocessor the memo's highlighter (just before it runs)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if "fenced_code_block" not in self.md.preprocessors or (
+                memo := memo_highlighter()) is None:
+            return lines
+        fenced: Any = self.md.preprocessors["fenced_code_block"]
+        if hasattr(fenced, "get_hl_settings"):  # pymdownx.superfences'
+            fenced.get_hl_settings()
+            if getattr(fenced, "highlighter", None) is memo.__base__:  # pymdownx.highlight's
+                fenced.highlighter = memo
+        return lines
+
+
 class LeanMarkdownExtension(Extension):
-    """Inert text passed by the inline step, and the parsed page let go (the module's
-    docstring)."""
+    """Inert text passed by the inline step, the parsed page let go, and a code block met
+    before highlighted once (the module's docstring)."""
 
     def extendMarkdown(self, md: Markdown) -> None:
         shield = _Shield(md)
@@ -148,6 +294,8 @@ class LeanMarkdownExtension(Extension):
         md.treeprocessors.register(shield, SHIELD, 20.005)
         md.treeprocessors.register(_Unshield(md, shield), UNSHIELD, 19.995)
         md.postprocessors.register(_Release(md), RELEASE, -1000)
+        # pymdownx.superfences' preprocessor has priority 25.
+        md.preprocessors.register(_MemoCode(md), CODE_MEMO, 25.005)
 
 
 def makeExtension(**kwargs: object) -> LeanMarkdownExtension:  # the name Markdown looks up

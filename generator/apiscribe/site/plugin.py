@@ -53,7 +53,7 @@ from ..model import ApiModel
 from ..redact import scan_kept
 from ..views import markdown
 from ..views.openapi import OpenApiMemo
-from . import machine_files, nav_memo
+from . import lean_markdown, machine_files, nav_memo
 from .api_docs import ApiDocs
 from .cache_store import Conversion, MarkdownStore, PageCache
 from .compact import compact_templates
@@ -85,8 +85,7 @@ class ApiscribePluginConfig(Config):  # type: ignore[no-untyped-call]
     allow_remote_refs = config_options.Type(bool, default=False)
     # Whether the code blocks of the API pages go into the search index.
     index_code = config_options.Type(bool, default=False)
-    # Processes that convert the pages' Markdown during `mkdocs build`: 0 means one per CPU,
-    # 1 only MkDocs' own (see apiscribe.site.workers).
+    # Processes converting pages in `mkdocs build`, 0 one per CPU (apiscribe.site.workers).
     workers = config_options.Type(int, default=0)
     # Files for machines: llms.txt at the root, the OpenAPI document as openapi.json, and
     # the Markdown of every API page beside it (see apiscribe.site.machine_files).
@@ -349,6 +348,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
     ) -> Environment | None:
         if self._cache is not None:  # the workers have forked: entries are written aside
             self._cache.write_behind()
+        lean_markdown.forget_code()  # this process has converted its pages
         # First: it knows Material's templates by their own sources.
         nav_memo.install(env, config, {self, config.plugins.get("material/search")})
         if self.config.compact_html:

@@ -1,0 +1,241 @@
+"""A code block met before is highlighted once (apiscribe.site.lean_markdown's code memo),
+and its Pygments formatter is made once: the HTML is the same, byte for byte."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import markdown as python_markdown
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pymdownx import highlight as pymdownx_highlight
+from pygments.formatters.html import HtmlFormatter
+
+from apiscribe.site import build_site, lean_markdown
+from apiscribe.site.plugin import LEAN_MARKDOWN
+
+from .test_convert_specs import needs_corpus
+from .test_large_spec import GITHUB
+from .test_lean_markdown import EXTENSIONS, SETTINGS, SPECS, pages_of
+from .test_site_workers import project, same_tree
+
+needs_checked_highlight = pytest.mark.skipif(
+    hashlib.sha256(Path(pymdownx_highlight.__file__).read_bytes()).hexdigest()
+    != lean_markdown.KNOWN_HIGHLIGHT,
+    reason="pymdownx.highlight is not the one the code memo was checked against "
+    "(lean_markdown.KNOWN_HIGHLIGHT): the memo stays off",
+)
+pytestmark = needs_checked_highlight
+
+
+@pytest.fixture(autouse=True)
+def empty_memo() -> Iterator[None]:
+    lean_markdown.forget_code()
+    yield
+    lean_markdown.forget_code()
+
+
+def convert(text: str, configs: dict[str, Any] | None = None) -> str:
+    md = python_markdown.Markdown(extensions=[*EXTENSIONS, LEAN_MARKDOWN],
+                                  extension_configs=configs or SETTINGS)
+    html = md.convert(text)
+    return html + "\n" + json.dumps(getattr(md, "toc_tokens", []))
+
+
+def without_memo(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lean_markdown, "memo_highlighter", lambda: None)
+
+
+def convert_all(texts: list[str], configs: dict[str, Any] | None = None) -> list[str]:
+    return [convert(text, configs) for text in texts]
+
+
+def hits() -> int:
+    return lean_markdown.CODE.hits
+
+
+@needs_corpus
+def test_every_corpus_page_is_highlighted_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [text for spec in SPECS for text in pages_of(spec).values()]
+    before = hits()
+    with_memo = convert_all(texts)
+    assert hits() - before > 100  # the corpus's pages repeat code blocks
+    without_memo(monkeypatch)
+    assert convert_all(texts) == with_memo
+
+
+@pytest.mark.slow
+def test_every_page_of_githubs_description_is_highlighted_the_same(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not GITHUB.is_file():
+        pytest.skip(f"GitHub's REST description is not at {GITHUB} (.ci/run downloads it and "
+                    "sets APISCRIBE_GITHUB_SPEC)")
+    texts = list(pages_of(GITHUB).values())
+    before = hits()
+    with_memo = convert_all(texts)
+    assert hits() - before > 3000  # 3,173 of its 10,706 blocks are repeats
+    without_memo(monkeypatch)
+    assert convert_all(texts) == with_memo
+
+
+#: Fenced blocks: their languages, options and code, few enough to be met again.
+_BLOCKS = st.builds(
+    lambda fence, options, code: f"{fence}{options}\n{code}\n{fence}\n",
+    st.sampled_from(["```", "~~~"]),
+    st.sampled_from([
+        "json", "python", "bash", "http", "text", "", "nosuchlanguage", "python hl_lines=\"1\"",
+        "python linenums=\"2\"", "python linenums=\"1 2 2\"", "json title=\"body.json\"",
+        "{ .python #code-id }", "{ .json .extra data-x=\"1\" }", "{ .python title=\"<b>x</b>\" }",
+        "python title=\"<b>x</b>\" title_mode=\"html\"",
+        "python hl_lines=\"1 2\" linenums=\"1\" title=\"a.py\"",
+    ]),
+    st.sampled_from([
+        '{\n  "message": "string"\n}', "print('x')\nprint('y')", "curl -X GET https://e.com",
+        "HTTP/1.1 204 No Content", "<b>&amp;</b>", "", "a\n\n\nb", "\t\tindented\ttabs",
+    ]),
+)
+_HIGHLIGHT = st.fixed_dictionaries({}, optional={
+    "linenums": st.booleans(),
+    "linenums_style": st.sampled_from(["table", "inline", "pymdownx-inline"]),
+    "line_spans": st.sampled_from(["", "__span"]),
+    "anchor_linenums": st.booleans(),
+    "auto_title": st.booleans(),
+    "auto_title_map": st.sampled_from([{}, {"Python": "The code"},
+                                       {"JSON": {"title": "<i>JSON</i>", "mode": "html"}}]),
+    "pygments_lang_class": st.booleans(),
+    "code_attr_on_pre": st.booleans(),
+    "use_pygments": st.booleans(),
+    "noclasses": st.booleans(),
+    "line_anchors": st.sampled_from(["", "__line"]),
+    "guess_lang": st.booleans(),
+})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(_BLOCKS, min_size=1, max_size=6).map("\n".join), min_size=1,
+                max_size=3), st.lists(_HIGHLIGHT, min_size=1, max_size=2))
+def test_any_blocks_under_any_settings_are_highlighted_the_same(
+    documents: list[str], highlights: list[dict[str, Any]]
+) -> None:
+    # Each document under each setting, twice, so that blocks are met again, and under
+    # settings that differ in between: the memo must never give one setting's HTML to another.
+    configs = [{**SETTINGS, "pymdownx.highlight": options} for options in highlights]
+    runs = [(text, config) for _ in range(2) for config in configs for text in documents]
+    with_memo = [convert(text, config) for text, config in runs]
+    with pytest.MonkeyPatch.context() as patch:
+        without_memo(patch)
+        assert [convert(text, config) for text, config in runs] == with_memo
+
+
+def test_a_title_in_html_is_stashed_on_every_page_and_never_kept() -> None:
+    text = "```python title=\"<b>main.py</b>\" title_mode=\"html\"\nprint('x')\n```\n"
+    first, second = convert(text), convert(text)
+    assert first == second and "<b>main.py</b>" in first
+    assert lean_markdown.CODE.held == {}
+
+
+def test_line_ids_follow_each_blocks_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With line spans, a block's ids carry its number on the page: the same code twice on a
+    # page is two different pieces of HTML.
+    configs = {**SETTINGS, "pymdownx.highlight": {"line_spans": "__span"}}
+    text = "```python\nprint('x')\n```\n\n```python\nprint('x')\n```\n"
+    html = convert(text, configs)
+    assert "__span-0-1" in html and "__span-1-1" in html
+    without_memo(monkeypatch)
+    assert convert(text, configs) == html
+
+
+def test_a_pygments_formatter_is_made_once_for_the_same_options(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[object] = []
+    create = HtmlFormatter._create_stylesheet
+
+    def counted(formatter: HtmlFormatter) -> None:
+        made.append(formatter)
+        create(formatter)
+
+    monkeypatch.setattr(HtmlFormatter, "_create_stylesheet", counted)
+    text = "\n".join(f"```python\nprint({number})\n```\n" for number in range(5))
+    html = convert(text)
+    made_with_memo = len(made)
+    made.clear()
+    without_memo(monkeypatch)
+    assert convert(text) == html
+    assert made_with_memo <= 1 and len(made) == 5  # none when an earlier test made it
+
+
+def test_it_steps_aside_when_pymdownx_highlight_is_not_the_one_checked(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "```json\n{}\n```\n\n```json\n{}\n```\n"
+    monkeypatch.setattr(lean_markdown, "KNOWN_HIGHLIGHT", "0" * 64)
+    lean_markdown.memo_highlighter.cache_clear()
+    try:
+        assert lean_markdown.memo_highlighter() is None
+        before = hits()
+        html = convert(text)
+        assert hits() == before and lean_markdown.CODE.held == {}
+    finally:
+        monkeypatch.undo()
+        lean_markdown.memo_highlighter.cache_clear()
+    assert convert(text) == html
+
+
+def test_it_steps_aside_for_another_highlighter() -> None:
+    class Own(python_markdown.extensions.Extension):
+        pygments_code_block = -1  # superfences counts blocks on its highlighter's extension
+
+        def extendMarkdown(self, md: python_markdown.Markdown) -> None:
+            md.registerExtension(self)
+
+        def get_pymdownx_highlight_settings(self) -> dict[str, Any]:
+            settings: dict[str, Any] = pymdownx_highlight.HighlightExtension().getConfigs()
+            return settings
+
+        def get_pymdownx_highlighter(self) -> type:
+            class Shouting(pymdownx_highlight.Highlight):  # type: ignore[misc]
+                def highlight(self, src: str, *args: Any, **kwargs: Any) -> Any:
+                    return super().highlight(src.upper(), *args, **kwargs)
+            return Shouting
+
+    md = python_markdown.Markdown(extensions=[Own(), *EXTENSIONS, LEAN_MARKDOWN],
+                                  extension_configs=SETTINGS)
+    html = md.convert("```text\nquiet\n```\n")
+    assert "QUIET" in html and lean_markdown.CODE.held == {}
+
+
+def test_the_memo_keeps_the_most_recently_used_within_its_capacity() -> None:
+    memo = lean_markdown.CodeMemo(capacity=80)
+    assert memo.get(("a",), lambda: "a" * 10) == "a" * 10
+    assert memo.get(("b",), lambda: "b" * 10) == "b" * 10
+    assert memo.get(("a",), lambda: "made again") == "a" * 10  # kept; now the most recent
+    memo.get(("big",), lambda: "x" * 11)  # more than an eighth of the capacity: not kept
+    assert list(memo.held) == [("b",), ("a",)] and memo.size == 20
+    for name in "cdefghi":
+        memo.get((name,), lambda: "-" * 10)
+    assert memo.size <= 80 and ("b",) not in memo.held and ("a",) in memo.held
+    assert (memo.hits, memo.misses) == (1, 10)
+    memo.clear()
+    assert memo.held == {} and memo.size == 0
+
+
+def test_the_site_is_the_same_and_the_build_lets_the_memo_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = '```json\n{\n  "message": "Not Found"\n}\n```\n'
+    pages = {f"zz-error-{n}.md": f"# Error {n}\n\n{code}" for n in range(3)}
+    before = hits()
+    build_site(project(tmp_path / "with", workers=1, pages=pages))
+    assert hits() - before >= 2  # the same error body on three pages
+    assert lean_markdown.CODE.held == {}  # let go once the build process converted its pages
+    without_memo(monkeypatch)
+    build_site(project(tmp_path / "without", workers=1, pages=pages))
+    assert same_tree(tmp_path / "with" / "site", tmp_path / "without" / "site")
