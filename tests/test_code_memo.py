@@ -13,8 +13,8 @@ import markdown as python_markdown
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pymdownx import highlight as pymdownx_highlight
 from pygments.formatters.html import HtmlFormatter
+from pymdownx import highlight as pymdownx_highlight
 
 from apiscribe.site import build_site, lean_markdown
 from apiscribe.site.plugin import LEAN_MARKDOWN

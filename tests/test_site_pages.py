@@ -270,11 +270,11 @@ def test_serve_watches_the_api_docs_and_the_watch_option(tmp_path: Path) -> None
         config = config.plugins.on_config(config)
         server = FakeServer()
         config.plugins.on_serve(server, config=config, builder=lambda: None)
+        assert "schemas.md" in plugin.pages and "llms.txt" in plugin.machine
     finally:
         config.plugins.on_shutdown()
     assert server.watched[-3:] == [str(spec.resolve()), str((tmp_path / "src").resolve()),
                                    str((tmp_path / "notes.md").resolve())]
-    assert "schemas.md" in plugin.pages and "llms.txt" in plugin.machine
 
 
 def test_badge_text_is_escaped() -> None:

@@ -10,12 +10,23 @@
 
 Links are relative to the site's root, so they hold under any sub-path; with a ``site_url``
 the links of ``llms.txt`` are absolute.
+
+A build's files for machines are a :class:`MachineFiles`: ``llms.txt`` in memory, and the
+OpenAPI document in a temporary folder from which MkDocs copies it, so that the build
+process never holds it (19 MB on GitHub's description, alive at the build's peak of memory
+when it was held: BENCHMARKS.md, "Issue 13, a thirteenth pass").
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
+from pathlib import Path
 from urllib.parse import quote, urljoin
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
 
 from ..model import ApiModel, Endpoint
 from ..views import markdown
@@ -87,6 +98,50 @@ def openapi_json(model: ApiModel, memo: openapi_view.OpenApiMemo | None = None) 
     each of GitHub's 15 million characters until the build ends); ``memo``: the last
     build's parts, in the process of ``mkdocs serve``."""
     return encode(openapi_view.render(model, memo=memo)[OPENAPI_JSON])
+
+
+def write_openapi_json(model: ApiModel, folder: Path,
+                       memo: openapi_view.OpenApiMemo | None = None) -> Path:
+    """:func:`openapi_json` written to ``folder`` (made where it is called: in a fork, the
+    build process gets only the path)."""
+    path = folder / OPENAPI_JSON
+    path.write_bytes(openapi_json(model, memo))
+    return path
+
+
+class MachineFiles:
+    """The files for machines of one build, by their path in the site: text, or a file of
+    :meth:`folder` that MkDocs copies (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.made: dict[str, str | bytes | Path] = {}
+        self._folder: Path | None = None
+
+    def __contains__(self, path: str) -> bool:
+        return path in self.made
+
+    def folder(self) -> Path:
+        """A temporary folder of this build's, removed by :meth:`clear`."""
+        if self._folder is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="apiscribe-machine-files-"))
+        return self._folder
+
+    def add_to(self, files: Files, config: MkDocsConfig) -> None:
+        """Adds a generated file for each file made, but where docs_dir has its own."""
+        for path, made in self.made.items():
+            if files.get_file_from_path(path) is not None:
+                continue
+            if isinstance(made, Path):
+                files.append(File.generated(config, path, abs_src_path=str(made)))
+            else:
+                files.append(File.generated(config, path, content=made))
+
+    def clear(self) -> None:
+        """Forgets the files made, and removes the folder (MkDocs has copied them)."""
+        self.made = {}
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
 
 
 def home_section(*, openapi: bool, llms: bool, twins: bool) -> str:

@@ -135,8 +135,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         #: The model handed over by build_site; None: read ``api_docs``.
         self.given: ApiModel | None = None
         self.pages: dict[str, str] = {}
-        #: ``{path: text}`` of llms.txt and openapi.json (the twins are copies of ``pages``).
-        self.machine: dict[str, str | bytes] = {}
+        self.machine = machine_files.MachineFiles()  # llms.txt, openapi.json (twins: pages)
         self.watched: Path | None = None
         self._command: str | None = None
         self._workers = PageWorkers()
@@ -186,12 +185,13 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
 
     def on_shutdown(self) -> None:
         self.given, self._cache_dir = None, None
+        self.machine.clear()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if self._collection is not None:  # a build again, before the last one's collection
             self._collection.cancel()
             self._collection.join()  # its thread gone: this build may fork
-        self.pages, self.machine, self.watched, self._cache = {}, {}, None, None
+        self.pages, self.watched, self._cache = {}, None, None
         self.search_filter.index_code = self.config.index_code
         if LEAN_MARKDOWN not in config.markdown_extensions:
             config.markdown_extensions.append(LEAN_MARKDOWN)
@@ -214,10 +214,10 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
         store = MarkdownStore(self._cache, self._markdown, code_digest())
         memo = markdown.RenderMemo(store, self._texts)
         if self.config.openapi_json:  # made in a fork meanwhile, where one is safe
-            with beside(machine_files.openapi_json, model,
+            with beside(machine_files.write_openapi_json, model, self.machine.folder(),
                         self._openapi if serving else None) as openapi:
                 self.pages = markdown.render(model, memo, fork=True)
-                self.machine[machine_files.OPENAPI_JSON] = openapi.result()
+                self.machine.made[machine_files.OPENAPI_JSON] = openapi.result()
         else:
             self.pages = markdown.render(model, memo, fork=True)
         self._markdown, self._texts = store.kept, memo.texts if serving else {}
@@ -239,7 +239,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
     def _add_machine_files(self, model: ApiModel, config: MkDocsConfig) -> None:
         options = self.config
         if options.llms_txt:
-            self.machine[machine_files.LLMS_TXT] = machine_files.llms_txt(
+            self.machine.made[machine_files.LLMS_TXT] = machine_files.llms_txt(
                 model, site_url=config.site_url or "", openapi=options.openapi_json)
         home = machine_files.home_section(openapi=options.openapi_json, llms=options.llms_txt,
                                           twins=options.markdown_twins)
@@ -259,9 +259,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
                 twin = File.generated(config, f"{src_uri}{TWIN_SUFFIX}", content=content)
                 twin.dest_uri = src_uri
                 files.append(twin)
-        for path, text in self.machine.items():
-            if files.get_file_from_path(path) is None:
-                files.append(File.generated(config, path, content=text))
+        self.machine.add_to(files, config)
         # In the order MkDocs lists a docs folder (index first, then by name), so the pages
         # are built, and the search index written, as if they were files in docs_dir.
         return Files(sorted(files, key=file_sort_key))
@@ -412,10 +410,12 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
             self._cache.prune(max(len(self.pages), len(cached.keys) if cached else 0))
         # The build is done: what it held goes (MkDocs keeps this plugin for the next one).
         self._pages, self._nav, self._indexing, self.cached, self._given = [], None, [], None, {}
+        self.machine.clear()  # copied into the site
         if not self._builds_once:  # its cycles are collected while the server idles
             self._collection = collect_when_idle(IDLE_COLLECTION)
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.machine.clear()
         if self.cached is not None:  # a page hidden when the build failed gets its HTML back
             for page in self._pages:
                 self.cached.show(page)
