@@ -18,7 +18,7 @@ import pytest
 from mkdocs.config.base import load_config
 
 from apiscribe.model import Section
-from apiscribe.site import ApiscribePlugin, build_site, write_mkdocs_config
+from apiscribe.site import ApiscribePlugin, build_site, machine_files, write_mkdocs_config
 from apiscribe.site.machine_files import llms_txt, summary
 from apiscribe.views import markdown
 from apiscribe.views import openapi as openapi_view
@@ -240,6 +240,58 @@ def test_machine_files_can_be_turned_off(tmp_path: Path) -> None:
     assert not (site / "llms.txt").exists() and not (site / "openapi.json").exists()
     assert not (site / "releases/get-organization-releases.md").exists()
     assert "openapi.json" not in outline(site / "index.html").links
+
+
+class Folders:
+    """The temporary folders the builds of a test made for their files for machines."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.made: list[Path] = []
+        folder = machine_files.MachineFiles.folder
+
+        def recorded(files: machine_files.MachineFiles) -> Path:
+            made = folder(files)
+            self.made.append(made)
+            return made
+
+        monkeypatch.setattr(machine_files.MachineFiles, "folder", recorded)
+
+
+def test_the_openapi_document_is_copied_from_a_folder_the_build_removes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The build process holds its path, never its bytes; the site's copy is the document.
+    folders = Folders(monkeypatch)
+    (tmp_path / "mkdocs.yml").write_text(write_mkdocs_config(title=IMPORTED.title, api_docs=""),
+                                         encoding="utf-8")
+    build_site(tmp_path / "mkdocs.yml", model=IMPORTED)
+    assert (tmp_path / "site" / "openapi.json").read_bytes() == machine_files.openapi_json(
+        IMPORTED)
+    assert len(set(folders.made)) == 1 and not folders.made[0].exists()
+
+
+def test_a_failed_build_removes_the_folder_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folders = Folders(monkeypatch)
+    (tmp_path / "hooks.py").write_text(
+        "def on_env(env, config, files):\n    raise RuntimeError('the theme broke')\n",
+        encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        write_mkdocs_config(title=IMPORTED.title, api_docs="") + "hooks:\n  - hooks.py\n",
+        encoding="utf-8")
+    with pytest.raises(Exception, match="the theme broke"):
+        build_site(tmp_path / "mkdocs.yml", model=IMPORTED)
+    assert folders.made and not any(folder.exists() for folder in folders.made)
+
+
+def test_docs_dirs_own_openapi_json_is_used_instead(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "openapi.json").write_text('{"own": true}\n', encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(write_mkdocs_config(title=IMPORTED.title, api_docs=""),
+                                         encoding="utf-8")
+    build_site(tmp_path / "mkdocs.yml", model=IMPORTED)
+    assert (tmp_path / "site" / "openapi.json").read_text(encoding="utf-8") == '{"own": true}\n'
 
 
 # -- mkdocs serve --------------------------------------------------------------------------
