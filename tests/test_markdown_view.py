@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from pathlib import Path
 
 import jinja2
 import jinja2.meta
@@ -11,7 +12,8 @@ import markdown as python_markdown
 import pytest
 from jinja2 import nodes
 
-from apiscribe import forking
+from apiscribe import forking, pipeline
+from apiscribe.diagnostics import has_errors
 from apiscribe.formats.httptext import format_request, format_response, parse_exchange
 from apiscribe.model import (
     ApiModel,
@@ -443,3 +445,31 @@ def test_pages_shared_with_a_fork_are_the_pages_rendered_alone(
     # Rendered again from the memo, nothing is left to share.
     assert markdown.render(model, memo, fork=True) == alone
     assert shares[1] == 0
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["no cache", "cache dir"])
+def test_convert_to_markdown_shares_the_pages_and_writes_those_rendered_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    spec = CORPUS / "openapi" / "sentry-2022-05-18-openapi-derefed.json"
+    if not spec.is_file():
+        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    model, _ = load(str(spec))
+    assert model is not None
+    alone = markdown.render(model)
+    shares: list[int] = []
+    share = forking.shared
+
+    def counted(jobs: list[object], *args: object, **kwargs: object) -> object:
+        shares.append(len(jobs))
+        return share(jobs, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(markdown, "shared", counted)
+    out = tmp_path / "out"
+    outcome = pipeline.convert(str(spec), "markdown", out,
+                               cache_dir=tmp_path / "cache" if cached else None)
+    assert not has_errors(outcome.diagnostics)
+    written = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8")
+               for p in out.rglob("*.md")}
+    assert written == alone
+    assert shares == [len(model.endpoints) + 1] and shares[0] >= markdown.FORK_PAGES

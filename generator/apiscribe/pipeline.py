@@ -348,13 +348,16 @@ def render_target(model: ApiModel, target: str, *, kept: MarkdownPack | None = N
                   texts: markdown_view.Texts | None = None) -> Mapping[str, str]:
     """The tree ``convert --to TARGET`` writes (``site`` is built apart: :func:`convert`);
     Markdown pages that ``kept`` holds from an earlier run are not rendered again (their keys
-    made with the ``texts`` of the last run's, :class:`~apiscribe.views.markdown.RenderMemo`)."""
+    made with the ``texts`` of the last run's, :class:`~apiscribe.views.markdown.RenderMemo`);
+    the pages to render are shared with a fork where that is safe and worth it."""
     if target == "jsondocs":
         return jsondocs_view.render(model)
     if target == "openapi":
         return openapi_view.render(model)
     if target == "markdown":
-        return markdown_view.render(model) if kept is None else kept.render(model, texts)
+        if kept is None:
+            return markdown_view.render(model, fork=True)
+        return kept.render(model, texts, fork=True)
     raise ApiscribeError(f"unknown target {target!r}", hint=f"one of {', '.join(CONVERT_TARGETS)}")
 
 
