@@ -1,5 +1,6 @@
-"""A code block met before is highlighted once (apiscribe.site.lean_markdown's code memo),
-and its Pygments formatter is made once: the HTML is the same, byte for byte."""
+"""A code block met before is highlighted once, with its Pygments formatter made once, and a
+table met before is made once (apiscribe.site.lean_markdown's memos): the HTML is the same,
+byte for byte."""
 
 from __future__ import annotations
 
@@ -30,14 +31,14 @@ needs_checked_highlight = pytest.mark.skipif(
     reason="pymdownx.highlight is not the one the code memo was checked against "
     "(lean_markdown.KNOWN_HIGHLIGHT): the memo stays off",
 )
-pytestmark = needs_checked_highlight
+CHECKED_HIGHLIGHT = not needs_checked_highlight.args[0]
 
 
 @pytest.fixture(autouse=True)
 def empty_memo() -> Iterator[None]:
-    lean_markdown.forget_code()
+    lean_markdown.forget()
     yield
-    lean_markdown.forget_code()
+    lean_markdown.forget()
 
 
 def convert(text: str, configs: dict[str, Any] | None = None) -> str:
@@ -49,6 +50,7 @@ def convert(text: str, configs: dict[str, Any] | None = None) -> str:
 
 def without_memo(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lean_markdown, "memo_highlighter", lambda: None)
+    monkeypatch.setattr(lean_markdown._MemoTables, "_known", lambda memo: None)
 
 
 def convert_all(texts: list[str], configs: dict[str, Any] | None = None) -> list[str]:
@@ -59,12 +61,17 @@ def hits() -> int:
     return lean_markdown.CODE.hits
 
 
+def table_hits() -> int:
+    return lean_markdown.TABLES.hits
+
+
 @needs_corpus
 def test_every_corpus_page_is_highlighted_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = [text for spec in SPECS for text in pages_of(spec).values()]
-    before = hits()
+    before, tables_before = hits(), table_hits()
     with_memo = convert_all(texts)
-    assert hits() - before > 100  # the corpus's pages repeat code blocks
+    assert hits() - before > 100 or not CHECKED_HIGHLIGHT  # the pages repeat code blocks
+    assert table_hits() - tables_before > 100  # and tables
     without_memo(monkeypatch)
     assert convert_all(texts) == with_memo
 
@@ -77,9 +84,10 @@ def test_every_page_of_githubs_description_is_highlighted_the_same(
         pytest.skip(f"GitHub's REST description is not at {GITHUB} (.ci/run downloads it and "
                     "sets APISCRIBE_GITHUB_SPEC)")
     texts = list(pages_of(GITHUB).values())
-    before = hits()
+    before, tables_before = hits(), table_hits()
     with_memo = convert_all(texts)
-    assert hits() - before > 3000  # 3,173 of its 10,706 blocks are repeats
+    assert hits() - before > 3000 or not CHECKED_HIGHLIGHT  # 3,173 of 10,706 blocks repeat
+    assert table_hits() - tables_before > 4000
     without_memo(monkeypatch)
     assert convert_all(texts) == with_memo
 
@@ -93,7 +101,7 @@ _BLOCKS = st.builds(
         "python linenums=\"2\"", "python linenums=\"1 2 2\"", "json title=\"body.json\"",
         "{ .python #code-id }", "{ .json .extra data-x=\"1\" }", "{ .python title=\"<b>x</b>\" }",
         "python title=\"<b>x</b>\" title_mode=\"html\"",
-        "python hl_lines=\"1 2\" linenums=\"1\" title=\"a.py\"",
+        "python hl_lines=\"1 2\" linenums=\"1\" title=\"a.py\"", "php-inline",
     ]),
     st.sampled_from([
         '{\n  "message": "string"\n}', "print('x')\nprint('y')", "curl -X GET https://e.com",
@@ -113,10 +121,18 @@ _HIGHLIGHT = st.fixed_dictionaries({}, optional={
     "use_pygments": st.booleans(),
     "noclasses": st.booleans(),
     "line_anchors": st.sampled_from(["", "__line"]),
+    "linenums_special": st.sampled_from([-1, 2]),
+    "extend_pygments_lang": st.sampled_from([[], [{"name": "php-inline", "lang": "php",
+                                                   "options": {"startinline": True}}]]),
+    "default_lang": st.sampled_from(["", "python"]),
+    "stripnl": st.booleans(),
+    "css_class": st.sampled_from(["highlight", "code"]),
+    "pygments_style": st.sampled_from(["default", "monokai"]),
     "guess_lang": st.booleans(),
 })
 
 
+@needs_checked_highlight
 @settings(max_examples=150, deadline=None, suppress_health_check=[
     HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(_BLOCKS, min_size=1, max_size=6).map("\n".join), min_size=1,
@@ -134,6 +150,7 @@ def test_any_blocks_under_any_settings_are_highlighted_the_same(
         assert [convert(text, config) for text, config in runs] == with_memo
 
 
+@needs_checked_highlight
 def test_a_title_in_html_is_stashed_on_every_page_and_never_kept() -> None:
     text = "```python title=\"<b>main.py</b>\" title_mode=\"html\"\nprint('x')\n```\n"
     first, second = convert(text), convert(text)
@@ -141,6 +158,7 @@ def test_a_title_in_html_is_stashed_on_every_page_and_never_kept() -> None:
     assert lean_markdown.CODE.held == {}
 
 
+@needs_checked_highlight
 def test_line_ids_follow_each_blocks_place(monkeypatch: pytest.MonkeyPatch) -> None:
     # With line spans, a block's ids carry its number on the page: the same code twice on a
     # page is two different pieces of HTML.
@@ -152,6 +170,7 @@ def test_line_ids_follow_each_blocks_place(monkeypatch: pytest.MonkeyPatch) -> N
     assert convert(text, configs) == html
 
 
+@needs_checked_highlight
 def test_a_pygments_formatter_is_made_once_for_the_same_options(
     monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -213,7 +232,7 @@ def test_it_steps_aside_for_another_highlighter() -> None:
 
 
 def test_the_memo_keeps_the_most_recently_used_within_its_capacity() -> None:
-    memo = lean_markdown.CodeMemo(capacity=80)
+    memo = lean_markdown.HtmlMemo(capacity=80)
     assert memo.get(("a",), lambda: "a" * 10) == "a" * 10
     assert memo.get(("b",), lambda: "b" * 10) == "b" * 10
     assert memo.get(("a",), lambda: "made again") == "a" * 10  # kept; now the most recent
@@ -224,18 +243,122 @@ def test_the_memo_keeps_the_most_recently_used_within_its_capacity() -> None:
     assert memo.size <= 80 and ("b",) not in memo.held and ("a",) in memo.held
     assert (memo.hits, memo.misses) == (1, 10)
     memo.clear()
+    memo = lean_markdown.HtmlMemo(capacity=160)
+    settings = memo.settings("settings " * 100)
+    assert memo.settings("settings " * 100) is settings  # one string for every key
+    memo.keep((settings, "code" * 4), "x")  # the key's texts count, but the settings
+    assert memo.size == 17
+    memo.keep((settings, "code" * 5), "y")  # more than an eighth
+    assert len(memo.held) == 1
+    memo.clear()
     assert memo.held == {} and memo.size == 0
+
+
+#: Table blocks: plain, with what the inline step makes, and with what ties a table to its
+#: page (links, references, ids, raw HTML), few enough to be met again.
+_TABLES = st.sampled_from([
+    "| Name | Type |\n| --- | --- |\n| `id` | integer |",
+    "| Name | Type |\n| :-- | --: |\n| *a* \\| b | **c** |\n| d |",
+    "Name | Type\n--- | :---:\nx | y",
+    "| A |\n| --- |",
+    "| Link | To |\n| --- | --- |\n| [page](page-01.md) | [anchor](#response) |",
+    "| Ref | Image |\n| --- | --- |\n| [shared] | ![logo](logo.png) |",
+    "| Id | Name |\n| --- | --- |\n| cell { #cell-id } | <a name=\"n\">n</a> |",
+    "| Raw | Entity |\n| --- | --- |\n| <b>bold</b> | &amp; &copy; &#42; |",
+    "| Auto | Mail |\n| --- | --- |\n| <https://example.com> | <a@b.c> |",
+    "| Code | Break |\n| --- | --- |\n| `a|b` | x  y |",
+    "| Id |\n| --- |\n| cell { #cell-id } |",
+])
+#: Where a table block sits on a page.
+_PLACES = st.sampled_from([
+    "{table}", "Text before.\n\n{table}\n\nText after.", "??? note \"Fields\"\n\n{indented}",
+    "!!! note\n\n{indented}", "- item\n\n{indented}", "=== \"Tab\"\n\n{indented}",
+    "[shared]: https://example.com/shared\n\n{table}", "> {table}", "    {table}",
+    "## Heading { #cell-id }\n\n{table}", "## Cell id\n\n{table}",
+])
+
+
+def _placed(place: str, table: str) -> str:
+    indented = "    " + table.replace("\n", "\n    ")
+    return place.replace("{table}", table).replace("{indented}", indented)
+
+
+_PAGES = st.lists(st.lists(st.tuples(_PLACES, _TABLES), min_size=1, max_size=4).map(
+    lambda parts: "\n\n".join(_placed(*part) for part in parts) + "\n"), min_size=1, max_size=4)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(_PAGES, st.sampled_from([{}, {"use_align_attribute": True}]),
+       st.sampled_from(["html", "xhtml"]))
+def test_any_tables_anywhere_are_made_the_same(
+    pages: list[str], tables: dict[str, Any], output_format: str
+) -> None:
+    # Each page twice, under two settings of the tables extension: a table met again is
+    # the same HTML, and never one made under other settings or tied to another page.
+    def convert_as(text: str, table_settings: dict[str, Any]) -> str:
+        md = python_markdown.Markdown(extensions=[*EXTENSIONS, LEAN_MARKDOWN],
+                                      extension_configs={**SETTINGS, "tables": table_settings},
+                                      output_format=output_format)  # type: ignore[arg-type]
+        return md.convert(text) + "\n" + json.dumps(getattr(md, "toc_tokens", []))
+
+    runs = [(text, config) for _ in range(2) for config in ({}, tables) for text in pages]
+    with_memo = [convert_as(text, config) for text, config in runs]
+    with pytest.MonkeyPatch.context() as patch:
+        without_memo(patch)
+        assert [convert_as(text, config) for text, config in runs] == with_memo
+
+
+def test_a_table_met_again_is_its_kept_html() -> None:
+    table = "| Name | Type |\n| --- | --- |\n| `id` | integer |\n"
+    first = convert(f"# One\n\n{table}")
+    before = table_hits()
+    second = convert(f"# Two\n\nText.\n\n{table}\n??? note \"Again\"\n\n    " +
+                     table.replace("\n", "\n    "))
+    assert table_hits() - before == 2  # at the top and folded
+    table_html = first[first.index("<table>"):first.index("</table>") + len("</table>")]
+    assert second.count(table_html) == 2 and "<p>" + "\x02" not in second
+
+
+def test_a_table_with_a_reference_is_made_on_each_page() -> None:
+    # Whether [shared] is a link depends on the page's definitions: never kept.
+    table = "| Ref |\n| --- |\n| [shared] |\n"
+    assert "<a " not in convert(table)
+    before = table_hits()
+    linked = convert(f"{table}\n[shared]: https://example.com/\n")
+    assert '<a href="https://example.com/">shared</a>' in linked
+    assert table_hits() == before
+
+
+def test_it_steps_aside_beside_another_treeprocessor() -> None:
+    table = "| Name |\n| --- |\n| HTML |\n"
+    md_with = [*EXTENSIONS, LEAN_MARKDOWN, "abbr"]
+    for _ in range(2):
+        html = python_markdown.Markdown(extensions=md_with, extension_configs=SETTINGS).convert(
+            f"{table}\n*[HTML]: Hyper Text Markup Language\n")
+        assert '<abbr title="Hyper Text Markup Language">HTML</abbr>' in html
+    assert lean_markdown.TABLES.held == {}
 
 
 def test_the_site_is_the_same_and_the_build_lets_the_memo_go(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The same code block and tables on pages in several folders, with a link MkDocs
+    # rewrites for each page.
     code = '```json\n{\n  "message": "Not Found"\n}\n```\n'
-    pages = {f"zz-error-{n}.md": f"# Error {n}\n\n{code}" for n in range(3)}
-    before = hits()
+    plain = "| Name | Type |\n| --- | --- |\n| `message` | string |\n"
+    linked = "| Name | Type |\n| --- | --- |\n| `next` | [Target](target.md#t) |\n"
+    pages = {f"{folder}zz-error-{n}.md": f"# Error {n}\n\n{code}\n{plain}\n{linked}"
+             for n in range(3) for folder in ("", "deep/", "deep/er/")}
+    pages.update({f"{folder}target.md": "# Target\n\n## T { #t }\n"
+                  for folder in ("", "deep/", "deep/er/")})
+    before, tables_before = hits(), table_hits()
     build_site(project(tmp_path / "with", workers=1, pages=pages))
-    assert hits() - before >= 2  # the same error body on three pages
-    assert lean_markdown.CODE.held == {}  # let go once the build process converted its pages
+    assert (hits() - before >= 8 or not CHECKED_HIGHLIGHT) and table_hits() - tables_before >= 8
+    # let go once the build process converted its pages
+    assert lean_markdown.CODE.held == {} and lean_markdown.TABLES.held == {}
     without_memo(monkeypatch)
     build_site(project(tmp_path / "without", workers=1, pages=pages))
     assert same_tree(tmp_path / "with" / "site", tmp_path / "without" / "site")
+    page = (tmp_path / "with" / "site" / "deep" / "er" / "zz-error-1" / "index.html").read_text()
+    assert 'href="../target/#t"' in page

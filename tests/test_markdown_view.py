@@ -465,7 +465,17 @@ def test_convert_to_markdown_shares_the_pages_and_writes_those_rendered_alone(
         return share(jobs, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(markdown, "shared", counted)
+    forks: list[int] = []
+    start = forking.Beside._start
+
+    def started(self: forking.Beside[object]) -> None:
+        forks.append(1)
+        start(self)
+
+    monkeypatch.setattr(forking.Beside, "_start", started)
+    can_fork = forking.why_not_fork() is None
     out = tmp_path / "out"
+    markdown.environment.cache_clear()  # nothing compiled yet: the run compiles what it needs
     outcome = pipeline.convert(str(spec), "markdown", out,
                                cache_dir=tmp_path / "cache" if cached else None)
     assert not has_errors(outcome.diagnostics)
@@ -473,3 +483,7 @@ def test_convert_to_markdown_shares_the_pages_and_writes_those_rendered_alone(
                for p in out.rglob("*.md")}
     assert written == alone
     assert shares == [len(model.endpoints) + 1] and shares[0] >= markdown.FORK_PAGES
+    assert len(forks) >= (2 if can_fork else 0)  # the spec's checks, and the pages
+    if cached:  # compiled in this process, so that the pack keeps them for the next run
+        compiled = (tmp_path / "cache" / "markdown" / "templates.code").read_bytes()
+        assert b"schemas.md.j2" in compiled and b"endpoint.md.j2" in compiled

@@ -7,7 +7,9 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import os
 import re
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import markdown as python_markdown
 import pytest
+from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config.base import load_config
 
 from apiscribe.model import Section
@@ -283,6 +286,34 @@ def test_a_failed_build_removes_the_folder_too(
     with pytest.raises(Exception, match="the theme broke"):
         build_site(tmp_path / "mkdocs.yml", model=IMPORTED)
     assert folders.made and not any(folder.exists() for folder in folders.made)
+
+
+def test_a_dirty_build_writes_the_openapi_document_anew(tmp_path: Path) -> None:
+    # The document is made anew by every build, whatever the time of the site's copy.
+    spec = tmp_path / "api" / "openapi.json"
+    spec.parent.mkdir()
+    spec.write_text(openapi_view.render(IMPORTED)["openapi.json"], encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(
+        write_mkdocs_config(title="T", api_docs="api/openapi.json"), encoding="utf-8")
+
+    def built(dirty: bool) -> dict[str, Any]:
+        config = load_config(str(tmp_path / "mkdocs.yml"))
+        config.plugins.on_startup(command="build", dirty=dirty)
+        try:
+            mkdocs_build(config, dirty=dirty)
+        finally:
+            config.plugins.on_shutdown()
+        loaded: dict[str, Any] = json.loads((tmp_path / "site" / "openapi.json").read_text())
+        return loaded
+
+    assert built(dirty=False)["info"]["title"] == IMPORTED.title
+    later = time.time() + 3600  # the site's copy newer than anything this build writes
+    os.utime(tmp_path / "site" / "openapi.json", (later, later))
+    document = json.loads(spec.read_text(encoding="utf-8"))
+    document["info"]["title"] = "Changed"
+    spec.write_text(json.dumps(document), encoding="utf-8")
+    assert built(dirty=True)["info"]["title"] == "Changed"
 
 
 def test_docs_dirs_own_openapi_json_is_used_instead(tmp_path: Path) -> None:

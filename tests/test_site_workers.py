@@ -78,6 +78,7 @@ def project(root: Path, *, workers: int, pages: dict[str, str] | None = None) ->
     for name, text in ODD_PAGES.items():
         (docs / name).write_text(text, encoding="utf-8")
     for name, text in (pages or {}).items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
         (docs / name).write_text(text, encoding="utf-8")
     config = root / "mkdocs.yml"
     config.write_text(config_text(workers), encoding="utf-8")

@@ -109,9 +109,19 @@ def write_openapi_json(model: ApiModel, folder: Path,
     return path
 
 
+class MadeFile(File):
+    """A file this build made in :meth:`MachineFiles.folder`: copied by every build, dirty or
+    not, as a file held in memory is (its time says nothing of the site's copy)."""
+
+    def is_modified(self) -> bool:
+        return True
+
+
 class MachineFiles:
     """The files for machines of one build, by their path in the site: text, or a file of
-    :meth:`folder` that MkDocs copies (see the module docstring)."""
+    :meth:`folder` that MkDocs copies (see the module docstring). The folder stays until the
+    next build starts, the build fails, or MkDocs shuts down, so that every plugin's
+    ``on_post_build`` still finds the file."""
 
     def __init__(self) -> None:
         self.made: dict[str, str | bytes | Path] = {}
@@ -132,12 +142,12 @@ class MachineFiles:
             if files.get_file_from_path(path) is not None:
                 continue
             if isinstance(made, Path):
-                files.append(File.generated(config, path, abs_src_path=str(made)))
+                files.append(MadeFile.generated(config, path, abs_src_path=str(made)))
             else:
                 files.append(File.generated(config, path, content=made))
 
     def clear(self) -> None:
-        """Forgets the files made, and removes the folder (MkDocs has copied them)."""
+        """Forgets the files made, and removes the folder."""
         self.made = {}
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)

@@ -192,6 +192,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
             self._collection.cancel()
             self._collection.join()  # its thread gone: this build may fork
         self.pages, self.watched, self._cache = {}, None, None
+        self.machine.clear()  # the last build's
         self.search_filter.index_code = self.config.index_code
         if LEAN_MARKDOWN not in config.markdown_extensions:
             config.markdown_extensions.append(LEAN_MARKDOWN)
@@ -346,7 +347,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
     ) -> Environment | None:
         if self._cache is not None:  # the workers have forked: entries are written aside
             self._cache.write_behind()
-        lean_markdown.forget_code()  # this process has converted its pages
+        lean_markdown.forget()  # this process has converted its pages
         # First: it knows Material's templates by their own sources.
         nav_memo.install(env, config, {self, config.plugins.get("material/search")})
         if self.config.compact_html:
@@ -410,7 +411,6 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
             self._cache.prune(max(len(self.pages), len(cached.keys) if cached else 0))
         # The build is done: what it held goes (MkDocs keeps this plugin for the next one).
         self._pages, self._nav, self._indexing, self.cached, self._given = [], None, [], None, {}
-        self.machine.clear()  # copied into the site
         if not self._builds_once:  # its cycles are collected while the server idles
             self._collection = collect_when_idle(IDLE_COLLECTION)
 

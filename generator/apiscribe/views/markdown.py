@@ -442,6 +442,9 @@ def render(model: ApiModel, memo: RenderMemo | None = None, *,
             text = memo.known_page(path, page) if memo is not None and isinstance(
                 page, SectionPage | HomePage) else None
             pages[path] = text if text is not None else render_page(page)
+    if len(later) >= FORK_PAGES:  # compiled here, so that a template cache keeps them
+        for kind in (EndpointPage, SchemasPage):
+            environment().get_template(TEMPLATES[kind])
     pages.update(zip((path for path, _ in later),
                      shared(later, lambda job: render_page(job[1]()), least=FORK_PAGES),
                      strict=True))
