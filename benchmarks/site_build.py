@@ -270,7 +270,7 @@ def main() -> int:
                     print(f"  failed: {run.tail}", file=sys.stderr, flush=True)
     print(f"load after: {load_note()}\n")
     print("| document | variant | median wall (s) | min-max wall (s) | median CPU (s) "
-          "| peak RSS (MB) | exit | runs |")
+          "| peak RSS (MiB) | exit | runs |")
     print("|---|---|---:|---:|---:|---:|---|---:|")
     medians: dict[tuple[str, str], float] = {}
     for (doc, name), runs in results.items():

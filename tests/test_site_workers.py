@@ -412,15 +412,52 @@ def test_page_state_leaves_no_utf8_copy_in_the_pages_text(tmp_path: Path) -> Non
     page = Page(None, File("a.md", str(tmp_path / "docs"), str(tmp_path / "site"), False),
                 loaded)
     page.markdown, page.content, page._title_from_render = text, text, "Caf\u00e9"
+    empty = Page(None, File("b.md", str(tmp_path / "docs"), str(tmp_path / "site"), False),
+                 loaded)
     sizes = sys.getsizeof(page.content)
     here, there = multiprocessing.Pipe()
-    site_workers.send_batches(there, [site_workers.PageState.of(page)])
+    site_workers.send_states(there, [page, empty])
     assert sys.getsizeof(page.content) == sizes
-    (state,) = site_workers.receive_batches(here)
+    received = list(site_workers.receive_states(here))
+    assert [(state.src_uri, markdown, content) for state, markdown, content in received] == [
+        ("a.md", text, text), ("b.md", None, None)]
     other = Page(None, File("a.md", str(tmp_path / "docs"), str(tmp_path / "site"), False),
                  loaded)
-    state.put_in_place(other)
+    received[0][0].put_in_place(other, *received[0][1:])
     assert (other.markdown, other.content, other.title) == (text, text, "Caf\u00e9")
+
+
+def test_page_states_carry_their_html_apart(tmp_path: Path) -> None:
+    # Each page's Markdown and HTML are messages of their own, never pickled with the states:
+    # the build holds one text's UTF-8 at a time, not a pickle of a batch's texts.
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File
+
+    loaded = load_config(str(project(tmp_path, workers=1)))
+    pages = []
+    for number in range(site_workers.BATCH + 3):
+        page = Page(None, File(f"p{number}.md", str(tmp_path / "docs"),
+                               str(tmp_path / "site"), False), loaded)
+        page.markdown, page.content = f"{number}\n" * 100, f"<p>{number}</p>" * 100
+        pages.append(page)
+
+    class Recording:
+        def __init__(self) -> None:
+            self.messages: list[tuple[str, Any]] = []
+
+        def send(self, item: Any) -> None:
+            self.messages.append(("pickled", pickle.dumps(item)))
+
+        def send_bytes(self, data: bytes) -> None:
+            self.messages.append(("bytes", data))
+
+    connection = Recording()
+    site_workers.send_states(connection, pages)  # type: ignore[arg-type]
+    pickled = [data for kind, data in connection.messages if kind == "pickled"]
+    raw = [data for kind, data in connection.messages if kind == "bytes"]
+    assert raw == [text.encode() for page in pages for text in (page.markdown, page.content)
+                   if text is not None]
+    assert len(pickled) == 3 and not any(b"<p>0</p>" in data for data in pickled)
 
 
 def test_a_slow_worker_leaves_more_pages_to_the_build(

@@ -27,7 +27,8 @@ would have.
 
 Pages travel both ways in messages of :data:`BATCH` pages, ended by an empty one
 (:func:`send_batches`, :func:`receive_batches`), so that neither end ever holds one pickle of
-every page.
+every page; the pages sent for the follow-up job carry their Markdown and HTML in messages of
+their own (:func:`send_states`).
 
 The first worker can also take a follow-up job once every page is rendered (the plugin gives
 it the search index, when no plugin but Material's search reads pages in
@@ -95,35 +96,53 @@ class Rendered:
 
 @dataclass
 class PageState:
-    """What the follow-up job needs of a page the worker did not render.
-
-    The Markdown and HTML travel as UTF-8 the build encodes one page at a time: pickling a
-    ``str`` would leave a UTF-8 copy inside every non-ASCII one for the rest of the build
-    (CPython keeps it with the string), 22 MiB on GitHub's description."""
+    """What the follow-up job needs of a page the worker did not render, but its Markdown and
+    HTML, which travel apart (:func:`send_states`)."""
 
     src_uri: str
-    markdown: bytes | None
-    content: bytes | None
     toc: TableOfContents
     meta: MutableMapping[str, Any]
     title: str | None
+    texts: tuple[bool, bool]  # whether the page has Markdown, HTML
 
     @classmethod
     def of(cls, page: Page) -> PageState:
-        return cls(page.file.src_uri, _utf8(page.markdown), _utf8(page.content), page.toc,
-                   page.meta, page._title_from_render)
+        return cls(page.file.src_uri, page.toc, page.meta, page._title_from_render,
+                   (page.markdown is not None, page.content is not None))
 
-    def put_in_place(self, page: Page) -> None:
-        page.markdown, page.content = _text(self.markdown), _text(self.content)
+    def put_in_place(self, page: Page, markdown: str | None, content: str | None) -> None:
+        page.markdown, page.content = markdown, content
         page.toc, page.meta, page._title_from_render = self.toc, self.meta, self.title
 
 
-def _utf8(text: str | None) -> bytes | None:
-    return None if text is None else text.encode("utf-8", "surrogatepass")
+def send_states(connection: Connection, pages: Iterable[Page]) -> None:
+    """The follow-up job's pages: their states in messages of :data:`BATCH`, each followed
+    by the Markdown and HTML of its pages, a message each, as UTF-8 the build encodes one
+    text at a time. Pickling a ``str`` would leave a UTF-8 copy inside every non-ASCII one for
+    the rest of the build (CPython keeps it with the string: 22 MiB on GitHub's description),
+    and pickling the texts with the states held a batch's texts twice more (BENCHMARKS.md,
+    "Issue 13, a thirteenth pass")."""
+    found = iter(pages)
+    while batch := list(itertools.islice(found, BATCH)):
+        connection.send([PageState.of(page) for page in batch])
+        for page in batch:
+            for text in (page.markdown, page.content):
+                if text is not None:
+                    connection.send_bytes(text.encode("utf-8", "surrogatepass"))
+    connection.send([])
 
 
-def _text(data: bytes | None) -> str | None:
-    return None if data is None else data.decode("utf-8", "surrogatepass")
+def receive_states(
+    connection: Connection,
+) -> Iterator[tuple[PageState, str | None, str | None]]:
+    """Each state :func:`send_states` sent, with its page's Markdown and HTML, as they
+    arrive."""
+    while batch := connection.recv():
+        for state in batch:
+            markdown, content = (
+                connection.recv_bytes().decode("utf-8", "surrogatepass") if present else None
+                for present in state.texts)
+            yield state, markdown, content
 
 
 #: A follow-up job: one page -> a picklable answer.
@@ -209,9 +228,9 @@ def _follow_up(connection: Connection, files: Files, job: FollowUp, claims: Clai
     if order is None:
         return
     pages = {f.src_uri: f.page for f in files.documentation_pages() if f.page is not None}
-    for state in receive_batches(connection):
+    for state, markdown, content in receive_states(connection):
         if (page := pages.get(state.src_uri)) is not None:
-            state.put_in_place(page)
+            state.put_in_place(page, markdown, content)
     answers = []
     while (index := claims.from_back(0)) is not None:
         if (page := pages.get(order[index])) is not None:
@@ -370,11 +389,10 @@ class PageWorkers:
         # meet among small ones (the schemas page, second in build order, took the worker
         # 2.8 s while the build waited: BENCHMARKS.md, "Issue 13, a twelfth pass").
         self._follow_order = sorted(range(len(pages)), key=lambda i: len(pages[i].content or ""))
-        states = (PageState.of(page) for page in pages
-                  if page.file.src_uri not in self._follower_pages)
         try:
             connection.send([pages[index].file.src_uri for index in self._follow_order])
-            send_batches(connection, states)
+            send_states(connection, (page for page in pages
+                                     if page.file.src_uri not in self._follower_pages))
         except (OSError, ValueError):  # the worker is gone
             return False
         self._follower, self._following = connection, True
