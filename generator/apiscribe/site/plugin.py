@@ -53,7 +53,7 @@ from ..model import ApiModel
 from ..redact import scan_kept
 from ..views import markdown
 from ..views.openapi import OpenApiMemo
-from . import lean_markdown, machine_files, nav_memo
+from . import html_memo, machine_files, nav_memo
 from .api_docs import ApiDocs
 from .cache_store import Conversion, MarkdownStore, PageCache
 from .compact import compact_templates
@@ -347,7 +347,7 @@ class ApiscribePlugin(BasePlugin[ApiscribePluginConfig]):  # type: ignore[no-unt
     ) -> Environment | None:
         if self._cache is not None:  # the workers have forked: entries are written aside
             self._cache.write_behind()
-        lean_markdown.forget()  # this process has converted its pages
+        html_memo.forget()  # this process has converted its pages
         # First: it knows Material's templates by their own sources.
         nav_memo.install(env, config, {self, config.plugins.get("material/search")})
         if self.config.compact_html:

@@ -63,9 +63,8 @@ from .schema_tables import SCHEMAS_PAGE, SchemaTables, schema_anchors, schema_li
 __all__ = [
     "FILTERS", "SCHEMAS_PAGE", "TEMPLATES", "CodeSample", "EndpointLink", "EndpointPage",
     "HomePage", "Page", "ParamRow", "ParamTable", "RenderMemo", "SchemasPage", "SectionLink",
-    "SectionPage",
-    "build_pages", "endpoint_page", "environment", "has_schemas_page", "md_cell", "md_code",
-    "md_fence", "md_inline", "md_link_text", "md_prose", "meta_title", "page_paths",
+    "SectionPage", "build_pages", "endpoint_page", "environment", "has_schemas_page", "md_cell",
+    "md_code", "md_fence", "md_inline", "md_link_text", "md_prose", "meta_title", "page_paths",
     "page_sections", "render", "render_page", "section_page", "template_dir",
 ]
 
@@ -423,13 +422,12 @@ class RenderMemo:
 def render(model: ApiModel, memo: RenderMemo | None = None, *,
            fork: bool = False) -> dict[str, str]:
     """The Markdown pages of ``model``: ``{relative path: text}``; with ``memo``, a page it
-    holds for the same inputs is not rendered again; with ``fork``, the endpoint pages and
-    the schemas page to render are shared with a fork of the process where that is safe and
-    worth it (:func:`~apiscribe.forking.shared`)."""
-    known = None
+    holds for the same inputs is not rendered again; with ``fork``, the endpoint and schemas
+    pages to render are shared with a fork where that is safe and worth it
+    (:func:`~apiscribe.forking.shared`), their templates compiled here first, for a cache."""
     if memo is not None:
         memo.start(model)
-        known = memo.known
+    known = memo.known if memo is not None else None
     pages: dict[str, str] = {}
     later: list[tuple[str, Deferred]] = []
     # one context at a time: none is kept (where the pages are shared, the calls that make them)
@@ -442,9 +440,8 @@ def render(model: ApiModel, memo: RenderMemo | None = None, *,
             text = memo.known_page(path, page) if memo is not None and isinstance(
                 page, SectionPage | HomePage) else None
             pages[path] = text if text is not None else render_page(page)
-    if len(later) >= FORK_PAGES:  # compiled here, so that a template cache keeps them
-        for kind in (EndpointPage, SchemasPage):
-            environment().get_template(TEMPLATES[kind])
+    for kind in (EndpointPage, SchemasPage) if len(later) >= FORK_PAGES else ():
+        environment().get_template(TEMPLATES[kind])
     pages.update(zip((path for path, _ in later),
                      shared(later, lambda job: render_page(job[1]()), least=FORK_PAGES),
                      strict=True))

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from pygments.formatters.html import HtmlFormatter
 from pymdownx import highlight as pymdownx_highlight
 
-from apiscribe.site import build_site, lean_markdown
+from apiscribe.site import build_site, html_memo, lean_markdown
 from apiscribe.site.plugin import LEAN_MARKDOWN
 
 from .test_convert_specs import needs_corpus
@@ -27,18 +27,18 @@ from .test_site_workers import project, same_tree
 
 needs_checked_highlight = pytest.mark.skipif(
     hashlib.sha256(Path(pymdownx_highlight.__file__).read_bytes()).hexdigest()
-    != lean_markdown.KNOWN_HIGHLIGHT,
+    != html_memo.KNOWN_HIGHLIGHT,
     reason="pymdownx.highlight is not the one the code memo was checked against "
-    "(lean_markdown.KNOWN_HIGHLIGHT): the memo stays off",
+    "(html_memo.KNOWN_HIGHLIGHT): the memo stays off",
 )
 CHECKED_HIGHLIGHT = not needs_checked_highlight.args[0]
 
 
 @pytest.fixture(autouse=True)
 def empty_memo() -> Iterator[None]:
-    lean_markdown.forget()
+    html_memo.forget()
     yield
-    lean_markdown.forget()
+    html_memo.forget()
 
 
 def convert(text: str, configs: dict[str, Any] | None = None) -> str:
@@ -49,7 +49,7 @@ def convert(text: str, configs: dict[str, Any] | None = None) -> str:
 
 
 def without_memo(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lean_markdown, "memo_highlighter", lambda: None)
+    monkeypatch.setattr(html_memo, "memo_highlighter", lambda: None)
     monkeypatch.setattr(lean_markdown._MemoTables, "_known", lambda memo: None)
 
 
@@ -58,11 +58,11 @@ def convert_all(texts: list[str], configs: dict[str, Any] | None = None) -> list
 
 
 def hits() -> int:
-    return lean_markdown.CODE.hits
+    return html_memo.CODE.hits
 
 
 def table_hits() -> int:
-    return lean_markdown.TABLES.hits
+    return html_memo.TABLES.hits
 
 
 @needs_corpus
@@ -155,7 +155,7 @@ def test_a_title_in_html_is_stashed_on_every_page_and_never_kept() -> None:
     text = "```python title=\"<b>main.py</b>\" title_mode=\"html\"\nprint('x')\n```\n"
     first, second = convert(text), convert(text)
     assert first == second and "<b>main.py</b>" in first
-    assert lean_markdown.CODE.held == {}
+    assert html_memo.CODE.held == {}
 
 
 @needs_checked_highlight
@@ -195,16 +195,16 @@ def test_it_steps_aside_when_pymdownx_highlight_is_not_the_one_checked(
     monkeypatch: pytest.MonkeyPatch
 ) -> None:
     text = "```json\n{}\n```\n\n```json\n{}\n```\n"
-    monkeypatch.setattr(lean_markdown, "KNOWN_HIGHLIGHT", "0" * 64)
-    lean_markdown.memo_highlighter.cache_clear()
+    monkeypatch.setattr(html_memo, "KNOWN_HIGHLIGHT", "0" * 64)
+    html_memo.memo_highlighter.cache_clear()
     try:
-        assert lean_markdown.memo_highlighter() is None
+        assert html_memo.memo_highlighter() is None
         before = hits()
         html = convert(text)
-        assert hits() == before and lean_markdown.CODE.held == {}
+        assert hits() == before and html_memo.CODE.held == {}
     finally:
         monkeypatch.undo()
-        lean_markdown.memo_highlighter.cache_clear()
+        html_memo.memo_highlighter.cache_clear()
     assert convert(text) == html
 
 
@@ -228,11 +228,11 @@ def test_it_steps_aside_for_another_highlighter() -> None:
     md = python_markdown.Markdown(extensions=[Own(), *EXTENSIONS, LEAN_MARKDOWN],
                                   extension_configs=SETTINGS)
     html = md.convert("```text\nquiet\n```\n")
-    assert "QUIET" in html and lean_markdown.CODE.held == {}
+    assert "QUIET" in html and html_memo.CODE.held == {}
 
 
 def test_the_memo_keeps_the_most_recently_used_within_its_capacity() -> None:
-    memo = lean_markdown.HtmlMemo(capacity=80)
+    memo = html_memo.HtmlMemo(capacity=80)
     assert memo.get(("a",), lambda: "a" * 10) == "a" * 10
     assert memo.get(("b",), lambda: "b" * 10) == "b" * 10
     assert memo.get(("a",), lambda: "made again") == "a" * 10  # kept; now the most recent
@@ -243,7 +243,7 @@ def test_the_memo_keeps_the_most_recently_used_within_its_capacity() -> None:
     assert memo.size <= 80 and ("b",) not in memo.held and ("a",) in memo.held
     assert (memo.hits, memo.misses) == (1, 10)
     memo.clear()
-    memo = lean_markdown.HtmlMemo(capacity=160)
+    memo = html_memo.HtmlMemo(capacity=160)
     settings = memo.settings("settings " * 100)
     assert memo.settings("settings " * 100) is settings  # one string for every key
     memo.keep((settings, "code" * 4), "x")  # the key's texts count, but the settings
@@ -337,7 +337,7 @@ def test_it_steps_aside_beside_another_treeprocessor() -> None:
         html = python_markdown.Markdown(extensions=md_with, extension_configs=SETTINGS).convert(
             f"{table}\n*[HTML]: Hyper Text Markup Language\n")
         assert '<abbr title="Hyper Text Markup Language">HTML</abbr>' in html
-    assert lean_markdown.TABLES.held == {}
+    assert html_memo.TABLES.held == {}
 
 
 def test_the_site_is_the_same_and_the_build_lets_the_memo_go(
@@ -356,7 +356,7 @@ def test_the_site_is_the_same_and_the_build_lets_the_memo_go(
     build_site(project(tmp_path / "with", workers=1, pages=pages))
     assert (hits() - before >= 8 or not CHECKED_HIGHLIGHT) and table_hits() - tables_before >= 8
     # let go once the build process converted its pages
-    assert lean_markdown.CODE.held == {} and lean_markdown.TABLES.held == {}
+    assert html_memo.CODE.held == {} and html_memo.TABLES.held == {}
     without_memo(monkeypatch)
     build_site(project(tmp_path / "without", workers=1, pages=pages))
     assert same_tree(tmp_path / "with" / "site", tmp_path / "without" / "site")
