@@ -267,7 +267,7 @@ _TABLES = st.sampled_from([
     "| Raw | Entity |\n| --- | --- |\n| <b>bold</b> | &amp; &copy; &#42; |",
     "| Auto | Mail |\n| --- | --- |\n| <https://example.com> | <a@b.c> |",
     "| Code | Break |\n| --- | --- |\n| `a|b` | x  y |",
-    "| Id |\n| --- |\n| cell { #cell-id } |",
+    "| Id |\n| --- |\n| cell { #cell-id } |", "| HTML | a { .c } |\n| --- | --- |\n| TOC | 1 |",
 ])
 #: Where a table block sits on a page.
 _PLACES = st.sampled_from([
@@ -275,6 +275,8 @@ _PLACES = st.sampled_from([
     "!!! note\n\n{indented}", "- item\n\n{indented}", "=== \"Tab\"\n\n{indented}",
     "[shared]: https://example.com/shared\n\n{table}", "> {table}", "    {table}",
     "## Heading { #cell-id }\n\n{table}", "## Cell id\n\n{table}",
+    "{table}\n\n: A definition", "{table}\n\n*[HTML]: Hyper Text", "{table}\nlazy text",
+    "Term\n\n{table}\n\n: Definition", "<div markdown>\n\n{table}\n\n</div>",
 ])
 
 
@@ -287,26 +289,35 @@ _PAGES = st.lists(st.lists(st.tuples(_PLACES, _TABLES), min_size=1, max_size=4).
     lambda parts: "\n\n".join(_placed(*part) for part in parts) + "\n"), min_size=1, max_size=4)
 
 
+#: Extensions beside the site's: some that step the memo aside, some that it works beside.
+_EXTRA = st.sampled_from([[], ["def_list"], ["abbr"], ["footnotes"], ["md_in_html"],
+                          ["sane_lists"], ["nl2br"], ["smarty"], ["pymdownx.tilde"]])
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[
     HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(_PAGES, st.sampled_from([{}, {"use_align_attribute": True}]),
-       st.sampled_from(["html", "xhtml"]))
+       st.sampled_from(["html", "xhtml"]), _EXTRA, st.booleans())
 def test_any_tables_anywhere_are_made_the_same(
-    pages: list[str], tables: dict[str, Any], output_format: str
+    pages: list[str], tables: dict[str, Any], output_format: str, extra: list[str],
+    attr_list: bool
 ) -> None:
-    # Each page twice, under two settings of the tables extension: a table met again is
-    # the same HTML, and never one made under other settings or tied to another page.
-    def convert_as(text: str, table_settings: dict[str, Any]) -> str:
-        md = python_markdown.Markdown(extensions=[*EXTENSIONS, LEAN_MARKDOWN],
+    # Each page twice, under two settings of the tables extension and two sets of
+    # extensions: a table met again is the same HTML, and never one made under other
+    # settings or extensions, or tied to another page.
+    def convert_as(text: str, table_settings: dict[str, Any], extensions: list[str]) -> str:
+        md = python_markdown.Markdown(extensions=[*extensions, LEAN_MARKDOWN],
                                       extension_configs={**SETTINGS, "tables": table_settings},
                                       output_format=output_format)  # type: ignore[arg-type]
         return md.convert(text) + "\n" + json.dumps(getattr(md, "toc_tokens", []))
 
-    runs = [(text, config) for _ in range(2) for config in ({}, tables) for text in pages]
-    with_memo = [convert_as(text, config) for text, config in runs]
+    others = [name for name in EXTENSIONS if attr_list or name != "attr_list"] + extra
+    runs = [(text, config, extensions) for _ in range(2) for config in ({}, tables)
+            for extensions in (EXTENSIONS, others) for text in pages]
+    with_memo = [convert_as(*run) for run in runs]
     with pytest.MonkeyPatch.context() as patch:
         without_memo(patch)
-        assert [convert_as(text, config) for text, config in runs] == with_memo
+        assert [convert_as(*run) for run in runs] == with_memo
 
 
 def test_a_table_met_again_is_its_kept_html() -> None:
@@ -323,11 +334,12 @@ def test_a_table_met_again_is_its_kept_html() -> None:
 def test_a_table_with_a_reference_is_made_on_each_page() -> None:
     # Whether [shared] is a link depends on the page's definitions: never kept.
     table = "| Ref |\n| --- |\n| [shared] |\n"
-    assert "<a " not in convert(table)
+    plain = "| Ref |\n| --- |\n| shared |\n"
+    assert "<a " not in convert(table + "\n" + plain)
     before = table_hits()
-    linked = convert(f"{table}\n[shared]: https://example.com/\n")
+    linked = convert(f"{table}\n{plain}\n[shared]: https://example.com/\n")
     assert '<a href="https://example.com/">shared</a>' in linked
-    assert table_hits() == before
+    assert table_hits() == before + 1  # the plain table only
 
 
 def test_it_steps_aside_beside_another_treeprocessor() -> None:
@@ -338,6 +350,58 @@ def test_it_steps_aside_beside_another_treeprocessor() -> None:
             f"{table}\n*[HTML]: Hyper Text Markup Language\n")
         assert '<abbr title="Hyper Text Markup Language">HTML</abbr>' in html
     assert html_memo.TABLES.held == {}
+
+
+def test_it_steps_aside_beside_a_definition_list() -> None:
+    # A definition list reads the paragraph before its definitions as its terms: a table
+    # stashed as a paragraph would become one.
+    text = "| a | b |\n| --- | --- |\n| 1 | 2 |\n\n: def\n"
+    extensions = [*EXTENSIONS, "def_list", LEAN_MARKDOWN]
+    for _ in range(2):
+        html = python_markdown.Markdown(extensions=extensions,
+                                        extension_configs=SETTINGS).convert(text)
+        assert html.startswith("<table>") and "<dt>" not in html
+    assert html_memo.TABLES.held == {}
+
+
+def test_a_table_is_kept_apart_for_each_set_of_extensions() -> None:
+    # With and without attr_list, the same block is two tables: its key names the processors.
+    text = "| a { .c } |\n| --- |\n| 1 |\n"
+    without = [name for name in EXTENSIONS if name != "attr_list"]
+    for _ in range(2):
+        assert '<th class="c">a</th>' in convert(text)
+        html = python_markdown.Markdown(extensions=[*without, LEAN_MARKDOWN],
+                                        extension_configs=SETTINGS).convert(text)
+        assert "<th>a { .c }</th>" in html
+    assert table_hits() >= 2
+
+
+def test_a_block_holding_the_marker_of_the_contents_is_made_on_each_page() -> None:
+    configs = {**SETTINGS, "toc": {"marker": "TOC"}}
+    table = "| a | b |\n| --- | --- |\n| TOC | 2 |\n"
+    convert(table, configs)
+    html = convert(f"# Head\n\n## Sub\n\n{table}", configs)
+    assert '<a href="#sub">Sub</a>' in html.split("<table>")[1]
+
+
+def test_a_conversion_that_failed_leaves_nothing_to_keep(monkeypatch: pytest.MonkeyPatch) -> None:
+    table = "| a |\n| --- |\n| *x* |\n"
+    md = python_markdown.Markdown(extensions=[*EXTENSIONS, LEAN_MARKDOWN],
+                                  extension_configs=SETTINGS)
+    run = python_markdown.treeprocessors.InlineProcessor.run
+    failing = [True]
+
+    def fails_once(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if failing.pop() if failing else False:
+            raise RuntimeError("once")
+        return run(self, *args, **kwargs)
+
+    monkeypatch.setattr(python_markdown.treeprocessors.InlineProcessor, "run", fails_once)
+    with pytest.raises(RuntimeError):
+        md.convert(table)
+    md.reset().convert("# Another page\n")  # the same instance: the failed page's table
+    assert html_memo.TABLES.held == {}  # was not kept
+    assert "<td><em>x</em></td>" in convert(table)
 
 
 def test_the_site_is_the_same_and_the_build_lets_the_memo_go(

@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -425,6 +426,30 @@ def test_page_state_leaves_no_utf8_copy_in_the_pages_text(tmp_path: Path) -> Non
                  loaded)
     received[0][0].put_in_place(other, *received[0][1:])
     assert (other.markdown, other.content, other.title) == (text, text, "Caf\u00e9")
+
+
+def test_page_states_of_several_batches_come_back_whole(tmp_path: Path) -> None:
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File
+
+    loaded = load_config(str(project(tmp_path, workers=1)))
+    pages = []
+    for number in range(2 * site_workers.BATCH + 5):
+        page = Page(None, File(f"p{number}.md", str(tmp_path / "docs"),
+                               str(tmp_path / "site"), False), loaded)
+        if number % 3:
+            page.markdown, page.content = f"# P{number}\n" * 50, f"<p>{number}</p>" * 50
+        page._title_from_render = f"P{number}"
+        pages.append(page)
+    here, there = multiprocessing.Pipe()
+    sender = threading.Thread(target=site_workers.send_states, args=(there, pages))
+    sender.start()
+    received = list(site_workers.receive_states(here))
+    sender.join()
+    assert [(state.src_uri, state.title, markdown, content)
+            for state, markdown, content in received] == [
+        (page.file.src_uri, page._title_from_render, page.markdown, page.content)
+        for page in pages]
 
 
 def test_page_states_carry_their_html_apart(tmp_path: Path) -> None:

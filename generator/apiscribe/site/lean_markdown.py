@@ -37,8 +37,9 @@ Python-Markdown stashes raw HTML. Its HTML depends on nothing else when the bloc
 ``[`` (a reference link's meaning depends on the page), its table holds no link, image,
 ``id`` or ``name`` (MkDocs rewrites links and records anchors page by page) and no stashed
 HTML, and the conversion has only processors known to treat a table the same on every page
-(:data:`KNOWN_TREEPROCESSORS`, :data:`KNOWN_POSTPROCESSORS`) and the default inline
-patterns.
+(:data:`KNOWN_PROCESSORS`: a definition list, for one, reads the paragraph before its
+definitions as its terms) and the default inline patterns; its key holds the names of those
+processors. A block holding the marker of the table of contents is made on each page.
 
 Both memos are let go once the build process has converted its pages
 (:func:`.html_memo.forget`).
@@ -57,6 +58,7 @@ from markdown import Markdown, inlinepatterns
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import ETX, STX, AtomicString, Registry
 
@@ -93,27 +95,48 @@ TRIGGERS = re.compile("[`\\\\\\[<&*_" + STX + "]|  \n")
 SHIELD, UNSHIELD = "apiscribe_inert_text", "apiscribe_inert_text_end"
 RELEASE = "apiscribe_release"
 TABLE_MEMO, TABLE_CAPTURE = "apiscribe_table_memo", "apiscribe_table_capture"
-#: The treeprocessors known to treat a table the same on every page, by name and class.
-KNOWN_TREEPROCESSORS = {
-    "inline": "markdown.treeprocessors.InlineProcessor",
-    "prettify": "markdown.treeprocessors.PrettifyTreeprocessor",
-    "unescape": "markdown.treeprocessors.UnescapeTreeprocessor",
-    "attr_list": "markdown.extensions.attr_list.AttrListTreeprocessor",
-    "toc": "markdown.extensions.toc.TocTreeprocessor",  # headings, and ids (none kept)
-    "indent-highlight": "pymdownx.highlight.HighlightTreeprocessor",  # code blocks
-    # MkDocs' own, for anchors, links and the title (none kept)
-    "mkdocs_extract_anchors": "mkdocs.structure.pages._ExtractAnchorsTreeprocessor",
-    "relpath": "mkdocs.structure.pages._RelativePathTreeprocessor",
-    "mkdocs_extract_title": "mkdocs.structure.pages._ExtractTitleTreeprocessor",
-    SHIELD: f"{__name__}._Shield",
-    UNSHIELD: f"{__name__}._Unshield",
-    TABLE_CAPTURE: f"{__name__}._CaptureTables",
-}
-#: The postprocessors known to leave HTML without placeholders as it is.
-KNOWN_POSTPROCESSORS = {
-    "raw_html": "markdown.postprocessors.RawHtmlPostprocessor",
-    "amp_substitute": "markdown.postprocessors.AndSubstitutePostprocessor",
-    RELEASE: f"{__name__}._Release",
+TABLE_START = "apiscribe_table_start"
+#: The processors known to treat a table the same on every page, by kind, name and class.
+KNOWN_PROCESSORS: dict[str, dict[str, tuple[str, ...]]] = {
+    "block": {  # none of these reads a table as anything but a block of its parent's
+        "empty": ("markdown.blockprocessors.EmptyBlockProcessor",),
+        "indent": ("markdown.blockprocessors.ListIndentProcessor",),
+        "code": ("markdown.blockprocessors.CodeBlockProcessor",
+                 "pymdownx.superfences.SuperFencesCodeBlockProcessor"),
+        "hashheader": ("markdown.blockprocessors.HashHeaderProcessor",),
+        "setextheader": ("markdown.blockprocessors.SetextHeaderProcessor",),
+        "hr": ("markdown.blockprocessors.HRProcessor",),
+        "olist": ("markdown.blockprocessors.OListProcessor",),
+        "ulist": ("markdown.blockprocessors.UListProcessor",),
+        "quote": ("markdown.blockprocessors.BlockQuoteProcessor",),
+        "reference": ("markdown.blockprocessors.ReferenceProcessor",),
+        "paragraph": ("markdown.blockprocessors.ParagraphProcessor",),
+        "table": ("markdown.extensions.tables.TableProcessor",),
+        "admonition": ("markdown.extensions.admonition.AdmonitionProcessor",),
+        "details": ("pymdownx.details.DetailsProcessor",),
+        "tabbed": ("pymdownx.tabbed.TabbedProcessor",),
+        TABLE_MEMO: (f"{__name__}._MemoTables",),
+    },
+    "tree": {
+        "inline": ("markdown.treeprocessors.InlineProcessor",),
+        "prettify": ("markdown.treeprocessors.PrettifyTreeprocessor",),
+        "unescape": ("markdown.treeprocessors.UnescapeTreeprocessor",),
+        "attr_list": ("markdown.extensions.attr_list.AttrListTreeprocessor",),
+        "toc": ("markdown.extensions.toc.TocTreeprocessor",),  # a block holding its marker: no
+        "indent-highlight": ("pymdownx.highlight.HighlightTreeprocessor",),  # code blocks
+        # MkDocs' own, for anchors, links and the title (none kept)
+        "mkdocs_extract_anchors": ("mkdocs.structure.pages._ExtractAnchorsTreeprocessor",),
+        "relpath": ("mkdocs.structure.pages._RelativePathTreeprocessor",),
+        "mkdocs_extract_title": ("mkdocs.structure.pages._ExtractTitleTreeprocessor",),
+        SHIELD: (f"{__name__}._Shield",),
+        UNSHIELD: (f"{__name__}._Unshield",),
+        TABLE_CAPTURE: (f"{__name__}._CaptureTables",),
+    },
+    "post": {  # these leave HTML without placeholders as it is
+        "raw_html": ("markdown.postprocessors.RawHtmlPostprocessor",),
+        "amp_substitute": ("markdown.postprocessors.AndSubstitutePostprocessor",),
+        RELEASE: (f"{__name__}._Release",),
+    },
 }
 #: What a table kept must not hold: what MkDocs rewrites or records page by page.
 _PAGE_BOUND_TAGS = frozenset({"a", "img"})
@@ -194,11 +217,14 @@ def _qualified(processor: object) -> str:
     return f"{kind.__module__}.{kind.__qualname__}"
 
 
-def _only_known(registry: Registry[Any], known: dict[str, str]) -> bool:
-    """Whether every processor of ``registry`` is one of ``known``, by name and class."""
+def _known_names(registry: Registry[Any], known: dict[str, tuple[str, ...]]) -> list[str] | None:
+    """The names of the processors of ``registry`` if each is one of ``known``, by name and
+    class, else None."""
     present = [name for name in known if name in registry]
-    return len(present) == len(registry) and all(
-        _qualified(registry[name]) == known[name] for name in present)
+    if len(present) != len(registry) or any(
+            _qualified(registry[name]) not in known[name] for name in present):
+        return None
+    return present
 
 
 class _MemoTables(BlockProcessor):
@@ -211,8 +237,13 @@ class _MemoTables(BlockProcessor):
         self.settings: str | None = None  # the settings that shape a table; None: step aside
         self.checked = False
         self.table: Any = None
+        self.marker = ""
         self.found: str | None = None
         self.made: list[tuple[etree.Element, tuple[object, ...]]] = []
+
+    def start(self) -> None:
+        """Forgets what a conversion that did not end left (at the start of each)."""
+        self.found, self.made = None, []
 
     def _settings(self) -> str | None:
         if not self.checked:  # once the extensions are all in place
@@ -221,20 +252,25 @@ class _MemoTables(BlockProcessor):
         return self.settings
 
     def _known(self) -> str | None:
+        """The settings that shape a table, with the names of every processor; None when a
+        processor is not known, or the table processor does not come right after this."""
         md = self.md
         blocks = md.parser.blockprocessors
-        if "table" not in blocks or _qualified(blocks["table"]) != (
-                "markdown.extensions.tables.TableProcessor") or (
-                blocks.get_index_for_name("table") != blocks.get_index_for_name(TABLE_MEMO) + 1):
-            return None
-        if not (default_inline(md) and _only_known(md.treeprocessors, KNOWN_TREEPROCESSORS)
-                and _only_known(md.postprocessors, KNOWN_POSTPROCESSORS)):
+        names = [_known_names(registry, KNOWN_PROCESSORS[kind]) for kind, registry in (
+            ("block", blocks), ("tree", md.treeprocessors), ("post", md.postprocessors))]
+        if not default_inline(md) or any(found is None for found in names) or "table" not in (
+                blocks) or blocks.get_index_for_name("table") != blocks.get_index_for_name(
+                TABLE_MEMO) + 1:
             return None
         self.table = blocks["table"]
-        return TABLES.settings(f"{md.output_format}|{md.tab_length}|{self.table.config!r}")
+        if "toc" in md.treeprocessors:  # a cell holding the marker becomes the page's contents
+            self.marker = md.treeprocessors["toc"].marker  # type: ignore[attr-defined]
+        return TABLES.settings(f"{md.output_format}|{md.tab_length}|{self.table.config!r}|"
+                               f"{names}")
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        if "[" in block or (settings := self._settings()) is None:
+        if "[" in block or "|" not in block or (settings := self._settings()) is None or (
+                self.marker and self.marker in block):
             return False
         self.found = TABLES.find((settings, block))
         return self.found is not None or bool(self.table.test(parent, block))
@@ -249,6 +285,18 @@ class _MemoTables(BlockProcessor):
         self.table.run(parent, blocks)
         if len(parent) and parent[-1].tag == "table":
             self.made.append((parent[-1], key))
+
+
+class _Start(Preprocessor):
+    """Starts the table memo afresh (the first preprocessor of each conversion)."""
+
+    def __init__(self, md: Markdown, memo: _MemoTables) -> None:
+        super().__init__(md)
+        self.memo = memo
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.memo.start()
+        return lines
 
 
 class _CaptureTables(Treeprocessor):
@@ -286,6 +334,7 @@ class LeanMarkdownExtension(Extension):
         md.preprocessors.register(MemoCode(md), CODE_MEMO, 25.005)
         tables = _MemoTables(md)
         md.parser.blockprocessors.register(tables, TABLE_MEMO, 75.005)  # the table processor: 75
+        md.preprocessors.register(_Start(md, tables), TABLE_START, 1000)
         md.treeprocessors.register(_CaptureTables(md, tables), TABLE_CAPTURE, -1000)
 
 
