@@ -414,6 +414,27 @@ def test_reference_api_pages_keep_no_storage_quirks() -> None:
     assert "X-Frame-Options" not in page and "Content-Type: application/json" in page
 
 
+class Sharing:
+    """The jobs each call of the Markdown view's ``shared`` was given, and the forks started,
+    over a test."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.shares: list[int] = []
+        self.forks: list[int] = []
+        share, start = forking.shared, forking.Beside._start
+
+        def counted(jobs: list[object], *args: object, **kwargs: object) -> object:
+            self.shares.append(len(jobs))
+            return share(jobs, *args, **kwargs)  # type: ignore[arg-type]
+
+        def started(beside: forking.Beside[object]) -> None:
+            self.forks.append(1)
+            start(beside)
+
+        monkeypatch.setattr(markdown, "shared", counted)
+        monkeypatch.setattr(forking.Beside, "_start", started)
+
+
 def test_pages_shared_with_a_fork_are_the_pages_rendered_alone(
     monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -421,22 +442,8 @@ def test_pages_shared_with_a_fork_are_the_pages_rendered_alone(
     model, _ = load(str(CORPUS / "openapi" / "sentry-2022-05-18-openapi-derefed.json"))
     assert model is not None
     alone = markdown.render(model)
-    shares: list[int] = []
-    share = forking.shared
-
-    def counted(jobs: list[object], *args: object, **kwargs: object) -> object:
-        shares.append(len(jobs))
-        return share(jobs, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(markdown, "shared", counted)
-    forks: list[int] = []
-    start = forking.Beside._start
-
-    def started(self: forking.Beside[object]) -> None:
-        forks.append(1)
-        start(self)
-
-    monkeypatch.setattr(forking.Beside, "_start", started)
+    counting = Sharing(monkeypatch)
+    shares, forks = counting.shares, counting.forks
     memo = markdown.RenderMemo()
     can_fork = forking.why_not_fork() is None
     assert markdown.render(model, memo, fork=True) == alone
@@ -457,22 +464,8 @@ def test_convert_to_markdown_shares_the_pages_and_writes_those_rendered_alone(
     model, _ = load(str(spec))
     assert model is not None
     alone = markdown.render(model)
-    shares: list[int] = []
-    share = forking.shared
-
-    def counted(jobs: list[object], *args: object, **kwargs: object) -> object:
-        shares.append(len(jobs))
-        return share(jobs, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(markdown, "shared", counted)
-    forks: list[int] = []
-    start = forking.Beside._start
-
-    def started(self: forking.Beside[object]) -> None:
-        forks.append(1)
-        start(self)
-
-    monkeypatch.setattr(forking.Beside, "_start", started)
+    counting = Sharing(monkeypatch)
+    shares, forks = counting.shares, counting.forks
     can_fork = forking.why_not_fork() is None
     out = tmp_path / "out"
     markdown.environment.cache_clear()  # nothing compiled yet: the run compiles what it needs
