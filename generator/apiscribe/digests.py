@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from importlib import metadata
 from pathlib import Path
 
@@ -35,6 +35,14 @@ def files_under(path: Path) -> Iterable[Path]:
                           if p.is_file() and "__pycache__" not in p.parts)
     elif path.is_file():
         yield path
+
+
+def is_known_source(source: str | bytes, known: Collection[str]) -> bool:
+    """Whether the SHA-256 of ``source`` (as ``sha256sum`` gives it, for text its UTF-8) is one
+    of ``known``: the sources of another package that a shortcut of apiscribe's was checked
+    against (Material's templates and search parser, ``pymdownx.highlight``)."""
+    data = source.encode("utf-8") if isinstance(source, str) else source
+    return hashlib.sha256(data).hexdigest() in known
 
 
 class Digest:

@@ -124,19 +124,19 @@ class MarkdownPack:
         name = Digest(str(out_dir.resolve())).hexdigest()[:16]
         return cls(cache_dir / "markdown" / f"{name}.pack", code_digest())
 
-    def render(self, model: ApiModel, texts: markdown.Texts | None = None, *,
-               fork: bool = False) -> dict[str, str]:
+    def render(self, model: ApiModel, texts: markdown.Texts | None = None) -> dict[str, str]:
         """The Markdown pages of ``model``, each kept here under a key of everything it is
         made from (:class:`~apiscribe.views.markdown.RenderMemo`, which starts from the last
         run's ``texts`` of the parts, if given): a page kept by the last run is not rendered
         again. The pack learns where each of its pages goes, so that :meth:`scan` skips what
-        the last scan found clean, and the texts of this render's keys (``texts``). With
-        ``fork``, the pages to render are shared with a fork (:func:`.views.markdown.render`)."""
+        the last scan found clean, and the texts of this render's keys (``texts``). The pages
+        to render are shared with a fork where that is safe and worth it
+        (:func:`.views.markdown.render`)."""
         memo = markdown.RenderMemo(self, texts)
         env = markdown.environment()
         env.bytecode_cache = self.templates  # only while it renders: the cache is this pack's
         try:
-            pages = markdown.render(model, memo, fork=fork)
+            pages = markdown.render(model, memo, fork=True)
         finally:
             env.bytecode_cache = None
         self.paths = dict(memo.keys)

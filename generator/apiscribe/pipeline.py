@@ -357,7 +357,7 @@ def render_target(model: ApiModel, target: str, *, kept: MarkdownPack | None = N
     if target == "markdown":
         if kept is None:
             return markdown_view.render(model, fork=True)
-        return kept.render(model, texts, fork=True)
+        return kept.render(model, texts)
     raise ApiscribeError(f"unknown target {target!r}", hint=f"one of {', '.join(CONVERT_TARGETS)}")
 
 

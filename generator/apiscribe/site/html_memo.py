@@ -19,7 +19,6 @@ The plugin lets both go once the build process has converted its pages (:func:`f
 from __future__ import annotations
 
 import functools
-import hashlib
 import inspect
 import types
 from collections import OrderedDict
@@ -27,6 +26,8 @@ from collections.abc import Callable
 from typing import Any
 
 from markdown.preprocessors import Preprocessor
+
+from ..digests import is_known_source
 
 CODE_MEMO = "apiscribe_code_memo"
 
@@ -111,7 +112,7 @@ def memo_highlighter() -> type | None:
     except ImportError:  # pragma: no cover - Material needs pymdown-extensions
         return None
     with open(highlight.__file__, "rb") as source:
-        if hashlib.sha256(source.read()).hexdigest() != KNOWN_HIGHLIGHT:
+        if not is_known_source(source.read(), {KNOWN_HIGHLIGHT}):
             return None
     Highlight: Any = highlight.Highlight
     arguments = inspect.signature(Highlight.highlight)

@@ -29,7 +29,6 @@ twice) is rendered by the macro. A new memo starts with each build.
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.util
 import posixpath
 from collections.abc import Callable, Iterable
@@ -41,6 +40,7 @@ from jinja2.runtime import Context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.utils.templates import url_filter
 
+from ..digests import is_known_source
 from .workers import other_handlers
 
 #: The name of the memo's function in the templates' globals.
@@ -213,7 +213,7 @@ class NavMemo:
 
 def known(source: str) -> bool:
     """Whether ``source`` is one of the templates the memo was checked against."""
-    return hashlib.sha256(source.encode("utf-8")).hexdigest() in KNOWN
+    return is_known_source(source, KNOWN)
 
 
 @functools.cache

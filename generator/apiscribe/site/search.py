@@ -13,7 +13,6 @@ where Material's parser is the one it was checked against; the entries are the s
 from __future__ import annotations
 
 import functools
-import hashlib
 import inspect
 import re
 from collections import Counter
@@ -28,6 +27,8 @@ from material.plugins.search.plugin import Section as _Section
 from material.plugins.search.plugin import void as _VOID
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
+
+from ..digests import is_known_source
 
 # A code block as Python-Markdown and Pygments write it; <pre> elements cannot nest.
 _CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.S)
@@ -49,7 +50,7 @@ def _search_source() -> str:
 def lean() -> bool:
     """Whether Material's search parser is the one :class:`LeanParser` was checked against."""
     try:
-        return hashlib.sha256(_search_source().encode()).hexdigest() == KNOWN_SEARCH
+        return is_known_source(_search_source(), {KNOWN_SEARCH})
     except (OSError, TypeError):  # no source to read
         return False
 
